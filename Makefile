@@ -1,0 +1,33 @@
+# Two commands set everything up on a fresh machine with Python 3.11+ and make:
+#   make site   install into .venv, generate docs/ from seeds/, build site/
+#   make test   install into .venv (with test tools), run the test suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: site docs serve test check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+docs: $(STAMP)
+	$(PY) -m gen build
+
+site: docs
+	$(PY) -m mkdocs build --strict
+
+serve: docs
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+check: $(STAMP)
+	$(PY) -m gen check
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+clean:
+	rm -rf site build

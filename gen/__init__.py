@@ -1,0 +1,1 @@
+"""Turn raw Chinese documents (seeds) into a MkDocs Material archive site."""

@@ -1,0 +1,105 @@
+"""Assemble a Document from a reading, a manifest entry and the extractors; pure.
+
+Precedence for every field: manifest > stated in the text > inferred > absent, and each value
+carries how it was found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import PurePosixPath
+
+from gen.manifest import Entry
+from gen.meta.dates import extract_date, resolve_article_date
+from gen.meta.district import extract_district
+from gen.meta.source import extract_source
+from gen.meta.tags import extract_tags
+from gen.meta.title import derive_title
+from gen.model import Document, Found, Reading, Seed
+from gen.tables import Tables
+
+MANIFEST_BASIS = "清单"
+CITY = "北京市"
+
+
+def page_path(stem: str, date: dt.date | None) -> str:
+    """Docs-relative page path: archive/YYYY/MM/<stem>.md, or archive/undated/<stem>.md."""
+    folder = f"archive/{date:%Y/%m}" if date else "archive/undated"
+    return f"{folder}/{stem}.md"
+
+
+def _district_name(value: str, tables: Tables) -> str | None:
+    """A manifest's district as a full name (`石景山` → `石景山区`), or None if not a Beijing district."""
+    value = value.strip()
+    for d in tables.districts:
+        if value in (d.name, d.short_name):
+            return d.name
+    return CITY if value in (CITY, "北京") else None
+
+
+def _pick(manifest_value: object, found: Found | None) -> tuple[object, str | None]:
+    if manifest_value is not None:
+        return manifest_value, MANIFEST_BASIS
+    if found is None:
+        return None, None
+    return found.value, found.basis
+
+
+def make_document(seed: Seed, reading: Reading, entry: Entry | None, tables: Tables) -> Document:
+    """The finished record for one seed."""
+    warnings = list(reading.warnings)
+    entry = entry or Entry(manifest="", line=0, file="")
+
+    title_found = derive_title(reading)
+    title, title_basis = _pick(entry.title, title_found)
+    if not title:
+        title, title_basis = seed.stem, "文件名"
+        warnings.append("no title could be found or derived; the file name stands in")
+
+    date, date_basis = _pick(entry.date, extract_date(reading, tables))
+    if date is None:
+        warnings.append("no date: the text states none with a year, and no evidence decides the year")
+
+    source_found = extract_source(reading, tables)
+    source = entry.source or (source_found.value if source_found else None)
+
+    manifest_district = None
+    if entry.district:
+        manifest_district = _district_name(entry.district, tables)
+        if manifest_district is None:
+            warnings.append(f"{entry.manifest}:{entry.line}: district {entry.district!r} is not a Beijing district; ignored")
+    district, district_basis = _pick(manifest_district, extract_district(reading, tables, source=source))
+
+    masthead = reading.masthead
+    return Document(
+        seed=seed,
+        reading=reading,
+        title=str(title),
+        title_basis=str(title_basis),
+        date=date,  # type: ignore[arg-type]
+        date_basis=date_basis,
+        district=district,  # type: ignore[arg-type]
+        district_basis=district_basis,
+        source=source,  # type: ignore[arg-type]
+        issue=masthead.issue if masthead else None,
+        url=entry.url,
+        tags=extract_tags(reading, tables),
+        page=page_path(seed.stem, date),  # type: ignore[arg-type]
+        warnings=tuple(warnings),
+    )
+
+
+def article_dates(doc: Document) -> tuple[str | None, ...]:
+    """ISO date of each article where it states one and the issue's date gives the year."""
+    out = []
+    for article in doc.reading.articles:
+        resolved = None
+        if article.date_text and doc.date:
+            resolved = resolve_article_date(article.date_text, doc.date)
+        out.append(resolved.isoformat() if resolved else None)
+    return tuple(out)
+
+
+def seed_stem(path: str) -> str:
+    """The page identity of a seed path: its file name without the extension."""
+    return PurePosixPath(path).stem

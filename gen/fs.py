@@ -1,0 +1,105 @@
+"""The only module that touches the disk: listing seeds, reading pages, atomic writes, the state file."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+STATE_DIR = ".gen"  # inside docs/; MkDocs skips dot-folders, so it is never published
+STATE_FILE = "state.json"
+STATE_VERSION = 1
+
+# Seeds larger than this are refused before reading (a clear message, bounded memory).
+MAX_SEED_BYTES = 20 * 1024 * 1024
+
+
+def list_seeds(seeds_dir: Path) -> tuple[list[Path], list[Path]]:
+    """(seed files, manifest CSVs) under seeds_dir, sorted; hidden files and folders are skipped."""
+    seeds, manifests = [], []
+    for root, dirs, files in os.walk(seeds_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(root) / name
+            (manifests if name.lower().endswith(".csv") else seeds).append(path)
+    return seeds, manifests
+
+
+def read_bytes(path: Path) -> bytes:
+    """A seed's bytes; ValueError for files too large to be a document."""
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise ValueError(f"is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} bytes are not read")
+    return path.read_bytes()
+
+
+def read_text(path: Path) -> str | None:
+    """A page's text, or None when it does not exist."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+
+
+def list_pages(docs_dir: Path) -> list[str]:
+    """Docs-relative POSIX paths of every Markdown page, hidden folders skipped, sorted."""
+    pages = []
+    for root, dirs, files in os.walk(docs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.endswith(".md") and not name.startswith("."):
+                pages.append((Path(root) / name).relative_to(docs_dir).as_posix())
+    return sorted(pages)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write text so that readers see the old file or the new one, never a partial one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove(path: Path, stop_at: Path) -> None:
+    """Delete a file and any folders left empty by it, up to (not including) stop_at."""
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != stop_at and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def load_state(docs_dir: Path) -> dict[str, dict]:
+    """Per page: what the generator last wrote there ({} on the first run)."""
+    path = docs_dir / STATE_DIR / STATE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path}: the generator's state file cannot be read ({exc}); restore it from git") from None
+    if data.get("version") != STATE_VERSION:
+        raise ValueError(f"{path}: state version {data.get('version')!r} is not {STATE_VERSION}")
+    return data["pages"]
+
+
+def save_state(docs_dir: Path, pages: dict[str, dict]) -> None:
+    """Write the state file atomically, keys sorted (stable diffs)."""
+    data = {"version": STATE_VERSION, "pages": pages}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_atomic(docs_dir / STATE_DIR / STATE_FILE, text)
+
+
+def write_report(path: Path, report: dict) -> None:
+    """The run report as JSON."""
+    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n")

@@ -1,0 +1,82 @@
+"""The run report: every seed's outcome and every problem, as JSON and as a terminal summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from gen import sync
+from gen.model import Problem
+
+
+@dataclass(frozen=True)
+class SeedOutcome:
+    """What happened to one seed."""
+
+    seed: str
+    page: str | None
+    outcome: str  # a sync action, or "error" when the seed could not be read
+    reason: str = ""
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a run did or would do."""
+
+    seeds: list[SeedOutcome]
+    pages: list[sync.Decision]
+    problems: list[Problem]
+    dry_run: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Every error, from seeds, manifests and pages."""
+        found = [p for p in self.problems if p.severity == "error"]
+        found += [p for s in self.seeds for p in s.problems if p.severity == "error"]
+        return found
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Every warning."""
+        found = [p for p in self.problems if p.severity == "warning"]
+        found += [p for s in self.seeds for p in s.problems if p.severity == "warning"]
+        return found
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict, stable in order."""
+        return {
+            "dry_run": self.dry_run,
+            "counts": dict(sorted(Counter(s.outcome for s in self.seeds).items())),
+            "seeds": [
+                {
+                    "seed": s.seed,
+                    "page": s.page,
+                    "outcome": s.outcome,
+                    "reason": s.reason,
+                    "problems": [str(p) for p in s.problems],
+                }
+                for s in self.seeds
+            ],
+            "pages": [{"page": d.page, "action": d.action, "reason": d.reason} for d in self.pages if d.action != sync.UNCHANGED],
+            "problems": [str(p) for p in self.problems],
+        }
+
+    def summary(self, verbose: bool = False) -> str:
+        """Lines for the terminal: changed pages, problems, then counts."""
+        lines = []
+        verb = "would be" if self.dry_run else "was"
+        for d in self.pages:
+            if d.action != sync.UNCHANGED or verbose:
+                why = f" ({d.reason})" if d.reason else ""
+                lines.append(f"{d.action:>18}  docs/{d.page}{why}")
+        for p in self.warnings + self.errors:
+            lines.append(str(p))
+        counts = Counter(s.outcome for s in self.seeds)
+        written = sum(1 for d in self.pages if d.action == sync.WRITE)
+        parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no seeds"
+        lines.append(
+            f"{len(self.seeds)} seeds: {parts}; {written} pages {verb} written; "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+        return "\n".join(lines)

@@ -1,0 +1,30 @@
+"""ASCII slugs for index pages (districts, sources): pinyin, stable, collision-free; pure."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from pypinyin import lazy_pinyin
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name: str) -> str:
+    """`石景山区` → `shijingshanqu`; `CNN` → `cnn`; falls back to a hash for names with no letters."""
+    ascii_text = "-".join(lazy_pinyin(name.strip()))
+    text = _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")
+    text = text.replace("-", "") if len(text) <= 40 else text[:40].rstrip("-")
+    return text or "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def slugs(names: list[str]) -> dict[str, str]:
+    """A slug per name; names whose slugs collide get a short hash of the name appended."""
+    by_slug: dict[str, list[str]] = {}
+    for name in sorted(set(names)):
+        by_slug.setdefault(slug(name), []).append(name)
+    out = {}
+    for base, group in by_slug.items():
+        for name in group:
+            out[name] = base if len(group) == 1 else f"{base}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+    return out
