@@ -64,7 +64,7 @@ class Article:
 class Masthead:
     """A newspaper issue's masthead: metadata, never body text."""
 
-    paper: str  # "石景山报"
+    paper: str | None  # "石景山报"; None when the masthead names no paper
     date: dt.date | None  # from "2020年4月16日 星期四"
     date_text: str | None  # the date line as printed
     issue: str | None = None  # "第30期(总第1907期)"
