@@ -6,6 +6,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
+export NO_MKDOCS_2_WARNING := 1
+
 .PHONY: site docs serve test check clean
 
 $(STAMP): pyproject.toml

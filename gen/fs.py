@@ -94,10 +94,12 @@ def load_state(docs_dir: Path) -> dict[str, dict]:
 
 
 def save_state(docs_dir: Path, pages: dict[str, dict]) -> None:
-    """Write the state file atomically, keys sorted (stable diffs)."""
+    """Write the state file atomically, keys sorted (stable diffs); untouched when unchanged."""
     data = {"version": STATE_VERSION, "pages": pages}
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    write_atomic(docs_dir / STATE_DIR / STATE_FILE, text)
+    path = docs_dir / STATE_DIR / STATE_FILE
+    if read_text(path) != text:
+        write_atomic(path, text)
 
 
 def write_report(path: Path, report: dict) -> None:

@@ -65,7 +65,7 @@ class Report:
     def summary(self, verbose: bool = False) -> str:
         """Lines for the terminal: changed pages, problems, then counts."""
         lines = []
-        verb = "would be" if self.dry_run else "was"
+        verb = "would be written" if self.dry_run else "written"
         for d in self.pages:
             if d.action != sync.UNCHANGED or verbose:
                 why = f" ({d.reason})" if d.reason else ""
@@ -76,7 +76,7 @@ class Report:
         written = sum(1 for d in self.pages if d.action == sync.WRITE)
         parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no seeds"
         lines.append(
-            f"{len(self.seeds)} seeds: {parts}; {written} pages {verb} written; "
+            f"{len(self.seeds)} seeds: {parts}; {written} pages {verb}; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
         return "\n".join(lines)

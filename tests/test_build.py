@@ -1,0 +1,172 @@
+"""The generator end to end through the real CLI on a temporary tree."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gen.cli import main
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """A project folder with the five seeds and the site config; the working directory."""
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def build(*args: str) -> int:
+    return main(["build", *args])
+
+
+def report(tree: Path) -> dict:
+    return json.loads((tree / "build" / "report.json").read_text(encoding="utf-8"))
+
+
+def snapshot(docs: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(docs).as_posix(): (p.stat().st_mtime_ns, p.read_bytes()) for p in docs.rglob("*") if p.is_file()}
+
+
+def test_build_writes_a_page_per_seed_and_the_indexes(tree):
+    assert build() == 0
+    outcomes = {s["seed"]: s for s in report(tree)["seeds"]}
+    assert len(outcomes) == 5 and all(s["outcome"] == "written" for s in outcomes.values())
+    for s in outcomes.values():
+        page = tree / "docs" / s["page"]
+        assert page.is_file()
+        assert Path(s["seed"]).stem in page.name
+    for index in ("index.md", "timeline/index.md", "districts/index.md", "sources/index.md", "tags.md"):
+        assert (tree / "docs" / index).is_file()
+
+
+def test_second_build_writes_nothing(tree):
+    assert build() == 0
+    before = snapshot(tree / "docs")
+    assert build() == 0
+    assert snapshot(tree / "docs") == before
+    assert all(s["outcome"] == "unchanged" for s in report(tree)["seeds"])
+    assert report(tree)["pages"] == []
+
+
+def test_edited_page_is_kept_and_reported(tree, capsys):
+    build()
+    page = tree / "docs" / report(tree)["seeds"][0]["page"]
+    page.write_text(page.read_text(encoding="utf-8").replace("会议", "會議", 1), encoding="utf-8")
+    edited = page.read_text(encoding="utf-8")
+    assert build() == 0
+    assert page.read_text(encoding="utf-8") == edited
+    assert report(tree)["seeds"][0]["outcome"] == "kept"
+
+
+def test_force_overwrites_an_edited_page(tree):
+    build()
+    rel = report(tree)["seeds"][0]["page"]
+    page = tree / "docs" / rel
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\n编辑加的一行\n", encoding="utf-8")
+    assert build("--force", f"docs/{rel}") == 0
+    assert page.read_text(encoding="utf-8") == original
+
+
+def test_deleted_page_is_not_recreated(tree):
+    build()
+    rel = report(tree)["seeds"][0]["page"]
+    (tree / "docs" / rel).unlink()
+    assert build() == 0
+    assert not (tree / "docs" / rel).exists()
+    assert report(tree)["seeds"][0]["outcome"] == "deleted-by-editor"
+
+
+def test_hand_made_page_is_never_touched(tree):
+    build()
+    mine = tree / "docs" / "about.md"
+    mine.write_text("# 关于本档案\n", encoding="utf-8")
+    build()
+    assert mine.read_text(encoding="utf-8") == "# 关于本档案\n"
+
+
+def test_removed_seed_removes_its_untouched_page(tree):
+    build()
+    first = report(tree)["seeds"][0]
+    (tree / first["seed"]).unlink()
+    assert build() == 0
+    assert not (tree / "docs" / first["page"]).exists()
+
+
+def test_bad_seeds_are_reported_and_the_rest_still_build(tree):
+    (tree / "seeds" / "empty.txt").write_bytes(b"")
+    (tree / "seeds" / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    assert build() == 1
+    outcomes = {Path(s["seed"]).name: s for s in report(tree)["seeds"]}
+    assert len(outcomes) == 7
+    assert outcomes["empty.txt"]["outcome"] == "error" and "empty" in outcomes["empty.txt"]["problems"][0]
+    assert outcomes["image.png"]["outcome"] == "error" and "binary" in outcomes["image.png"]["problems"][0]
+    assert sum(s["outcome"] == "written" for s in outcomes.values()) == 5
+
+
+def test_gb18030_seed_is_read_and_its_encoding_recorded(tree):
+    text = (tree / "seeds" / "000_73acca2f4bde7c0a.txt").read_text(encoding="utf-8")
+    (tree / "seeds" / "000_73acca2f4bde7c0a.txt").unlink()
+    (tree / "seeds" / "gbk_copy.txt").write_bytes(text.encode("gb18030"))
+    assert build() == 0
+    page = next((tree / "docs").rglob("gbk_copy.md")).read_text(encoding="utf-8")
+    assert 'encoding: "gb18030"' in page and "石景山" in page
+
+
+def test_manifest_values_win(tree):
+    (tree / "seeds" / "meta.csv").write_text("file,pubDate,title,infoSource\n000_73acca2f4bde7c0a.txt,2022-06-02 08:00:00,清单标题,清单来源\n", encoding="utf-8")
+    assert build() == 0
+    page = next((tree / "docs").rglob("000_73acca2f4bde7c0a.md")).read_text(encoding="utf-8")
+    assert 'title: "清单标题"' in page and "date: 2022-06-02" in page and 'source: "清单来源"' in page
+    assert 'date_basis: "清单"' in page and "archive/2022/06/" in str(next((tree / "docs").rglob("000_73acca2f4bde7c0a.md")))
+
+
+def test_usage_errors_exit_2(tree):
+    assert main(["build", "--seeds", "nowhere"]) == 2
+    with pytest.raises(SystemExit) as exc:
+        main(["frobnicate"])
+    assert exc.value.code == 2
+
+
+def test_status_writes_nothing(tree, capsys):
+    assert main(["status"]) == 0
+    assert not (tree / "docs").exists()
+    assert "written" in capsys.readouterr().out
+
+
+def test_check_reports_broken_front_matter(tree, capsys):
+    build()
+    rel = report(tree)["seeds"][0]["page"]
+    page = tree / "docs" / rel
+    page.write_text(page.read_text(encoding="utf-8").replace("date: ", "date: 2020-02-30\n#", 1), encoding="utf-8")
+    assert main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert rel in out and "date" in out and "not a real date" in out
+
+
+def test_mkdocs_build_strict_passes(tree):
+    assert build() == 0
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tree, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    html = next((tree / "site" / "archive").rglob("index.html")).read_text(encoding="utf-8")
+    assert 'lang="zh"' in html and "fonts.googleapis.com" not in html
+
+
+def test_seeds_golden(tree, golden):
+    """The whole generated tree for the five seeds, reviewed."""
+    assert build() == 0
+    pages = sorted(p.relative_to(tree / "docs").as_posix() for p in (tree / "docs").rglob("*.md"))
+    golden("docs.list", "\n".join(pages) + "\n")
+    for rel in pages:
+        golden(f"docs/{rel}", (tree / "docs" / rel).read_text(encoding="utf-8"))
