@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERRORS
     if settings.report_path:
         fs.write_report(settings.report_path, report.to_json())
-    print(report.summary(verbose=args.verbose))
+    print(report.summary(verbose=args.verbose, docs=settings.docs_dir.as_posix()))
     if report.errors or (getattr(args, "strict", False) and report.warnings):
         return EXIT_ERRORS
     return EXIT_OK

@@ -9,6 +9,10 @@ from gen import sync
 from gen.model import Problem
 
 
+# Beyond this many, the terminal gets counts and the report file gets the list.
+SHOW_AT_MOST = 40
+
+
 @dataclass(frozen=True)
 class SeedOutcome:
     """What happened to one seed."""
@@ -62,16 +66,20 @@ class Report:
             "problems": [str(p) for p in self.problems],
         }
 
-    def summary(self, verbose: bool = False) -> str:
-        """Lines for the terminal: changed pages, problems, then counts."""
+    def summary(self, verbose: bool = False, docs: str = "docs") -> str:
+        """Lines for the terminal: changed pages and problems (the first ones unless verbose), then counts."""
         lines = []
         verb = "would be written" if self.dry_run else "written"
-        for d in self.pages:
-            if d.action != sync.UNCHANGED or verbose:
-                why = f" ({d.reason})" if d.reason else ""
-                lines.append(f"{d.action:>18}  docs/{d.page}{why}")
-        for p in self.warnings + self.errors:
-            lines.append(str(p))
+        shown = [d for d in self.pages if verbose or d.action != sync.UNCHANGED]
+        for d in shown if verbose else [d for d in shown if d.action != sync.WRITE or len(shown) <= SHOW_AT_MOST]:
+            why = f" ({d.reason})" if d.reason else ""
+            lines.append(f"{d.action:>18}  {docs}/{d.page}{why}")
+        problems = [str(p) for p in self.errors + self.warnings]
+        if verbose or len(problems) <= SHOW_AT_MOST:
+            lines += problems
+        else:
+            lines += problems[:SHOW_AT_MOST]
+            lines.append(f"… and {len(problems) - SHOW_AT_MOST} more problems: see the report, or run with --verbose")
         counts = Counter(s.outcome for s in self.seeds)
         written = sum(1 for d in self.pages if d.action == sync.WRITE)
         parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no seeds"
