@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from gen import frontmatter, fs, manifest, sync
+from gen import fs, manifest, sync
 from gen.config import Settings
 from gen.decode import DecodeError, decode
 from gen.document import article_dates, make_document, seed_stem
-from gen.indexes import meta_from_front_matter, render_indexes
-from gen.model import Document, Meta, Problem, Seed
+from gen.model import Document, Problem, Seed
+from gen.plan import Plan, plan
 from gen.readers import read_seed
 from gen.render import render_page
 from gen.report import Report, SeedOutcome
@@ -29,16 +28,6 @@ class SeedResult:
     document: Document | None
     text: str | None
     problems: tuple[Problem, ...] = ()
-
-
-@dataclass
-class Plan:
-    """Every page decision and the state to save after applying them."""
-
-    decisions: list[sync.Decision] = field(default_factory=list)
-    contents: dict[str, str] = field(default_factory=dict)  # page -> text to write
-    state: dict[str, dict] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -117,111 +106,38 @@ def _drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     return out
 
 
-# ---------------------------------------------------------------- plan
-
-
-def _final_text(decision: sync.Decision, new: str | None, on_disk: str | None) -> str | None:
-    if decision.action == sync.WRITE:
-        return new
-    if decision.action in (sync.DELETED, sync.REMOVE):
-        return None
-    return on_disk if on_disk is not None else new
-
-
-def plan(results: list[SeedResult], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...]) -> Plan:
-    """Decide every page: documents first, then index pages from the front matter they end up with."""
-    out = Plan()
-    wanted = {r.document.page: r for r in results if r.document and r.text is not None}
-    finals: dict[str, str] = {}
-    doc_pages = sorted(set(wanted) | {p for p, s in state.items() if s.get("seed")})
-    for page in doc_pages:
-        new = wanted[page].text if page in wanted else None
-        on_disk = fs.read_text(docs_dir / page)
-        decision = _decide(page, new, on_disk, state.get(page, {}), force)
-        out.decisions.append(decision)
-        _record(out, decision, page, new, state.get(page, {}), wanted[page].seed if page in wanted else None)
-        final = _final_text(decision, new, on_disk)
-        if final is not None and decision.action != sync.REMOVE:
-            finals[page] = final
-
-    metas = _metas(finals, out.problems)
-    for page, text in sorted(render_indexes(metas).items()):
-        on_disk = fs.read_text(docs_dir / page)
-        decision = _decide(page, text, on_disk, state.get(page, {}), force)
-        out.decisions.append(decision)
-        _record(out, decision, page, text, state.get(page, {}), None)
-    for page, entry in state.items():
-        if page not in out.state and page not in doc_pages and not entry.get("seed"):
-            on_disk = fs.read_text(docs_dir / page)
-            decision = sync.decide(page, None, on_disk, entry.get("sha256"))
-            out.decisions.append(decision)
-    return out
-
-
-def _decide(page: str, new: str | None, on_disk: str | None, entry: dict, force: tuple[str, ...]) -> sync.Decision:
-    if page in force and new is not None:
-        if on_disk == new:
-            return sync.Decision(page, sync.UNCHANGED)
-        return sync.Decision(page, sync.WRITE, "overwritten on request (--force)")
-    if entry.get("deleted") and on_disk is None and new is not None:
-        return sync.Decision(page, sync.UNCHANGED, "deleted by an editor (reported before)")
-    return sync.decide(page, new, on_disk, entry.get("sha256"))
-
-
-def _record(out: Plan, decision: sync.Decision, page: str, new: str | None, entry: dict, seed: str | None) -> None:
-    """Fill the next state entry for a page, and the text to write."""
-    base = {"seed": seed} if seed else {}
-    if decision.action == sync.WRITE:
-        out.contents[page] = new  # type: ignore[assignment]
-        out.state[page] = {**base, "sha256": sync.digest(new)}  # type: ignore[arg-type]
-    elif decision.action == sync.UNCHANGED and new is not None and not entry.get("deleted"):
-        out.state[page] = {**base, "sha256": entry.get("sha256") or sync.digest(new)}
-    elif decision.action in (sync.KEPT, sync.ORPHAN):
-        out.state[page] = {**entry, **base}
-    elif decision.action == sync.DELETED or entry.get("deleted"):
-        out.state[page] = {**entry, **base, "deleted": True}
-
-
-def _metas(finals: dict[str, str], problems: list[Problem]) -> list[Meta]:
-    """Index records from the final text of every document page; broken front matter is reported."""
-    metas = []
-    for page, text in sorted(finals.items()):
-        try:
-            parsed = frontmatter.parse(text, page)
-        except frontmatter.FrontMatterError as exc:
-            problems.extend(exc.problems)
-            continue
-        found = frontmatter.validate(parsed, page, load_tables().district_names)
-        if found:
-            problems.extend(found)
-            continue
-        meta = meta_from_front_matter(page, frontmatter.typed(parsed.meta))
-        if meta:
-            metas.append(meta)
-    return metas
-
-
 # ---------------------------------------------------------------- apply
 
 
 def apply(p: Plan, docs_dir: Path) -> None:
-    """Write what the plan says; the state file last, so an interrupted run is simply run again."""
-    for page, text in sorted(p.contents.items()):
-        fs.write_atomic(docs_dir / page, text)
+    """Write what the plan says. Base copies first and the state file last, so a run interrupted
+    anywhere leaves every page old or new and is simply run again."""
     for d in p.decisions:
+        if d.base is not None:
+            fs.write_base(docs_dir, sync.digest(d.base), d.base)
+    for d in p.decisions:
+        proposal = docs_dir / sync.proposal_path(d.page)
+        if d.text is not None:
+            fs.write_atomic(docs_dir / d.page, d.text)
+        if d.proposal is not None:
+            fs.write_atomic(proposal, d.proposal)
+        elif d.action != sync.DELETED and proposal.exists() and d.base is not None:
+            fs.remove(proposal, docs_dir)
         if d.action == sync.REMOVE:
             fs.remove(docs_dir / d.page, docs_dir)
     fs.save_state(docs_dir, p.state)
+    fs.prune_bases(docs_dir, {e["sha256"] for e in p.state.values() if e.get("sha256")})
 
 
 def build(settings: Settings, progress=None) -> Report:
     """Gather, plan and (unless a dry run) write; the report accounts for every seed."""
     results, problems = gather(settings, progress)
     state = fs.load_state(settings.docs_dir)
-    p = plan(results, settings.docs_dir, state, settings.force)
+    wanted = {r.document.page: (r.seed, r.text) for r in results if r.document and r.text is not None}
+    p = plan(wanted, settings.docs_dir, state, settings.force)
     if not settings.dry_run:
         apply(p, settings.docs_dir)
-    by_page = {d.page: d for d in p.decisions}
+    by_page = p.by_page()
     outcomes = []
     for r in results:
         d = by_page.get(r.document.page) if r.document else None
@@ -235,8 +151,3 @@ def build(settings: Settings, progress=None) -> Report:
             )
         )
     return Report(seeds=outcomes, pages=p.decisions, problems=problems + p.problems, dry_run=settings.dry_run)
-
-
-def relative_root() -> Path:
-    """The repository root for display paths: the working directory."""
-    return Path(os.getcwd())

@@ -88,12 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         report = build(settings, _progress(settings.progress))
-    except ValueError as exc:
+    except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        print("nothing already written is lost; fix the cause and run the build again", file=sys.stderr)
         return EXIT_ERRORS
     if settings.report_path:
         fs.write_report(settings.report_path, report.to_json())
     print(report.summary(verbose=args.verbose, docs=settings.docs_dir.as_posix()))
-    if report.errors or (getattr(args, "strict", False) and report.warnings):
+    if report.errors or report.conflicts or (getattr(args, "strict", False) and report.warnings):
         return EXIT_ERRORS
     return EXIT_OK

@@ -9,6 +9,7 @@ from pathlib import Path
 
 STATE_DIR = ".gen"  # inside docs/; MkDocs skips dot-folders, so it is never published
 STATE_FILE = "state.json"
+BASE_DIR = "base"  # last generated text of every page, by hash, for three-way merges
 STATE_VERSION = 1
 
 # Seeds larger than this are refused before reading (a clear message, bounded memory).
@@ -77,6 +78,32 @@ def remove(path: Path, stop_at: Path) -> None:
     while parent != stop_at and parent.is_dir() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
+
+
+def _base_path(docs_dir: Path, sha256: str) -> Path:
+    return docs_dir / STATE_DIR / BASE_DIR / sha256[:2] / f"{sha256}.md"
+
+
+def read_base(docs_dir: Path, sha256: str) -> str | None:
+    """The generated text with this hash, as kept for three-way merges (None if missing)."""
+    return read_text(_base_path(docs_dir, sha256))
+
+
+def write_base(docs_dir: Path, sha256: str, text: str) -> None:
+    """Keep a generated text under its hash (content-addressed; git stores it once with the page)."""
+    path = _base_path(docs_dir, sha256)
+    if not path.exists():
+        write_atomic(path, text)
+
+
+def prune_bases(docs_dir: Path, keep: set[str]) -> None:
+    """Delete kept texts that no page refers to any more."""
+    root = docs_dir / STATE_DIR / BASE_DIR
+    if not root.is_dir():
+        return
+    for path in sorted(root.glob("*/*.md")):
+        if path.stem not in keep:
+            remove(path, root)
 
 
 def load_state(docs_dir: Path) -> dict[str, dict]:

@@ -24,12 +24,27 @@ log = logging.getLogger("mkdocs.plugins.gen")
 class ArchivePlugin(BasePlugin):
     """Registered as `archive` (pyproject entry point); list it under `plugins:` in mkdocs.yml."""
 
+    def on_config(self, config):
+        """No repository configured: no "edit this page" button (rather than a broken relative link)."""
+        if not config.get("repo_url"):
+            config["edit_uri"] = ""
+        return config
+
+    index_pages: frozenset[str] = frozenset()
+
     def on_files(self, files: Files, config) -> Files:
         """Validate every page's front matter; refresh the generator-owned index pages."""
-        return refresh_indexes(files, config)
+        files, self.index_pages = refresh_indexes(files, config)
+        return files
+
+    def on_page_context(self, context, page, config, nav):
+        """Index pages are generated: editing them in the repository would be overwritten."""
+        if page.file.src_uri in self.index_pages or page.file.generated_by:
+            page.edit_url = None
+        return context
 
 
-def refresh_indexes(files: Files, config) -> Files:
+def refresh_indexes(files: Files, config) -> tuple[Files, frozenset[str]]:
     """Log front-matter problems of every page; rebuild index pages from the valid front matter."""
     docs_dir = Path(config["docs_dir"])
     metas = []
@@ -48,8 +63,9 @@ def refresh_indexes(files: Files, config) -> Files:
         state = fs.load_state(docs_dir)
     except ValueError as exc:
         log.warning(str(exc))
-        return files
-    for page, text in render_indexes(metas).items():
+        return files, frozenset()
+    indexes = render_indexes(metas)
+    for page, text in indexes.items():
         entry = state.get(page)
         existing = files.get_file_from_path(page)
         if existing is None:
@@ -60,4 +76,4 @@ def refresh_indexes(files: Files, config) -> Files:
             continue  # a hand-made page, or already current
         if sync.digest(existing.content_string) == entry.get("sha256"):
             existing.content_string = text
-    return files
+    return files, frozenset(indexes)

@@ -41,6 +41,11 @@ class Report:
         return found
 
     @property
+    def conflicts(self) -> list[sync.Decision]:
+        """Pages an editor changed where the generator changed the same lines."""
+        return [d for d in self.pages if d.action == sync.CONFLICT]
+
+    @property
     def warnings(self) -> list[Problem]:
         """Every warning."""
         found = [p for p in self.problems if p.severity == "warning"]
@@ -62,7 +67,11 @@ class Report:
                 }
                 for s in self.seeds
             ],
-            "pages": [{"page": d.page, "action": d.action, "reason": d.reason} for d in self.pages if d.action != sync.UNCHANGED],
+            "pages": [
+                {"page": d.page, "action": d.action, "reason": d.reason, **({"diff": d.diff} if d.diff else {})}
+                for d in self.pages
+                if d.action != sync.UNCHANGED
+            ],
             "problems": [str(p) for p in self.problems],
         }
 
@@ -70,10 +79,12 @@ class Report:
         """Lines for the terminal: changed pages and problems (the first ones unless verbose), then counts."""
         lines = []
         verb = "would be written" if self.dry_run else "written"
-        shown = [d for d in self.pages if verbose or d.action != sync.UNCHANGED]
+        shown = [d for d in self.pages if verbose or (d.action != sync.UNCHANGED and not d.quiet)]
         for d in shown if verbose else [d for d in shown if d.action != sync.WRITE or len(shown) <= SHOW_AT_MOST]:
             why = f" ({d.reason})" if d.reason else ""
             lines.append(f"{d.action:>18}  {docs}/{d.page}{why}")
+            if d.diff:
+                lines.extend("    " + line for line in d.diff.splitlines())
         problems = [str(p) for p in self.errors + self.warnings]
         if verbose or len(problems) <= SHOW_AT_MOST:
             lines += problems
@@ -85,6 +96,6 @@ class Report:
         parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "no seeds"
         lines.append(
             f"{len(self.seeds)} seeds: {parts}; {written} pages {verb}; "
-            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+            f"{len(self.conflicts)} conflicts, {len(self.errors)} errors, {len(self.warnings)} warnings"
         )
         return "\n".join(lines)

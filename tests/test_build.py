@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from gen.cli import main
+from gen.fs import list_pages
 from tests.conftest import REPO
 
 
@@ -166,7 +167,7 @@ def test_mkdocs_build_strict_passes(tree):
 def test_seeds_golden(tree, golden):
     """The whole generated tree for the five seeds, reviewed."""
     assert build() == 0
-    pages = sorted(p.relative_to(tree / "docs").as_posix() for p in (tree / "docs").rglob("*.md"))
+    pages = list_pages(tree / "docs")
     golden("docs.list", "\n".join(pages) + "\n")
     for rel in pages:
         golden(f"docs/{rel}", (tree / "docs" / rel).read_text(encoding="utf-8"))

@@ -1,37 +1,83 @@
 from gen import sync
-from gen.sync import decide, digest
+from gen.merge import merge3
+from gen.sync import Known, decide, digest
 
-OLD, NEW, EDIT = "old\n", "new\n", "edited\n"
+FM = '---\ntitle: "t"\n---\n'
+OLD = FM + "一\n二\n三\n"
+NEW = FM + "一\n二\n三改\n"
+EDIT = FM + "一改\n二\n三\n"
+
+
+def _decide(new, on_disk, written=None, base=None, **known):
+    return decide("p.md", new, on_disk, Known(sha256=digest(written) if written else None, **known), base, False)
 
 
 def test_decide_new_page_is_written():
-    assert decide("p", NEW, None, None).action == sync.WRITE
+    assert _decide(NEW, None).action == sync.WRITE
 
 
 def test_decide_untouched_page_is_regenerated():
-    assert decide("p", NEW, OLD, digest(OLD)).action == sync.WRITE
+    d = _decide(NEW, OLD, OLD)
+    assert (d.action, d.text, d.base) == (sync.WRITE, NEW, NEW)
 
 
-def test_decide_identical_page_is_unchanged():
-    assert decide("p", OLD, OLD, digest(OLD)).action == sync.UNCHANGED
+def test_decide_identical_page_is_unchanged_and_adopted():
+    assert _decide(OLD, OLD, None).action == sync.UNCHANGED
 
 
 def test_decide_edited_page_is_kept_when_output_unchanged():
-    assert decide("p", OLD, EDIT, digest(OLD)).action == sync.KEPT
+    assert _decide(OLD, EDIT, OLD).action == sync.KEPT
 
 
-def test_decide_edited_page_is_kept_when_output_changed():
-    assert decide("p", NEW, EDIT, digest(OLD)).action == sync.KEPT
+def test_decide_edited_page_merges_other_lines():
+    d = _decide(NEW, EDIT, OLD, base=OLD)
+    assert d.action == sync.MERGED and d.text == FM + "一改\n二\n三改\n" and d.base == NEW
 
 
-def test_decide_deleted_page_is_not_recreated():
-    assert decide("p", NEW, None, digest(OLD)).action == sync.DELETED
+def test_decide_edited_page_conflicts_on_the_same_line():
+    d = _decide(NEW, FM + "一\n二\n三（编辑）\n", OLD, base=OLD)
+    assert d.action == sync.CONFLICT and d.text is None
+    assert "<<<<<<<" in d.proposal and "三（编辑）" in d.proposal and "三改" in d.proposal and "三改" in d.diff
+
+
+def test_decide_conflict_settled_when_proposal_removed():
+    d = decide("p.md", NEW, EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=False)
+    assert d.action == sync.KEPT and d.base == NEW
+    d = decide("p.md", NEW, EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=True)
+    assert d.action == sync.MERGED
+
+
+def test_decide_deleted_page_is_not_recreated_and_reported_once():
+    first = _decide(NEW, None, OLD)
+    again = _decide(NEW, None, OLD, deleted=True)
+    assert first.action == again.action == sync.DELETED and not first.quiet and again.quiet
 
 
 def test_decide_foreign_file_is_not_touched():
-    assert decide("p", NEW, EDIT, None).action == sync.FOREIGN
+    assert _decide(NEW, EDIT, None).action == sync.FOREIGN
 
 
 def test_decide_gone_seed_removes_untouched_page_and_keeps_edited():
-    assert decide("p", None, OLD, digest(OLD)).action == sync.REMOVE
-    assert decide("p", None, EDIT, digest(OLD)).action == sync.ORPHAN
+    assert _decide(None, OLD, OLD).action == sync.REMOVE
+    assert _decide(None, EDIT, OLD).action == sync.ORPHAN
+
+
+def test_merge3_takes_each_sides_changes():
+    assert merge3("a\nb\nc\n", "A\nb\nc\n", "a\nb\nC\n").text == "A\nb\nC\n"
+    assert merge3("a\nb\nc\n", "a\nb\nc\nd\n", "a\nb\nc\n").text == "a\nb\nc\nd\n"
+    assert merge3("a\nb\nc\n", "a\nc\n", "a\nb\nc\ne\n").text == "a\nc\ne\n"
+
+
+def test_merge3_same_change_on_both_sides_is_clean():
+    assert merge3("a\nb\n", "a\nB\n", "a\nB\n") == merge3("a\nb\n", "a\nB\n", "a\nB\n")
+    assert merge3("a\nb\n", "a\nB\n", "a\nB\n").conflicts == 0
+
+
+def test_merge3_conflict_has_markers():
+    merged = merge3("a\nb\nc\n", "a\nX\nc\n", "a\nY\nc\n")
+    assert merged.conflicts == 1
+    assert merged.text.splitlines()[1].startswith("<<<<<<<") and "X" in merged.text and "Y" in merged.text
+
+
+def test_proposal_path_is_hidden_beside_the_page():
+    assert sync.proposal_path("archive/2020/04/x.md") == "archive/2020/04/.x.proposed.md"
