@@ -33,6 +33,7 @@ FIELDS: dict[str, str] = {
     "editor": "str",
     "tags": "list",
     "seed": "str",
+    "duplicate_seeds": "list",
     "seed_sha256": "str",
     "encoding": "str",
     "reader": "str",

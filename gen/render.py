@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from typing import Any
 from urllib.parse import quote as urlquote
@@ -119,10 +120,22 @@ def front_matter(doc: Document) -> dict[str, Any]:
         "editor": doc.reading.editor,
         "tags": list(doc.tags),
         "seed": doc.seed.path,
+        "duplicate_seeds": list(doc.duplicate_seeds) or None,
         "seed_sha256": doc.seed.sha256,
         "encoding": doc.seed.encoding,
         "reader": doc.reading.kind,
     }
+
+
+def render_related(doc: Document) -> str:
+    """Links to near-identical documents (the same story reposted elsewhere)."""
+    if not doc.related:
+        return ""
+    here = posixpath.dirname(doc.page)
+    lines = ['!!! info "相同或相近的文档"', ""]
+    for page, title in doc.related:
+        lines.append(f"    - [{escape(title)}]({posixpath.relpath(page, here)})")
+    return "\n".join(lines)
 
 
 def render_page(doc: Document, article_dates: tuple[str | None, ...]) -> str:
@@ -130,5 +143,6 @@ def render_page(doc: Document, article_dates: tuple[str | None, ...]) -> str:
     body = [render_contents(doc)]
     for article, date_note in zip(doc.reading.articles, article_dates, strict=True):
         body.append(render_article(article, date_note))
+    body.append(render_related(doc))
     text = "\n\n".join(part for part in body if part)
     return frontmatter.dump(front_matter(doc)) + "\n" + text + "\n"

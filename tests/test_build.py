@@ -111,7 +111,7 @@ def test_bad_seeds_are_reported_and_the_rest_still_build(tree):
     outcomes = {Path(s["seed"]).name: s for s in report(tree)["seeds"]}
     assert len(outcomes) == 7
     assert outcomes["empty.txt"]["outcome"] == "error" and "empty" in outcomes["empty.txt"]["problems"][0]
-    assert outcomes["image.png"]["outcome"] == "error" and "binary" in outcomes["image.png"]["problems"][0]
+    assert outcomes["image.png"]["outcome"] == "error" and "not text" in outcomes["image.png"]["problems"][0]
     assert sum(s["outcome"] == "written" for s in outcomes.values()) == 5
 
 
@@ -171,3 +171,38 @@ def test_seeds_golden(tree, golden):
     golden("docs.list", "\n".join(pages) + "\n")
     for rel in pages:
         golden(f"docs/{rel}", (tree / "docs" / rel).read_text(encoding="utf-8"))
+
+
+def test_byte_identical_seeds_make_one_page_with_both_provenances(tree):
+    shutil.copy(tree / "seeds" / "000_73acca2f4bde7c0a.txt", tree / "seeds" / "zz_copy.txt")
+    assert build() == 0
+    outcomes = {Path(s["seed"]).name: s for s in report(tree)["seeds"]}
+    assert outcomes["zz_copy.txt"]["outcome"] == "duplicate"
+    assert "000_73acca2f4bde7c0a.txt" in outcomes["zz_copy.txt"]["reason"]
+    page = (tree / "docs" / outcomes["000_73acca2f4bde7c0a.txt"]["page"]).read_text(encoding="utf-8")
+    assert 'duplicate_seeds:\n  - "seeds/zz_copy.txt"' in page
+    assert not list((tree / "docs").rglob("zz_copy.md"))
+
+
+def test_near_identical_documents_link_each_other(tree):
+    text = (tree / "seeds" / "000_73acca2f4bde7c0a.txt").read_text(encoding="utf-8")
+    (tree / "seeds" / "repost.txt").write_text(text.replace("新京报讯", "海淀区融媒体中心讯"), encoding="utf-8")
+    assert build() == 0
+    original = next((tree / "docs").rglob("000_73acca2f4bde7c0a.md")).read_text(encoding="utf-8")
+    repost = next((tree / "docs").rglob("repost.md")).read_text(encoding="utf-8")
+    assert '!!! info "相同或相近的文档"' in original and "(repost.md)" in original
+    assert "(000_73acca2f4bde7c0a.md)" in repost
+    assert "(001_" not in original
+
+
+def test_seeds_that_would_write_the_same_page_are_both_refused(tree):
+    (tree / "seeds" / "a").mkdir()
+    (tree / "seeds" / "b").mkdir()
+    text = (tree / "seeds" / "001_eec9e63713adc293.txt").read_text(encoding="utf-8")
+    (tree / "seeds" / "a" / "same.txt").write_text(text.replace("于军", "甲"), encoding="utf-8")
+    (tree / "seeds" / "b" / "same.txt").write_text(text.replace("于军", "某某"), encoding="utf-8")
+    assert build() == 1
+    outcomes = {s["seed"]: s for s in report(tree)["seeds"]}
+    for mine, other in (("seeds/a/same.txt", "seeds/b/same.txt"), ("seeds/b/same.txt", "seeds/a/same.txt")):
+        assert outcomes[mine]["outcome"] == "error"
+        assert other in outcomes[mine]["problems"][-1] and "same page" in outcomes[mine]["problems"][-1]

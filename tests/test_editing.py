@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import gen.build
+import gen.gather
 from gen import fs
 from gen.cli import main
 from tests.conftest import REPO
@@ -100,8 +100,8 @@ def test_edits_merge_with_generator_changes_elsewhere(tree):
 
 def test_reader_change_merges_into_edited_page(tree, monkeypatch):
     edit(page_of(tree, HTML), "于军主持会议", "于军同志主持会议")
-    render = gen.build.render_page
-    monkeypatch.setattr(gen.build, "render_page", lambda doc, dates: render(doc, dates) + "\n*（本页由新版阅读器生成）*\n")
+    render = gen.gather.render_page
+    monkeypatch.setattr(gen.gather, "render_page", lambda doc, dates: render(doc, dates) + "\n*（本页由新版阅读器生成）*\n")
     assert main(["build"]) == 0
     text = page_of(tree, HTML).read_text(encoding="utf-8")
     assert outcome(tree, HTML)["outcome"] == "merged"
@@ -161,7 +161,8 @@ def test_hand_made_page_is_never_touched(tree):
 
 
 def test_file_at_a_generated_path_that_we_did_not_write_is_not_touched(tree):
-    shutil.copy(tree / "seeds" / f"{WIRE}.txt", tree / "seeds" / "new_seed.txt")
+    text = (tree / "seeds" / f"{WIRE}.txt").read_text(encoding="utf-8")
+    (tree / "seeds" / "new_seed.txt").write_text(text.replace("邓健", "王五"), encoding="utf-8")
     target = tree / "docs" / "archive" / "2022" / "06" / "new_seed.md"
     target.write_text("# 编辑先写的\n", encoding="utf-8")
     assert main(["build"]) == 0

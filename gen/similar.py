@@ -1,0 +1,69 @@
+"""Near-identical documents (the same wire story reposted by several districts); pure.
+
+Each text becomes a bottom-k sketch: the k smallest hashes of its character 5-grams (punctuation
+and spaces removed). Two texts whose sketches share a hash among their few smallest are candidates;
+a candidate pair whose estimated Jaccard similarity reaches THRESHOLD is near-identical. One hash per
+shingle (zlib.crc32, in C) keeps it linear in the text; candidates keep it far from quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+SHINGLE = 5  # characters per shingle
+SKETCH = 64  # hashes kept per text (bottom-k)
+BUCKET_BY = 6  # the smallest hashes used to find candidate pairs
+THRESHOLD = 0.8  # estimated Jaccard similarity of shingle sets
+MIN_CHARS = 60  # shorter texts are too generic to call near-identical
+# A hash shared by more texts than this is boilerplate ("央视网消息（新闻联播）"), not a candidate.
+MAX_BUCKET = 40
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """The bottom-k hashes of one text."""
+
+    key: str
+    hashes: tuple[int, ...]  # sorted ascending
+
+
+def sketch(key: str, text: str) -> Sketch | None:
+    """The sketch of a text, or None when it is too short to compare."""
+    flat = _NOT_WORD.sub("", text.lower())
+    if len(flat) < MIN_CHARS:
+        return None
+    hashes = {zlib.crc32(flat[i : i + SHINGLE].encode("utf-8")) for i in range(len(flat) - SHINGLE + 1)}
+    return Sketch(key, tuple(sorted(hashes)[:SKETCH]))
+
+
+def similarity(a: Sketch, b: Sketch) -> float:
+    """Estimated Jaccard similarity: the share of the union's bottom-k found in both sketches."""
+    union = sorted(set(a.hashes) | set(b.hashes))[:SKETCH]
+    both = set(a.hashes) & set(b.hashes)
+    return sum(1 for h in union if h in both) / len(union)
+
+
+def near_duplicates(sketches: list[Sketch]) -> dict[str, tuple[str, ...]]:
+    """key -> the other keys whose text is near-identical to it (sorted); keys without any are absent."""
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for i, s in enumerate(sketches):
+        for h in s.hashes[:BUCKET_BY]:
+            buckets[h].append(i)
+    pairs = set()
+    for members in buckets.values():
+        if 1 < len(members) <= MAX_BUCKET:
+            for x in range(len(members)):
+                for y in range(x + 1, len(members)):
+                    pairs.add((members[x], members[y]))
+    linked: dict[str, set[str]] = defaultdict(set)
+    for x, y in sorted(pairs):
+        a, b = sketches[x], sketches[y]
+        if a.key != b.key and similarity(a, b) >= THRESHOLD:
+            linked[a.key].add(b.key)
+            linked[b.key].add(a.key)
+    return {k: tuple(sorted(v)) for k, v in sorted(linked.items())}
