@@ -7,6 +7,7 @@ from pathlib import Path
 from gen import fs, sync
 from gen.config import Settings
 from gen.gather import DUPLICATE, ERROR, gather
+from gen.indexes import index_record
 from gen.plan import Plan, plan
 from gen.report import Report, SeedOutcome
 
@@ -38,7 +39,7 @@ def build(settings: Settings, progress=None) -> Report:
     """Gather, plan and (unless a dry run) write; the report accounts for every seed."""
     results, problems = gather(settings, progress)
     state = fs.load_state(settings.docs_dir)
-    wanted = {r.document.page: (r.seed, r.text) for r in results if r.document and r.text is not None}
+    wanted = {r.document.page: (r.seed, r.text, index_record(r.document)) for r in results if r.document and r.text is not None}
     p = plan(wanted, settings.docs_dir, state, settings.force)
     if not settings.dry_run:
         apply(p, settings.docs_dir)

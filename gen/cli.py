@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--manifest-columns", default="", metavar="FIELD=COLUMN,…", help="name manifest columns, e.g. date=pubtime,source=infoSource")
         p.add_argument("--report", type=Path, default=Path("build/report.json"), help="where to write the run report (default: build/report.json)")
         p.add_argument("-v", "--verbose", action="store_true", help="list unchanged pages too")
+        p.add_argument("-j", "--jobs", type=int, default=0, help="processes reading seeds (default: one per core)")
         if name == "build":
             p.add_argument("--force", nargs="+", default=[], metavar="PATH", help="overwrite these pages even if edited by hand")
             p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -48,6 +50,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             force=force,
             dry_run=args.command == "status",
             progress=sys.stderr.isatty(),
+            workers=args.jobs or os.cpu_count() or 1,
         )
     )
 
@@ -61,13 +64,15 @@ def _page_of(path: str, docs: Path) -> str:
         return p.as_posix()
 
 
-def _progress(total_hint: bool):
-    if not total_hint:
+def _progress(on_terminal: bool):
+    """A progress bar for long runs on a terminal, else None."""
+    if not on_terminal:
         return None
     from tqdm import tqdm
 
-    def wrap(items):
-        return tqdm(items, desc="reading seeds", unit="doc", disable=len(items) < PROGRESS_FROM, file=sys.stderr)
+    def wrap(items, total=None):
+        total = total if total is not None else len(items)
+        return tqdm(items, total=total, desc="reading seeds", unit="doc", disable=total < PROGRESS_FROM, file=sys.stderr)
 
     return wrap
 

@@ -19,6 +19,7 @@ class Settings:
     force: tuple[str, ...] = ()  # docs-relative pages that may be overwritten even if edited
     dry_run: bool = False
     progress: bool = False
+    workers: int = 1  # processes reading seeds
 
 
 class SettingsError(ValueError):

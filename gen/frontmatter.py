@@ -36,6 +36,7 @@ FIELDS: dict[str, str] = {
     "duplicate_seeds": "list",
     "seed_sha256": "str",
     "encoding": "str",
+    "encoding_confidence": "str",
     "reader": "str",
 }
 
@@ -67,8 +68,14 @@ def _needs_escape(ch: str) -> bool:
     return ch in "\u2028\u2029\ufeff"
 
 
+# Anything that quote() must escape; most strings have none and take the fast path.
+_SPECIAL = re.compile("[\\\\\"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
+
+
 def quote(text: str) -> str:
     """A YAML double-quoted scalar that reads back as exactly `text`."""
+    if not _SPECIAL.search(text):
+        return '"' + text + '"'
     out = []
     for ch in text:
         if ch == "\\":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 STATE_DIR = ".gen"  # inside docs/; MkDocs skips dot-folders, so it is never published
@@ -56,19 +55,28 @@ def list_pages(docs_dir: Path) -> list[str]:
     return sorted(pages)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text so that readers see the old file or the new one, never a partial one."""
+def write_atomic(path: Path, text: str, durable: bool = False) -> None:
+    """Write text so that readers see the old file or the new one, never a partial one.
+
+    The rename is atomic; `durable` also waits for the data to reach the disk (the state file).
+    Pages skip that per-file wait, and flush_all() makes them durable once, before the state."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def flush_all() -> None:
+    """Make every write so far durable (one sync instead of one per file)."""
+    os.sync()
 
 
 def remove(path: Path, stop_at: Path) -> None:
@@ -126,7 +134,8 @@ def save_state(docs_dir: Path, pages: dict[str, dict]) -> None:
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     path = docs_dir / STATE_DIR / STATE_FILE
     if read_text(path) != text:
-        write_atomic(path, text)
+        flush_all()
+        write_atomic(path, text, durable=True)
 
 
 def write_report(path: Path, report: dict) -> None:

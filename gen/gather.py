@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,15 @@ from gen.document import article_dates, make_document, seed_stem
 from gen.model import Document, Problem, Seed
 from gen.readers import read_seed
 from gen.render import render_page
-from gen.similar import near_duplicates, sketch
+from gen.similar import Sketch, near_duplicates, sketch
 from gen.tables import Tables, load_tables
 
 ManifestTables = list[tuple[dict[str, manifest.Entry], dict[str, manifest.Entry]]]
-Progress = Callable[[list[Path]], Iterable[Path]]
+Progress = Callable[..., Iterable]  # tqdm-like: progress(iterable, total=None)
+
+# Below this many seeds, starting worker processes costs more than it saves.
+PARALLEL_FROM = 200
+CHUNK = 32  # seeds per task sent to a worker
 
 DUPLICATE = "duplicate"
 ERROR = "error"
@@ -127,11 +132,10 @@ def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     return out
 
 
-def link_near_duplicates(results: list[SeedResult]) -> list[SeedResult]:
+def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch]) -> list[SeedResult]:
     """Every document learns the pages of near-identical documents."""
     docs = {r.document.page: r.document for r in results if r.document}
-    sketches = [s for page, d in docs.items() if (s := sketch(page, d.reading.text))]
-    linked = near_duplicates(sketches)
+    linked = near_duplicates([s for page, s in sorted(sketches.items()) if page in docs])
     out = []
     for r in results:
         if r.document and r.document.page in linked:
@@ -148,14 +152,40 @@ def render(r: SeedResult) -> SeedResult:
     return dataclasses.replace(r, text=render_page(r.document, article_dates(r.document)))
 
 
+Job = tuple[Path, str, "manifest.Entry | None"]
+
+
+def _read_job(job: Job) -> tuple[SeedResult, Sketch | None]:
+    """Worker: one seed read, and the sketch of its text (computed where the text already is)."""
+    path, shown, entry = job
+    r = read_one(path, shown, entry, load_tables())
+    if not r.document:
+        return r, None
+    reading = r.document.reading
+    found = sketch(r.document.page, reading.text)
+    # Send the record back without the text caches the extractors filled in: half the pickling.
+    slim = dataclasses.replace(r.document, reading=dataclasses.replace(reading))
+    return dataclasses.replace(r, document=slim), found
+
+
+def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[tuple[SeedResult, Sketch | None]]:
+    """Read every seed, in order; on several processes when there are enough seeds to pay for them."""
+    if workers <= 1 or len(jobs) < PARALLEL_FROM:
+        items = progress(jobs) if progress else jobs
+        return [_read_job(j) for j in items]
+    load_tables()  # loaded once here; forked workers inherit it
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.imap(_read_job, jobs, chunksize=CHUNK)
+        return list(progress(results, total=len(jobs)) if progress else results)
+
+
 def gather(settings: Settings, progress: Progress | None = None) -> tuple[list[SeedResult], list[Problem]]:
     """Every seed gathered into a result (in path order), plus manifest problems."""
     seed_paths, found_manifests = fs.list_seeds(settings.seeds_dir)
     mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
-    tables = load_tables()
-    results = []
-    for path in progress(seed_paths) if progress else seed_paths:
-        entry = manifest.lookup(path.resolve().as_posix(), mtables)
-        results.append(read_one(path, display_path(path, settings.root), entry, tables))
-    results = link_near_duplicates(drop_collisions(merge_duplicates(results)))
+    jobs = [(p, display_path(p, settings.root), manifest.lookup(p.resolve().as_posix(), mtables)) for p in seed_paths]
+    read = read_all(jobs, settings.workers, progress)
+    sketches = {r.document.page: s for r, s in read if r.document and s}
+    results = drop_collisions(merge_duplicates([r for r, _ in read]))
+    results = link_near_duplicates(results, sketches)
     return [render(r) for r in results], problems

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from gen import frontmatter
-from gen.model import Meta
+from gen.model import Document, Meta
 from gen.render import escape
 from gen.slug import slugs
 
@@ -152,6 +152,11 @@ def render_indexes(metas: list[Meta]) -> dict[str, str]:
     pages.update(_render_groups("sources", "来源", by_source, source_slugs, ("date", "district")))
     pages["tags.md"] = _page("标签", ["# 标签", "", "<!-- material/tags -->"])
     return pages
+
+
+def index_record(doc: Document) -> Meta:
+    """The index record of a generated document: what its front matter says, without parsing it."""
+    return Meta(page=doc.page, title=doc.title, date=doc.date, district=doc.district, source=doc.source, tags=doc.tags)
 
 
 def meta_from_front_matter(page: str, meta: dict) -> Meta | None:

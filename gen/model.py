@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,7 @@ class Seed:
     sha256: str  # of the raw bytes
     encoding: str  # codec the bytes were decoded with, e.g. "utf-8", "utf-8-sig", "gb18030"
     text: str  # decoded text, line endings normalised to "\n"
+    encoding_confidence: float | None = None  # the detector's confidence when one guessed the codec; None when a rule decided
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,9 @@ class Reading:
     author: str | None = None  # from a trailing credit such as "（记者 唐炜）"
     warnings: tuple[str, ...] = ()  # non-fatal oddities worth reporting
 
-    @property
+    # Computed once per reading: every extractor needs them. (cached_property stores into the
+    # instance dict directly, which a frozen dataclass allows.)
+    @cached_property
     def text(self) -> str:
         """All body text, for metadata extraction."""
         parts = [self.title or ""]
@@ -103,6 +108,11 @@ class Reading:
             parts.append(a.heading or "")
             parts.append(a.text)
         return "\n".join(p for p in parts if p)
+
+    @cached_property
+    def folded(self) -> str:
+        """`text` NFKC-normalised (full-width letters, digits and punctuation folded), for matching."""
+        return unicodedata.normalize("NFKC", self.text)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ reaches every index.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,14 +51,18 @@ def decide_page(docs_dir: Path, page: str, new: str | None, entry: dict, force: 
     return sync.decide(page, new, on_disk, known, base, proposal_exists)
 
 
-def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: str | None) -> dict | None:
-    """The state entry to remember for a page after this decision (None: forget the page)."""
+def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: str | None, meta: Meta | None = None) -> dict | None:
+    """The state entry to remember for a page after this decision (None: forget the page).
+
+    With the hash of the generated text goes its index record, so that readers of the state (the
+    MkDocs plugin) need not parse the front matter of pages nobody edited."""
     keep_seed = {"seed": seed} if seed else {}
     action = decision.action
     if action in (sync.FOREIGN, sync.REMOVE, sync.ORPHAN) or (action == sync.UNCHANGED and new is None):
         return None
     if decision.base is not None:
-        return {**keep_seed, "sha256": sync.digest(decision.base)}
+        record = {"meta": meta_to_json(meta)} if meta is not None else {}
+        return {**keep_seed, "sha256": sync.digest(decision.base), **record}
     if action == sync.CONFLICT:
         return {**entry, **keep_seed, "conflict": sync.digest(new)}  # type: ignore[arg-type]
     if action == sync.DELETED:
@@ -71,22 +76,30 @@ def final_text(decision: sync.Decision, docs_dir: Path) -> str | None:
         return decision.text
     if decision.action in (sync.DELETED, sync.REMOVE):
         return None
+    if decision.action == sync.UNCHANGED and decision.base is not None:
+        return decision.base  # unchanged: the page on disk is exactly this text
     return fs.read_text(docs_dir / decision.page)
 
 
-def plan(wanted: dict[str, tuple[str, str]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...]) -> Plan:
-    """Decide every page. `wanted`: page -> (seed path, generated text) for every readable seed."""
+def plan(wanted: dict[str, tuple[str, str, Meta]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...]) -> Plan:
+    """Decide every page. `wanted`: page -> (seed path, generated text, its index record) for every
+    readable seed; the record spares parsing the front matter of pages nobody edited."""
     out = Plan()
     finals: dict[str, str] = {}
+    known_metas: list[Meta] = []
     doc_pages = sorted(set(wanted) | {p for p, s in state.items() if s.get("seed")})
     for page in doc_pages:
-        seed, new = wanted.get(page, (None, None))
+        seed, new, meta = wanted.get(page, (None, None, None))
         decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force)
-        _add(out, decision, state.get(page, {}), seed, new)
-        if (text := final_text(decision, docs_dir)) is not None:
+        _add(out, decision, state.get(page, {}), seed, new, meta)
+        text = final_text(decision, docs_dir)
+        if text is not None and text == new and meta is not None:
+            known_metas.append(meta)
+        elif text is not None:
             finals[page] = text
 
-    indexes = render_indexes(metas_of(finals, out.problems, docs_dir.as_posix()))
+    metas = known_metas + metas_of(finals, out.problems, docs_dir.as_posix())
+    indexes = render_indexes(sorted(metas, key=lambda m: m.page))
     for page in sorted(set(indexes) | {p for p, s in state.items() if not s.get("seed")}):
         new = indexes.get(page)
         decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force)
@@ -94,11 +107,28 @@ def plan(wanted: dict[str, tuple[str, str]], docs_dir: Path, state: dict[str, di
     return out
 
 
-def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: str | None) -> None:
+def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: str | None, meta: Meta | None = None) -> None:
     out.decisions.append(decision)
-    remembered = next_entry(decision, entry, seed, new)
+    remembered = next_entry(decision, entry, seed, new, meta)
     if remembered is not None:
         out.state[decision.page] = remembered
+
+
+def meta_to_json(meta: Meta) -> dict:
+    """An index record as stored in the state file."""
+    return {
+        "title": meta.title,
+        "date": meta.date.isoformat() if meta.date else None,
+        "district": meta.district,
+        "source": meta.source,
+        "tags": list(meta.tags),
+    }
+
+
+def meta_from_json(page: str, data: dict) -> Meta:
+    """An index record from the state file."""
+    date = dt.date.fromisoformat(data["date"]) if data.get("date") else None
+    return Meta(page=page, title=data["title"], date=date, district=data.get("district"), source=data.get("source"), tags=tuple(data.get("tags") or ()))
 
 
 def metas_of(finals: dict[str, str], problems: list[Problem], docs: str = "docs") -> list[Meta]:

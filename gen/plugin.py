@@ -9,6 +9,7 @@ the district and timeline pages at once. Index pages an editor changed by hand a
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin
@@ -17,6 +18,8 @@ from mkdocs.structure.files import File, Files
 from gen import frontmatter, fs, sync
 from gen.check import check_text
 from gen.indexes import meta_from_front_matter, render_indexes
+from gen.model import Meta, Problem
+from gen.plan import meta_from_json
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
@@ -44,26 +47,48 @@ class ArchivePlugin(BasePlugin):
         return context
 
 
+# (path, mtime_ns, size) -> (problems, index record): `mkdocs serve` rebuilds in the same process,
+# so a page is read and checked again only when it changed on disk.
+_CHECKED: dict[tuple[str, int, int], tuple[tuple[Problem, ...], Meta | None]] = {}
+
+
+def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], Meta | None]:
+    """A page's front-matter problems and index record. A page still exactly as the generator wrote
+    it is known from the state file; any other page is parsed and checked strictly."""
+    path = file.abs_src_path
+    key = None
+    if path and not file.generated_by:
+        st = os.stat(path)
+        key = (path, st.st_mtime_ns, st.st_size)
+        if key in _CHECKED:
+            return _CHECKED[key]
+    text = file.content_string
+    if entry.get("meta") and sync.digest(text) == entry.get("sha256"):
+        found: tuple[tuple[Problem, ...], Meta | None] = ((), meta_from_json(file.src_uri, entry["meta"]))
+    else:
+        problems = tuple(check_text(text, shown))
+        meta = None if problems else meta_from_front_matter(file.src_uri, frontmatter.typed(frontmatter.parse(text, shown).meta))
+        found = (problems, meta)
+    if key:
+        _CHECKED[key] = found
+    return found
+
+
 def refresh_indexes(files: Files, config) -> tuple[Files, frozenset[str]]:
     """Log front-matter problems of every page; rebuild index pages from the valid front matter."""
     docs_dir = Path(config["docs_dir"])
-    metas = []
-    for file in list(files.documentation_pages()):
-        text = file.content_string
-        shown = f"{Path(config['docs_dir']).name}/{file.src_uri}"
-        problems = check_text(text, shown)
-        for problem in problems:
-            log.warning(str(problem))
-        if problems:
-            continue
-        meta = meta_from_front_matter(file.src_uri, frontmatter.typed(frontmatter.parse(text, shown).meta))
-        if meta:
-            metas.append(meta)
     try:
         state = fs.load_state(docs_dir)
     except ValueError as exc:
         log.warning(str(exc))
-        return files, frozenset()
+        state = {}
+    metas = []
+    for file in list(files.documentation_pages()):
+        problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", state.get(file.src_uri, {}))
+        for problem in problems:
+            log.warning(str(problem))
+        if meta:
+            metas.append(meta)
     indexes = render_indexes(metas)
     for page, text in indexes.items():
         entry = state.get(page)

@@ -22,8 +22,14 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _LINE_START = re.compile(r"^(\s*)([>+\-!]|\d+(?=[.)]))")
 
 
+# Line breaks inside one piece of text: in Markdown a second line could turn the first into a
+# heading ("===", "---" below it) or open a block; as text they would show as a space anyway.
+_LINE_BREAK = re.compile(r"[\r\n]+")
+
+
 def escape(text: str) -> str:
-    """Plain text → Markdown that renders as exactly that text (single line)."""
+    """Plain text → Markdown that renders as exactly that text (one line; line breaks become spaces)."""
+    text = _LINE_BREAK.sub(" ", text)
     text = _ENTITY.sub("&amp;", text)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = text.replace("<", "&lt;")
@@ -123,6 +129,7 @@ def front_matter(doc: Document) -> dict[str, Any]:
         "duplicate_seeds": list(doc.duplicate_seeds) or None,
         "seed_sha256": doc.seed.sha256,
         "encoding": doc.seed.encoding,
+        "encoding_confidence": None if doc.seed.encoding_confidence is None else f"{doc.seed.encoding_confidence:.2f}",
         "reader": doc.reading.kind,
     }
 

@@ -8,9 +8,11 @@ shingle (zlib.crc32, in C) keeps it linear in the text; candidates keep it far f
 
 from __future__ import annotations
 
+import heapq
 import re
 import zlib
 from collections import defaultdict
+from itertools import combinations
 from dataclasses import dataclass
 
 SHINGLE = 5  # characters per shingle
@@ -37,14 +39,17 @@ def sketch(key: str, text: str) -> Sketch | None:
     flat = _NOT_WORD.sub("", text.lower())
     if len(flat) < MIN_CHARS:
         return None
-    hashes = {zlib.crc32(flat[i : i + SHINGLE].encode("utf-8")) for i in range(len(flat) - SHINGLE + 1)}
-    return Sketch(key, tuple(sorted(hashes)[:SKETCH]))
+    # Fixed-width code units, so a shingle is a plain byte slice (no per-shingle encoding).
+    data = flat.encode("utf-32-le")
+    width = 4 * SHINGLE
+    hashes = {zlib.crc32(data[i : i + width]) for i in range(0, len(data) - width + 4, 4)}
+    return Sketch(key, tuple(heapq.nsmallest(SKETCH, hashes)))
 
 
 def similarity(a: Sketch, b: Sketch) -> float:
     """Estimated Jaccard similarity: the share of the union's bottom-k found in both sketches."""
-    union = sorted(set(a.hashes) | set(b.hashes))[:SKETCH]
-    both = set(a.hashes) & set(b.hashes)
+    union = heapq.nsmallest(SKETCH, set(a.hashes).union(b.hashes))
+    both = set(a.hashes).intersection(b.hashes)
     return sum(1 for h in union if h in both) / len(union)
 
 
@@ -54,12 +59,7 @@ def near_duplicates(sketches: list[Sketch]) -> dict[str, tuple[str, ...]]:
     for i, s in enumerate(sketches):
         for h in s.hashes[:BUCKET_BY]:
             buckets[h].append(i)
-    pairs = set()
-    for members in buckets.values():
-        if 1 < len(members) <= MAX_BUCKET:
-            for x in range(len(members)):
-                for y in range(x + 1, len(members)):
-                    pairs.add((members[x], members[y]))
+    pairs = {pair for members in buckets.values() if 1 < len(members) <= MAX_BUCKET for pair in combinations(members, 2)}
     linked: dict[str, set[str]] = defaultdict(set)
     for x, y in sorted(pairs):
         a, b = sketches[x], sketches[y]

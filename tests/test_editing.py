@@ -223,12 +223,12 @@ def test_interrupted_run_leaves_whole_pages_and_recovers(tree, monkeypatch):
     real = fs.write_atomic
     calls = {"n": 0}
 
-    def failing(path, text):
+    def failing(path, text, **kw):
         if ".gen" not in Path(path).parts:
             calls["n"] += 1
             if calls["n"] == 2:  # after one page is already replaced, before the others and the state
                 raise OSError("disk full (simulated)")
-        real(path, text)
+        real(path, text, **kw)
 
     monkeypatch.setattr(fs, "write_atomic", failing)
     assert main(["build"]) == 1

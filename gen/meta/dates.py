@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from gen.model import Found, Reading
 from gen.tables import EraRule, Official, Tables
@@ -184,20 +185,30 @@ def era_evidence(text: str, rules: tuple[EraRule, ...]) -> tuple[EraRule, ...]:
     return tuple(r for r in rules if r.pattern.search(text) and not (r.unless and r.unless.search(text)))
 
 
+@cache
+def _official_groups(officials: tuple[Official, ...]) -> tuple[re.Pattern, dict[str, dict[str, tuple[Official, ...]]]]:
+    """One pattern matching every official's name, and name -> role -> rows (built once per table)."""
+    groups: dict[str, dict[str, list[Official]]] = {}
+    for official in officials:
+        groups.setdefault(official.name, {}).setdefault(official.role, []).append(official)
+    names = sorted(groups, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(r"(?!x)x")
+    return pattern, {n: {r: tuple(rows) for r, rows in by_role.items()} for n, by_role in groups.items()}
+
+
 def officials_named(text: str, officials: tuple[Official, ...]) -> tuple[tuple[Official, ...], ...]:
     """For each (name, role) stated together in the text, the officials-table rows it may refer to."""
-    groups: dict[tuple[str, str], list[Official]] = {}
-    for official in officials:
-        groups.setdefault((official.name, official.role), []).append(official)
-    named = []
-    for (name, role), rows in groups.items():
-        for m in re.finditer(re.escape(name), text):
-            before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
-            clause = CLAUSE_BREAK.split(before)[-1]
-            if ROLE_PATTERNS[role].search(clause):
-                named.append(tuple(rows))
-                break
-    return tuple(named)
+    pattern, groups = _official_groups(officials)
+    found: dict[tuple[str, str], tuple[Official, ...]] = {}
+    for m in pattern.finditer(text):
+        before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
+        clause = CLAUSE_BREAK.split(before)[-1]
+        for role, rows in groups[m.group(0)].items():
+            if (m.group(0), role) not in found and ROLE_PATTERNS[role].search(clause):
+                found[(m.group(0), role)] = rows
+    # In table order, as before: the callers' evidence and tags keep their order.
+    order = {key: i for i, key in enumerate(dict.fromkeys((o.name, o.role) for o in officials))}
+    return tuple(rows for key, rows in sorted(found.items(), key=lambda kv: order[kv[0]]))
 
 
 def infer_year(month: int, day: int, text: str, tables: Tables, scope: tuple[dt.date, dt.date],
@@ -260,7 +271,7 @@ def extract_date(reading: Reading, tables: Tables, *,
     ordered = sorted(mentions, key=lambda x: (not x.today, x.offset))
     end = FIRST_SENTENCE_END.search(lead)
     first_sentence_end = end.start() if end else len(lead)
-    text = unicodedata.normalize("NFKC", reading.text)
+    text = reading.folded
     for mention in ordered:
         if mention.stop:
             return None

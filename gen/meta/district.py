@@ -330,7 +330,7 @@ def _round_up(frame: str) -> bool:
 
 def extract_district(reading: Reading, tables: Tables, *, source: str | None = None) -> Found | None:
     """The district the document is about (石景山区), 北京市 for city-wide texts, or None."""
-    text = unicodedata.normalize("NFKC", reading.text)
+    text = reading.folded
     g = _gazetteer(tables)
     outlets = _outlets(reading, tables, source)
     beijing_outlet = bool(outlets)

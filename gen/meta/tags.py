@@ -37,7 +37,7 @@ def _meetings(rule: TagRule, scope: str) -> list[tuple[int, str]]:
 
 def extract_tags(reading: Reading, tables: Tables) -> tuple[str, ...]:
     """Topics (vocabulary order), then people and meetings (order of appearance); NFKC, deduplicated."""
-    text = unicodedata.normalize("NFKC", reading.text)
+    text = reading.folded
     topics: list[tuple[int, int, str]] = []  # (-hits, vocabulary position, tag)
     people: list[tuple[int, str]] = []
     meetings: list[tuple[int, str]] = []

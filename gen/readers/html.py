@@ -229,6 +229,9 @@ def _list_block(node: Tag, style: str, href: str | None, depth: int) -> Block | 
 
 def clean_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
     """A line of spans without invisible characters and padding, same-style neighbours merged."""
+    if len(spans) == 1:  # the common case: one plain run, cleaned as a whole (same rules, far faster)
+        text = tidy_spaces(spans[0].text)
+        return (Span(text, spans[0].style, spans[0].href),) if text else ()
     # work on characters, each remembering its span, so cleaning never shifts a style or a link
     chars = [(ch, s.style, s.href) for s in spans for ch in strip_invisible(s.text)]
     text = "".join(ch for ch, _, _ in chars)
