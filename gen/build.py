@@ -7,7 +7,6 @@ from pathlib import Path
 from gen import fs, sync
 from gen.config import Settings
 from gen.gather import DUPLICATE, ERROR, gather
-from gen.indexes import index_record
 from gen.plan import Plan, plan
 from gen.report import Report, SeedOutcome
 
@@ -15,7 +14,7 @@ from gen.report import Report, SeedOutcome
 # ---------------------------------------------------------------- apply
 
 
-def apply(p: Plan, docs_dir: Path) -> None:
+def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict]) -> None:
     """Write what the plan says. Base copies first and the state file last, so a run interrupted
     anywhere leaves every page old or new and is simply run again."""
     for d in p.decisions:
@@ -31,22 +30,25 @@ def apply(p: Plan, docs_dir: Path) -> None:
             fs.remove(proposal, docs_dir)
         if d.action == sync.REMOVE:
             fs.remove(docs_dir / d.page, docs_dir)
+    if p.state == old_state:
+        return
     fs.save_state(docs_dir, p.state)
-    fs.prune_bases(docs_dir, {e["sha256"] for e in p.state.values() if e.get("sha256")})
+    kept = {e["sha256"] for e in p.state.values() if e.get("sha256")}
+    fs.drop_bases(docs_dir, {e["sha256"] for e in old_state.values() if e.get("sha256")} - kept)
 
 
 def build(settings: Settings, progress=None) -> Report:
     """Gather, plan and (unless a dry run) write; the report accounts for every seed."""
     results, problems = gather(settings, progress)
     state = fs.load_state(settings.docs_dir)
-    wanted = {r.document.page: (r.seed, r.text, index_record(r.document)) for r in results if r.document and r.text is not None}
+    wanted = {r.summary.page: (r.seed, r.text, r.summary.record) for r in results if r.summary and r.text is not None}
     p = plan(wanted, settings.docs_dir, state, settings.force)
     if not settings.dry_run:
-        apply(p, settings.docs_dir)
+        apply(p, settings.docs_dir, state)
     by_page = p.by_page()
     outcomes = []
     for r in results:
-        d = by_page.get(r.document.page) if r.document else None
+        d = by_page.get(r.summary.page) if r.summary else None
         if d:
             outcome, reason, page = d.action, d.reason, d.page
         elif r.duplicate_of:

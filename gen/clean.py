@@ -8,8 +8,6 @@ import unicodedata
 from collections.abc import Sequence
 from functools import cache
 
-import jieba
-
 # Zero-width characters that break words (and search tokens) without showing.
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 
@@ -174,8 +172,10 @@ def _opens_after_boundary(blocks: Sequence[str], kinds: Sequence[str], i: int) -
 
 
 @cache
-def _tokenizer() -> jieba.Tokenizer:
-    """jieba's word segmenter, loaded once; its dictionary-loading chatter silenced."""
+def _tokenizer():
+    """jieba's word segmenter, loaded once (and imported only when a newspaper needs it)."""
+    import jieba
+
     logging.getLogger("jieba").setLevel(logging.WARNING)
     return jieba.Tokenizer()
 

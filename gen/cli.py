@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--report", type=Path, default=Path("build/report.json"), help="where to write the run report (default: build/report.json)")
         p.add_argument("-v", "--verbose", action="store_true", help="list unchanged pages too")
         p.add_argument("-j", "--jobs", type=int, default=0, help="processes reading seeds (default: one per core)")
+        p.add_argument("--no-cache", action="store_true", help="read every seed again, ignoring build/cache/")
         if name == "build":
             p.add_argument("--force", nargs="+", default=[], metavar="PATH", help="overwrite these pages even if edited by hand")
             p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
@@ -51,6 +52,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             dry_run=args.command == "status",
             progress=sys.stderr.isatty(),
             workers=args.jobs or os.cpu_count() or 1,
+            cache_dir=None if args.no_cache else Path("build/cache"),
         )
     )
 

@@ -20,6 +20,7 @@ class Settings:
     dry_run: bool = False
     progress: bool = False
     workers: int = 1  # processes reading seeds
+    cache_dir: Path | None = None  # build cache (None: no cache)
 
 
 class SettingsError(ValueError):

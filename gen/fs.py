@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -34,6 +35,42 @@ def read_bytes(path: Path) -> bytes:
     if size > MAX_SEED_BYTES:
         raise ValueError(f"is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} bytes are not read")
     return path.read_bytes()
+
+
+def file_stat(path: Path) -> tuple[int, int]:
+    """(mtime in nanoseconds, size) of a file."""
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def sha256_of(path: Path) -> str | None:
+    """SHA-256 of a file's bytes (None for files too large to be seeds, or unreadable)."""
+    try:
+        if path.stat().st_size > MAX_SEED_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_optional_bytes(path: Path) -> bytes | None:
+    """A file's bytes, or None when it does not exist or cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write bytes atomically (a temporary file, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def read_text(path: Path) -> str | None:
@@ -104,14 +141,11 @@ def write_base(docs_dir: Path, sha256: str, text: str) -> None:
         write_atomic(path, text)
 
 
-def prune_bases(docs_dir: Path, keep: set[str]) -> None:
+def drop_bases(docs_dir: Path, hashes: set[str]) -> None:
     """Delete kept texts that no page refers to any more."""
     root = docs_dir / STATE_DIR / BASE_DIR
-    if not root.is_dir():
-        return
-    for path in sorted(root.glob("*/*.md")):
-        if path.stem not in keep:
-            remove(path, root)
+    for sha256 in sorted(hashes):
+        remove(_base_path(docs_dir, sha256), root)
 
 
 def load_state(docs_dir: Path) -> dict[str, dict]:
@@ -130,14 +164,33 @@ def load_state(docs_dir: Path) -> dict[str, dict]:
 
 def save_state(docs_dir: Path, pages: dict[str, dict]) -> None:
     """Write the state file atomically, keys sorted (stable diffs); untouched when unchanged."""
-    data = {"version": STATE_VERSION, "pages": pages}
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = json_lines({"version": STATE_VERSION, "pages": pages}, "pages")
     path = docs_dir / STATE_DIR / STATE_FILE
     if read_text(path) != text:
         flush_all()
         write_atomic(path, text, durable=True)
 
 
+def json_lines(data: dict, *big: str) -> str:
+    """JSON with one line per entry of the `big` members (readable diffs, and the fast C encoder
+    instead of the pure-Python one that indent= needs); keys sorted."""
+    def one(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if key in big and isinstance(value, dict):
+            rows = ",\n".join(f"  {one(k)}: {one(v)}" for k, v in sorted(value.items()))
+            parts.append(f"{one(key)}: {{\n{rows}\n }}" if rows else f"{one(key)}: {{}}")
+        elif key in big and isinstance(value, list):
+            rows = ",\n".join(f"  {one(v)}" for v in value)
+            parts.append(f"{one(key)}: [\n{rows}\n ]" if rows else f"{one(key)}: []")
+        else:
+            parts.append(f"{one(key)}: {one(value)}")
+    return "{\n " + ",\n ".join(parts) + "\n}\n"
+
+
 def write_report(path: Path, report: dict) -> None:
-    """The run report as JSON."""
-    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+    """The run report as JSON, one line per seed and per page."""
+    write_atomic(path, json_lines(report, "seeds", "pages", "problems"))

@@ -9,15 +9,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import multiprocessing
+import pickle
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gen import fs, manifest
+from gen import cache, fs, manifest
 from gen.config import Settings
 from gen.decode import DecodeError, decode
 from gen.document import article_dates, make_document, seed_stem
-from gen.model import Document, Problem, Seed
+from gen.indexes import index_record
+from gen.model import Document, Meta, Problem, Seed
 from gen.readers import read_seed
 from gen.render import render_page
 from gen.similar import Sketch, near_duplicates, sketch
@@ -35,14 +37,31 @@ ERROR = "error"
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What the whole-archive steps need of a document, without the document itself."""
+
+    page: str
+    title: str
+    sha256: str  # of the seed's bytes
+    record: Meta  # its index record
+
+
+@dataclass(frozen=True)
 class SeedResult:
-    """One seed after gathering: its document and page text, or why it has none."""
+    """One seed after gathering: its page and page text, or why it has none."""
 
     seed: str  # repo-relative path
-    document: Document | None = None
+    summary: Summary | None = None
     text: str | None = None  # the rendered page
     problems: tuple[Problem, ...] = ()
     duplicate_of: str | None = None  # the seed whose page stands for this byte-identical one
+    duplicate_seeds: tuple[str, ...] = ()  # byte-identical seeds this page stands for
+    related: tuple[tuple[str, str], ...] = ()  # (page, title) of near-identical documents
+    key: str = ""  # cache key of the read
+
+
+# What reading one seed yields: its result, the sketch of its text, its document pickled.
+Read = tuple[SeedResult, "Sketch | None", "bytes | None"]
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -51,6 +70,17 @@ def display_path(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.resolve().as_posix()
+
+
+def seed_jobs(seed_paths: list[Path], seeds_dir: Path, root: Path, mtables: "ManifestTables") -> list["Job"]:
+    """(path, display path, manifest entry) per seed; paths resolved once for the folder, not per file."""
+    base = seeds_dir.resolve()
+    shown_base = display_path(seeds_dir, root)
+    jobs = []
+    for path in seed_paths:
+        rel = path.relative_to(seeds_dir).as_posix()
+        jobs.append((path, f"{shown_base}/{rel}", manifest.lookup(f"{base.as_posix()}/{rel}", mtables)))
+    return jobs
 
 
 def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tuple[ManifestTables, list[Problem]]:
@@ -70,20 +100,24 @@ def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tu
     return tables, problems
 
 
-def read_one(path: Path, shown: str, entry: manifest.Entry | None, tables: Tables) -> SeedResult:
+def read_one(path: Path, shown: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
     """Read, decode and assemble one seed; any failure becomes a problem naming the file."""
     try:
         data = fs.read_bytes(path)
+        sha = hashlib.sha256(data).hexdigest()
+        key = cache.read_key(shown, sha, entry)
         if not data.strip():
-            return SeedResult(shown, problems=(Problem(shown, "is empty"),))
+            return SeedResult(shown, problems=(Problem(shown, "is empty"),), key=key), None
         text, encoding = decode(data)
-        seed = Seed(path=shown, stem=seed_stem(shown), sha256=hashlib.sha256(data).hexdigest(), encoding=encoding, text=text)
+        seed = Seed(path=shown, stem=seed_stem(shown), sha256=sha, encoding=encoding, text=text)
         doc = make_document(seed, read_seed(seed), entry, tables)
     except (OSError, ValueError) as exc:
-        return SeedResult(shown, problems=(Problem(shown, str(exc)),))
+        return SeedResult(shown, problems=(Problem(shown, str(exc)),)), None
     except Exception as exc:  # a reader bug must not stop the other seeds
-        return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),))
-    return SeedResult(shown, doc, problems=tuple(Problem(shown, w, severity="warning") for w in doc.warnings))
+        return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),)), None
+    summary = Summary(doc.page, doc.title, sha, index_record(doc))
+    warnings = tuple(Problem(shown, w, severity="warning") for w in doc.warnings)
+    return SeedResult(shown, summary, problems=warnings, key=key), doc
 
 
 def merge_duplicates(results: list[SeedResult]) -> list[SeedResult]:
@@ -91,26 +125,24 @@ def merge_duplicates(results: list[SeedResult]) -> list[SeedResult]:
     first: dict[str, SeedResult] = {}
     copies: dict[str, list[str]] = {}
     for r in sorted(results, key=lambda r: r.seed):
-        if r.document:
-            sha = r.document.seed.sha256
+        if r.summary:
+            sha = r.summary.sha256
             if sha in first:
                 copies[sha].append(r.seed)
             else:
                 first[sha], copies[sha] = r, []
     out = []
     for r in results:
-        if not r.document:
+        if not r.summary:
             out.append(r)
             continue
-        sha = r.document.seed.sha256
+        sha = r.summary.sha256
         primary = first[sha]
         if primary is not r:
             note = Problem(r.seed, f"byte-identical to {primary.seed}; its page stands for both", severity="warning")
-            out.append(SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed))
-        elif copies[sha]:
-            out.append(dataclasses.replace(r, document=dataclasses.replace(r.document, duplicate_seeds=tuple(copies[sha]))))
+            out.append(SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed, key=r.key))
         else:
-            out.append(r)
+            out.append(dataclasses.replace(r, duplicate_seeds=tuple(copies[sha])))
     return out
 
 
@@ -118,15 +150,15 @@ def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     """Seeds that would write the same page are all refused, each naming the others."""
     by_page: dict[str, list[SeedResult]] = {}
     for r in results:
-        if r.document:
-            by_page.setdefault(r.document.page, []).append(r)
+        if r.summary:
+            by_page.setdefault(r.summary.page, []).append(r)
     out = []
     for r in results:
-        clash = by_page.get(r.document.page, []) if r.document else []
+        clash = by_page.get(r.summary.page, []) if r.summary else []
         if len(clash) > 1:
             others = ", ".join(o.seed for o in clash if o is not r)
-            msg = f"would write the same page {r.document.page} as {others}; rename one of them"  # type: ignore[union-attr]
-            out.append(SeedResult(r.seed, problems=r.problems + (Problem(r.seed, msg),)))
+            msg = f"would write the same page {r.summary.page} as {others}; rename one of them"  # type: ignore[union-attr]
+            out.append(SeedResult(r.seed, problems=r.problems + (Problem(r.seed, msg),), key=r.key))
         else:
             out.append(r)
     return out
@@ -134,41 +166,45 @@ def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
 
 def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch]) -> list[SeedResult]:
     """Every document learns the pages of near-identical documents."""
-    docs = {r.document.page: r.document for r in results if r.document}
-    linked = near_duplicates([s for page, s in sorted(sketches.items()) if page in docs])
+    titles = {r.summary.page: r.summary.title for r in results if r.summary}
+    linked = near_duplicates([s for page, s in sorted(sketches.items()) if page in titles])
     out = []
     for r in results:
-        if r.document and r.document.page in linked:
-            related = tuple((p, docs[p].title) for p in linked[r.document.page])
-            r = dataclasses.replace(r, document=dataclasses.replace(r.document, related=related))
+        if r.summary and r.summary.page in linked:
+            r = dataclasses.replace(r, related=tuple((p, titles[p]) for p in linked[r.summary.page]))
         out.append(r)
     return out
 
 
-def render(r: SeedResult) -> SeedResult:
-    """The page text of a gathered document."""
-    if not r.document:
+def render(r: SeedResult, documents: dict[str, bytes], c: cache.Cache) -> SeedResult:
+    """The page text of a gathered document: from the cache when nothing it depends on changed."""
+    if not r.summary:
         return r
-    return dataclasses.replace(r, text=render_page(r.document, article_dates(r.document)))
+    key = (r.key, r.duplicate_seeds, r.related)
+    text = c.pages.get(key)
+    if text is None:
+        doc = dataclasses.replace(pickle.loads(documents[r.key]), duplicate_seeds=r.duplicate_seeds, related=r.related)
+        text = render_page(doc, article_dates(doc))
+    c.used_pages[key] = text
+    return dataclasses.replace(r, text=text)
 
 
 Job = tuple[Path, str, "manifest.Entry | None"]
 
 
-def _read_job(job: Job) -> tuple[SeedResult, Sketch | None]:
-    """Worker: one seed read, and the sketch of its text (computed where the text already is)."""
+def _read_job(job: Job) -> Read:
+    """Worker: one seed read, the sketch of its text and the pickled document (made where it is)."""
     path, shown, entry = job
-    r = read_one(path, shown, entry, load_tables())
-    if not r.document:
-        return r, None
-    reading = r.document.reading
-    found = sketch(r.document.page, reading.text)
-    # Send the record back without the text caches the extractors filled in: half the pickling.
-    slim = dataclasses.replace(r.document, reading=dataclasses.replace(reading))
-    return dataclasses.replace(r, document=slim), found
+    result, doc = read_one(path, shown, entry, load_tables())
+    if doc is None:
+        return result, None, None
+    found = sketch(doc.page, doc.reading.text)
+    # Pickle without the text caches the extractors filled in: half the size.
+    slim = dataclasses.replace(doc, reading=dataclasses.replace(doc.reading))
+    return result, found, pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[tuple[SeedResult, Sketch | None]]:
+def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[Read]:
     """Read every seed, in order; on several processes when there are enough seeds to pay for them."""
     if workers <= 1 or len(jobs) < PARALLEL_FROM:
         items = progress(jobs) if progress else jobs
@@ -179,13 +215,39 @@ def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[t
         return list(progress(results, total=len(jobs)) if progress else results)
 
 
+def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Progress | None) -> list[Read]:
+    """Each seed's read from the cache when its content, manifest entry and the generator are
+    unchanged; the others read now (in parallel)."""
+    out: list[Read | None] = []
+    todo: list[tuple[int, Job]] = []
+    for i, (path, shown, entry) in enumerate(jobs):
+        sha = c.known_sha256(path) or fs.sha256_of(path)
+        hit = c.reads.get(cache.read_key(shown, sha, entry)) if sha else None
+        out.append(hit)
+        if hit is None:
+            todo.append((i, (path, shown, entry)))
+    for (i, (path, _, _)), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
+        out[i] = read
+    for (path, _, _), read in zip(jobs, out, strict=True):
+        result = read[0]  # type: ignore[index]
+        if result.key:
+            c.used_reads[result.key] = read  # type: ignore[assignment]
+            if result.summary:
+                c.remember_sha256(path, result.summary.sha256)
+    return out  # type: ignore[return-value]
+
+
 def gather(settings: Settings, progress: Progress | None = None) -> tuple[list[SeedResult], list[Problem]]:
     """Every seed gathered into a result (in path order), plus manifest problems."""
     seed_paths, found_manifests = fs.list_seeds(settings.seeds_dir)
     mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
-    jobs = [(p, display_path(p, settings.root), manifest.lookup(p.resolve().as_posix(), mtables)) for p in seed_paths]
-    read = read_all(jobs, settings.workers, progress)
-    sketches = {r.document.page: s for r, s in read if r.document and s}
-    results = drop_collisions(merge_duplicates([r for r, _ in read]))
-    results = link_near_duplicates(results, sketches)
-    return [render(r) for r in results], problems
+    jobs = seed_jobs(seed_paths, settings.seeds_dir, settings.root, mtables)
+    c = cache.load(settings.cache_dir)
+    reads = read_or_recall(jobs, c, settings.workers, progress)
+    sketches = {r.summary.page: s for r, s, _ in reads if r.summary and s}
+    documents = {r.key: blob for r, _, blob in reads if blob is not None}
+    results = drop_collisions(merge_duplicates([r for r, _, _ in reads]))
+    results = [render(r, documents, c) for r in link_near_duplicates(results, sketches)]
+    if not settings.dry_run:
+        cache.save(settings.cache_dir, c)
+    return results, problems

@@ -7,7 +7,6 @@ district or source shows up on every index at the next build.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -29,7 +28,8 @@ def _order(m: Meta) -> tuple:
 
 
 def _link(meta: Meta, from_page: str) -> str:
-    target = posixpath.relpath(meta.page, posixpath.dirname(from_page) or ".")
+    # Pages are docs-relative paths without "..": climbing out of from_page's folder is enough.
+    target = "../" * from_page.count("/") + meta.page
     return f"[{escape(meta.title)}]({target})"
 
 

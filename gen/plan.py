@@ -133,7 +133,9 @@ def meta_from_json(page: str, data: dict) -> Meta:
 
 def metas_of(finals: dict[str, str], problems: list[Problem], docs: str = "docs") -> list[Meta]:
     """Index records from the final text of every document page; broken front matter is reported."""
-    metas = []
+    metas: list[Meta] = []
+    if not finals:
+        return metas
     districts = load_tables().district_names
     for page, text in sorted(finals.items()):
         shown = f"{docs}/{page}"

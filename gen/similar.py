@@ -21,7 +21,7 @@ BUCKET_BY = 6  # the smallest hashes used to find candidate pairs
 THRESHOLD = 0.8  # estimated Jaccard similarity of shingle sets
 MIN_CHARS = 60  # shorter texts are too generic to call near-identical
 # A hash shared by more texts than this is boilerplate ("央视网消息（新闻联播）"), not a candidate.
-MAX_BUCKET = 40
+MAX_BUCKET = 20
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -48,8 +48,14 @@ def sketch(key: str, text: str) -> Sketch | None:
 
 def similarity(a: Sketch, b: Sketch) -> float:
     """Estimated Jaccard similarity: the share of the union's bottom-k found in both sketches."""
-    union = heapq.nsmallest(SKETCH, set(a.hashes).union(b.hashes))
-    both = set(a.hashes).intersection(b.hashes)
+    return _estimate(frozenset(a.hashes), frozenset(b.hashes))
+
+
+def _estimate(a: frozenset[int], b: frozenset[int]) -> float:
+    both = a & b
+    if len(both) < THRESHOLD * min(len(a), len(b)) - 1:
+        return len(both) / max(len(a), len(b))  # cannot reach the threshold: skip the exact estimate
+    union = heapq.nsmallest(SKETCH, a | b)
     return sum(1 for h in union if h in both) / len(union)
 
 
@@ -61,9 +67,10 @@ def near_duplicates(sketches: list[Sketch]) -> dict[str, tuple[str, ...]]:
             buckets[h].append(i)
     pairs = {pair for members in buckets.values() if 1 < len(members) <= MAX_BUCKET for pair in combinations(members, 2)}
     linked: dict[str, set[str]] = defaultdict(set)
+    sets = {i: frozenset(sketches[i].hashes) for i in {i for pair in pairs for i in pair}}
     for x, y in sorted(pairs):
         a, b = sketches[x], sketches[y]
-        if a.key != b.key and similarity(a, b) >= THRESHOLD:
+        if a.key != b.key and _estimate(sets[x], sets[y]) >= THRESHOLD:
             linked[a.key].add(b.key)
             linked[b.key].add(a.key)
     return {k: tuple(sorted(v)) for k, v in sorted(linked.items())}

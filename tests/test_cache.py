@@ -1,0 +1,85 @@
+"""Re-runs redo only what changed: the build cache, through the real CLI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+import gen.cache
+import gen.gather
+from gen.cli import main
+from tests.conftest import REPO
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """The seeds read through the readers in the next build."""
+    seen: list[str] = []
+    real = gen.gather.read_one
+
+    def counting(path, shown, entry, tables):
+        seen.append(shown)
+        return real(path, shown, entry, tables)
+
+    monkeypatch.setattr(gen.gather, "read_one", counting)
+    return seen
+
+
+def test_second_run_reads_no_seed(tree, reads):
+    assert main(["build"]) == 0
+    assert len(reads) == 5
+    reads.clear()
+    assert main(["build"]) == 0
+    assert reads == []
+
+
+def test_changed_seed_is_the_only_one_read_again(tree, reads):
+    main(["build"])
+    reads.clear()
+    seed = tree / "seeds" / "000_73acca2f4bde7c0a.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("邓健", "王五"), encoding="utf-8")
+    assert main(["build"]) == 0
+    assert reads == ["seeds/000_73acca2f4bde7c0a.txt"]
+    assert "王五" in next((tree / "docs").rglob("000_73acca2f4bde7c0a.md")).read_text(encoding="utf-8")
+
+
+def test_touched_but_unchanged_seed_is_recognised_by_its_hash(tree, reads):
+    main(["build"])
+    reads.clear()
+    seed = tree / "seeds" / "001_eec9e63713adc293.txt"
+    os.utime(seed, ns=(1, 1))
+    assert main(["build"]) == 0
+    assert reads == []
+
+
+def test_new_generator_version_reads_everything_again(tree, reads, monkeypatch):
+    main(["build"])
+    reads.clear()
+    monkeypatch.setattr(gen.cache, "generator_version", lambda: "another version")
+    assert main(["build"]) == 0
+    assert len(reads) == 5
+
+
+def test_corrupt_cache_is_ignored(tree, reads):
+    main(["build"])
+    (tree / "build" / "cache" / gen.cache.CACHE_FILE).write_bytes(b"not a pickle")
+    reads.clear()
+    assert main(["build"]) == 0
+    assert len(reads) == 5
+
+
+def test_cached_and_fresh_builds_write_the_same_pages(tree):
+    main(["build"])
+    cached = {p: p.read_bytes() for p in sorted((tree / "docs").rglob("*.md"))}
+    shutil.rmtree(tree / "docs")
+    assert main(["build", "--no-cache"]) == 0
+    assert {p: p.read_bytes() for p in sorted((tree / "docs").rglob("*.md"))} == cached
