@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hashlib
+import shutil
+
 import pytest
+
+from gen.model import Seed
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -30,6 +35,34 @@ def golden(request):
         assert actual == path.read_text(encoding="utf-8"), f"output differs from {path}; if intended, run pytest --update-golden and review the diff"
 
     return check
+
+
+def make_project(root: Path, seeds: bool = True) -> Path:
+    """A project folder: the five seeds (unless told not to), mkdocs.yml and overrides/."""
+    if seeds:
+        shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", root / "overrides")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with the five seeds and the site config, as the working directory."""
+    monkeypatch.chdir(tmp_path)
+    return make_project(tmp_path)
+
+
+def seed_of(path: Path) -> Seed:
+    """A Seed record for a UTF-8 file of the repository."""
+    raw = path.read_bytes()
+    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    return Seed(path.relative_to(REPO).as_posix(), path.stem, hashlib.sha256(raw).hexdigest(), "utf-8", text)
+
+
+def seed_text(text: str) -> Seed:
+    """A Seed record for a piece of text."""
+    return Seed("seeds/x.txt", "x", "", "utf-8", text)
 
 
 @pytest.fixture

@@ -13,17 +13,11 @@ import pytest
 
 from gen.cli import main
 from gen.fs import list_pages
-from tests.conftest import REPO
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch):
-    """A project folder with the five seeds and the site config; the working directory."""
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def tree(project):
+    return project
 
 
 def build(*args: str) -> int:

@@ -10,14 +10,11 @@ import pytest
 import gen.cache
 import gen.gather
 from gen.cli import main
-from tests.conftest import REPO
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch):
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def tree(project):
+    return project
 
 
 @pytest.fixture

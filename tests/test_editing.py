@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,20 +13,16 @@ import pytest
 import gen.gather
 from gen import fs
 from gen.cli import main
-from tests.conftest import REPO
 
 WIRE = "000_73acca2f4bde7c0a"  # plain wire seed
 HTML = "001_eec9e63713adc293"  # title line + HTML seed
 
 
 @pytest.fixture
-def tree(tmp_path, monkeypatch):
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(REPO / "overrides", tmp_path / "overrides")
-    monkeypatch.chdir(tmp_path)
+def tree(project):
+    """The project after a first build."""
     assert main(["build"]) == 0
-    return tmp_path
+    return project
 
 
 def report(tree: Path) -> dict:

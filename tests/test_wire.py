@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gen.model import Seed
 from gen.readers import html, newspaper, pick_reader, wire
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.conftest import REPO, seed_of, seed_text
+
 FIXTURES = REPO / "tests" / "fixtures" / "wire"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
-def seed_of(path: Path) -> Seed:
-    raw = path.read_bytes()
-    text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    return Seed(path.relative_to(REPO).as_posix(), path.stem, hashlib.sha256(raw).hexdigest(), "utf-8", text)
-
-
-def seed_text(text: str) -> Seed:
-    return Seed("seeds/x.txt", "x", "", "utf-8", text)
 
 
 def paragraphs(reading) -> list[str]:
