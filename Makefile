@@ -8,6 +8,8 @@ STAMP  := $(VENV)/.installed
 
 # Material 9.7+ prints a banner about MkDocs 2.0 on every build; it is not about this site.
 export NO_MKDOCS_2_WARNING := 1
+# The same commit builds the same site: sitemap dates follow the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 .PHONY: site docs serve test check clean
 

@@ -256,15 +256,15 @@ def join_column_breaks(blocks: Sequence[str]) -> list[str]:
     A block is joined to the one before when that one does not end a sentence, unless it is an
     enumerated subhead or the block itself starts an enumeration.
     """
-    joined: list[str] = []
+    groups: list[list[str]] = []  # pieces of each paragraph, joined once at the end (linear time)
     for block in blocks:
         block = block.strip()
         if not block:
             continue
-        if joined and not ends_sentence(joined[-1]) and not (
-            starts_enumeration(block) or (starts_enumeration(joined[-1]) and is_headline_like(joined[-1]))
+        if groups and not ends_sentence(groups[-1][-1]) and not (
+            starts_enumeration(block) or (len(groups[-1]) == 1 and starts_enumeration(groups[-1][0]) and is_headline_like(groups[-1][0]))
         ):
-            joined[-1] += block  # no space: the break cut a Chinese sentence
+            groups[-1].append(block)  # no space: the break cut a Chinese sentence
         else:
-            joined.append(block)
-    return joined
+            groups.append([block])
+    return ["".join(g) for g in groups]

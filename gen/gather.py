@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gen import cache, fs, manifest
 from gen.config import Settings
-from gen.decode import DecodeError, decode
+from gen.decode import DecodeError, decode, decode_bytes
 from gen.document import article_dates, make_document, seed_stem
 from gen.indexes import index_record
 from gen.model import Document, Meta, Problem, Seed
@@ -108,15 +108,16 @@ def read_one(path: Path, shown: str, entry: manifest.Entry | None, tables: Table
         key = cache.read_key(shown, sha, entry)
         if not data.strip():
             return SeedResult(shown, problems=(Problem(shown, "is empty"),), key=key), None
-        text, encoding = decode(data)
-        seed = Seed(path=shown, stem=seed_stem(shown), sha256=sha, encoding=encoding, text=text)
+        decoded = decode_bytes(data)
+        seed = Seed(path=shown, stem=seed_stem(shown), sha256=sha, encoding=decoded.encoding, text=decoded.text,
+                    encoding_confidence=decoded.confidence)
         doc = make_document(seed, read_seed(seed), entry, tables)
     except (OSError, ValueError) as exc:
         return SeedResult(shown, problems=(Problem(shown, str(exc)),)), None
     except Exception as exc:  # a reader bug must not stop the other seeds
         return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),)), None
     summary = Summary(doc.page, doc.title, sha, index_record(doc))
-    warnings = tuple(Problem(shown, w, severity="warning") for w in doc.warnings)
+    warnings = tuple(Problem(shown, w, severity="warning") for w in (*decoded.warnings, *doc.warnings))
     return SeedResult(shown, summary, problems=warnings, key=key), doc
 
 

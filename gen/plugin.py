@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from gen import frontmatter, fs, sync
@@ -20,6 +20,7 @@ from gen.check import check_text
 from gen.indexes import meta_from_front_matter, render_indexes
 from gen.model import Meta, Problem
 from gen.plan import meta_from_json
+from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
@@ -39,6 +40,20 @@ class ArchivePlugin(BasePlugin):
         """Validate every page's front matter; refresh the generator-owned index pages."""
         files, self.index_pages = refresh_indexes(files, config)
         return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        """Tags as escaped HTML before the tags plugin (which prints them unescaped) collects them."""
+        page.meta.update(escape_meta(page.meta, (TAGS_KEY,)))
+        return markdown
+
+    @event_priority(150)  # before the tags plugin renders its listings (100) and before any page
+    def on_env(self, env, config, files):
+        """Titles, descriptions and the like as escaped HTML on every page: the theme prints them
+        unescaped. Search has indexed them as plain text by now (on_page_content)."""
+        for file in files.documentation_pages():
+            if file.page is not None:
+                file.page.meta.update(escape_meta(file.page.meta, HTML_META_KEYS))
+        return env
 
     def on_page_context(self, context, page, config, nav):
         """Index pages are generated: editing them in the repository would be overwritten."""

@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import urlsplit
 
+from markupsafe import escape as html_escape
+
 from gen import frontmatter
 from gen.model import Article, Block, Document, Span
 
@@ -42,6 +44,25 @@ def _escape_line_start(m: re.Match) -> str:
         # "1. text" would start an ordered list; escape the dot or paren after the number.
         return lead + mark + "\\"
     return lead + "\\" + mark
+
+
+# Front-matter values that MkDocs and Material print into HTML without escaping them: the title
+# (in <title>, the header, navigation, tabs, footer and tag listings), the description and author
+# (<meta> attributes), a navigation subtitle and status, and the tags.
+HTML_META_KEYS = ("title", "description", "author", "subtitle", "status")
+TAGS_KEY = "tags"
+
+
+def escape_meta(meta: dict[str, Any], keys: tuple[str, ...] = HTML_META_KEYS) -> dict[str, Any]:
+    """The string values of `keys` as escaped HTML (Markup: Jinja's `| e` leaves them as they are); idempotent."""
+    out = {}
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, str):
+            out[key] = html_escape(value)
+        elif key == TAGS_KEY and isinstance(value, list):
+            out[key] = [html_escape(v) if isinstance(v, str) else v for v in value]
+    return out
 
 
 def safe_url(url: str) -> str | None:

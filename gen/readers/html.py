@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import html as html_escapes
 import re
-from collections.abc import Iterable
-from itertools import groupby
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from itertools import groupby
 
+import lxml.html
 import nh3
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, PageElement, ProcessingInstruction
 
 from gen.clean import WIDE_SPACES, normalise_newlines, strip_invisible
 from gen.model import Article, Block, Reading, Seed, Span
@@ -50,8 +51,20 @@ SENTENCE_END_BEFORE_BREAK = re.compile(r"[。！？!?；…][”’」』）)\"'
 # Real pages nest a few levels; below this depth an element is read as plain text, so a hostile
 # document nested thousands deep cannot exhaust the stack.
 MAX_DEPTH = 100
-# Nodes that hold no body text even after sanitising.
-SKIPPED_NODES = (Comment, Declaration, Doctype, ProcessingInstruction)
+# Tags deeper than this are dropped (their text kept) before the sanitiser and the parser see the
+# fragment: html5ever (inside nh3) slows down with the square of the nesting, and libxml2 silently
+# drops everything below 256 levels.
+MAX_NESTING = 200
+# Elements that never hold others (no end tag), and elements a parser closes when the next one of
+# their kind opens: neither adds a level of nesting.
+VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+SELF_CLOSING = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rp", "rt"})
+# How many characters at the end of a line decide whether it ends a sentence before a <br>.
+SENTENCE_TAIL = 16
+_NESTING_START = re.compile(
+    rf"<(?!(?:{'|'.join(sorted(VOID_TAGS | SELF_CLOSING))})\b)[a-z]", re.IGNORECASE
+)
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 # --- sniffing and title -----------------------------------------------------------------------
 
@@ -97,16 +110,90 @@ def clean_title(line: str) -> str:
     return TITLE_TAGS.sub("", tidy_spaces(html_escapes.unescape(line)))
 
 
+def _text_of(el: lxml.html.HtmlElement) -> str:
+    return " ".join(el.itertext())
+
+
 def _read_document(text: str) -> tuple[str, tuple[Block, ...]]:
     """Title (<title>, else the first <h1>) and blocks of a whole page, without an <h1> repeating it."""
-    soup = BeautifulSoup(text, "lxml")
-    title = clean_title(soup.title.get_text(" ")) if soup.title else ""
-    h1 = soup.find("h1")
-    if h1 is not None and (not title or clean_title(h1.get_text(" ")) == title):
-        title = title or clean_title(h1.get_text(" "))
-        h1.decompose()
-    body = soup.body if soup.body is not None else soup
-    return title, blocks_from_html(body.decode_contents())
+    root = _parse(cap_nesting(text))
+    if root is None:
+        return "", ()
+    title_el = root.find(".//title")
+    title = clean_title(_text_of(title_el)) if title_el is not None else ""
+    h1 = root.find(".//h1")
+    if h1 is not None and (not title or clean_title(_text_of(h1)) == title):
+        title = title or clean_title(_text_of(h1))
+        h1.drop_tree()  # keeps the text after it
+    for head in root.findall("head"):
+        head.drop_tree()
+    body = root.find("body")
+    body = root if body is None else body
+    inner = html_escapes.escape(body.text or "", quote=False)
+    inner += "".join(lxml.html.tostring(child, encoding="unicode") for child in body)
+    return title, blocks_from_html(inner)
+
+
+def _parse(markup: str) -> lxml.html.HtmlElement | None:
+    """The document element of markup parsed by libxml2, or None when it holds nothing."""
+    if not markup.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(markup, parser=_PARSER)
+    except lxml.etree.ParserError:  # "Document is empty"
+        return None
+
+
+class _NestingCap(HTMLParser):
+    """Re-emits HTML as it came, except start and end tags nested deeper than MAX_NESTING."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.open: list[str] = []
+        self.dropped: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in VOID_TAGS:
+            self.out.append(self.get_starttag_text() or "")
+            return
+        if tag in SELF_CLOSING and tag in self.open[-3:]:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]  # the parser closes the previous one
+        if len(self.open) >= MAX_NESTING:
+            self.dropped[tag] += 1
+            return
+        self.open.append(tag)
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open[-MAX_NESTING:]:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag):]
+        elif self.dropped[tag]:
+            self.dropped[tag] -= 1
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+
+def cap_nesting(markup: str) -> str:
+    """The markup with tags nested deeper than MAX_NESTING dropped (their text kept); comments dropped."""
+    if sum(1 for _ in _NESTING_START.finditer(markup)) <= MAX_NESTING:
+        return markup  # too few tags that nest to nest that deep
+    cap = _NestingCap()
+    cap.feed(markup)
+    cap.close()
+    return "".join(cap.out)
 
 
 # --- sanitising and parsing -------------------------------------------------------------------
@@ -134,11 +221,25 @@ def safe_href(href: str | None) -> str | None:
 
 def blocks_from_html(fragment: str) -> tuple[Block, ...]:
     """Blocks of a sanitised HTML fragment: paragraphs, lists, emphasis and safe links."""
-    soup = BeautifulSoup(f"<body>{sanitise(fragment)}</body>", "lxml")
+    clean = sanitise(cap_nesting(strip_invisible(fragment)))
+    root = _parse(f"<html><body>{clean}</body></html>") if clean.strip() else None
+    body = root.find("body") if root is not None else None
+    if body is None:
+        return ()
     flow = _Flow()
-    _walk((soup.body or soup).children, "", None, flow, 0)
+    _walk(_children(body), "", None, flow, 0)
     flow.end_paragraph()
     return tuple(flow.blocks)
+
+
+def _children(el: lxml.html.HtmlElement) -> Iterator[str | lxml.html.HtmlElement]:
+    """What an element holds, in document order: text as strings, elements as themselves."""
+    if el.text:
+        yield el.text
+    for child in el:
+        yield child
+        if child.tail:
+            yield child.tail
 
 
 @dataclass
@@ -153,13 +254,24 @@ class _Flow:
         if not text:
             return
         if self.breaks and _WHITE.sub("", text):
-            ended = SENTENCE_END_BEFORE_BREAK.search("".join(s.text for s in self.line))
+            ended = SENTENCE_END_BEFORE_BREAK.search(self.tail())
             if self.breaks >= BREAKS_PER_PARAGRAPH or ended:
                 self.end_paragraph()
             else:
                 self.line.append(Span("\n", style, href))  # a soft break: white space between the lines
             self.breaks = 0
         self.line.append(Span(text, style, href))
+
+    def tail(self) -> str:
+        """The last few visible characters of the open line: enough to see a sentence end, in bounded time."""
+        pieces: list[str] = []
+        seen = 0
+        for span in reversed(self.line):
+            pieces.append(span.text)
+            seen += len(span.text.strip())
+            if seen >= SENTENCE_TAIL:
+                break
+        return "".join(reversed(pieces)).rstrip()[-SENTENCE_TAIL:]
 
     def add_break(self) -> None:
         self.breaks += 1
@@ -171,48 +283,46 @@ class _Flow:
         self.line, self.breaks = [], 0
 
 
-def _is_block(tag: Tag) -> bool:
-    return tag.name in PARAGRAPH_TAGS or (tag.name == "span" and bool(BLOCK_DISPLAY.search(tag.get("style", ""))))
+def _is_block(el: lxml.html.HtmlElement) -> bool:
+    return el.tag in PARAGRAPH_TAGS or (el.tag == "span" and bool(BLOCK_DISPLAY.search(el.get("style", ""))))
 
 
-def _walk(nodes: Iterable[PageElement], style: str, href: str | None, flow: _Flow, depth: int) -> None:
+def _walk(nodes: Iterable[str | lxml.html.HtmlElement], style: str, href: str | None, flow: _Flow, depth: int) -> None:
     """Add nodes to flow: text as spans, paragraph elements as blocks of their own."""
     for child in nodes:
-        if isinstance(child, SKIPPED_NODES):
-            continue
-        if isinstance(child, NavigableString):
-            flow.add_text(str(child), style, href)
-        elif not isinstance(child, Tag):
-            continue
+        if isinstance(child, str):
+            flow.add_text(child, style, href)
+        elif not isinstance(child.tag, str):
+            continue  # a comment or processing instruction (the sanitiser drops them already)
         elif depth >= MAX_DEPTH:
-            flow.add_text(child.get_text(), style, href)
-        elif child.name == "br":
+            flow.add_text(child.text_content(), style, href)
+        elif child.tag == "br":
             flow.add_break()
-        elif child.name in LIST_KINDS:
+        elif child.tag in LIST_KINDS:
             flow.end_paragraph()
             if block := _list_block(child, style, href, depth + 1):
                 flow.blocks.append(block)
         elif _is_block(child):
             flow.end_paragraph()
-            _walk(child.children, style, href, flow, depth + 1)
+            _walk(_children(child), style, href, flow, depth + 1)
             flow.end_paragraph()
-        elif child.name == "a":
-            _walk(child.children, style, safe_href(child.get("href")), flow, depth + 1)
+        elif child.tag == "a":
+            _walk(_children(child), style, safe_href(child.get("href")), flow, depth + 1)
         else:
-            inner = STYLES.get(child.name, "")
-            _walk(child.children, max(style, inner, key=STYLE_RANK.__getitem__), href, flow, depth + 1)
+            inner = STYLES.get(child.tag, "")
+            _walk(_children(child), max(style, inner, key=STYLE_RANK.__getitem__), href, flow, depth + 1)
 
 
-def _list_block(node: Tag, style: str, href: str | None, depth: int) -> Block | None:
+def _list_block(node: lxml.html.HtmlElement, style: str, href: str | None, depth: int) -> Block | None:
     """A ul/ol block, one line per item; nested lists add their items after their parent's."""
     lines: list[tuple[Span, ...]] = []
-    for child in node.children:
-        if isinstance(child, SKIPPED_NODES):
+    for child in _children(node):
+        if not isinstance(child, str) and not isinstance(child.tag, str):
             continue
         item = _Flow()
         # stray text or elements between items (invalid, but common) read as items of their own
-        is_item = isinstance(child, Tag) and child.name == "li"
-        _walk(child.children if is_item else (child,), style, href, item, depth + 1)
+        is_item = not isinstance(child, str) and child.tag == "li"
+        _walk(_children(child) if is_item else (child,), style, href, item, depth + 1)
         item.end_paragraph()
         # the item's own paragraphs make one line; its nested list blocks follow as further items
         own = [b for b in item.blocks if b.kind == "p"]
@@ -221,7 +331,7 @@ def _list_block(node: Tag, style: str, href: str | None, depth: int) -> Block | 
             lines.append(clean_spans(joined))
         lines.extend(line for b in item.blocks if b.kind != "p" for line in b.lines)
     lines = [line for line in lines if line]
-    return Block(LIST_KINDS[node.name], tuple(lines)) if lines else None
+    return Block(LIST_KINDS[node.tag], tuple(lines)) if lines else None
 
 
 # --- inline text ------------------------------------------------------------------------------

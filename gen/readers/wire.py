@@ -34,12 +34,15 @@ PARAGRAPH_MAX = 250
 
 # Wire items that were flattened from paragraphs keep the old break as a run of spaces after a
 # sentence end ("…41例。  当日新增…") or as a two-character ideographic indent ("…疫情 　　3月22日…").
-FLATTENED_BREAK = re.compile(
-    rf"(?<=[。！？；…”」』）])[ \t\u00a0]{{2,}}|[ \t{WIDE_SPACES}]*\u3000{{2,}}[ \t{WIDE_SPACES}]*"
-)
+# (Found run by run, in one pass: a single pattern with a white-space class on both sides of
+# "\u3000{2,}" backtracks quadratically over a long run of spaces.)
+FLATTENED_AFTER = "。！？；…”」』）"
+_PADDING_RUN = re.compile(f"[ \t{WIDE_SPACES}]+")
+_LEADING_SPACES = re.compile(r"[ \t\u00a0]{2,}")
 
 # English sentence ends, only used to cut over-long English paragraphs; not after abbreviations.
 ENGLISH_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+WORD_LOOKBACK = 32  # characters before a stop searched for the word it ends (longer words are no abbreviations)
 ENGLISH_ABBREVIATIONS = frozenset(
     "mr mrs ms dr gov sen rep st u.s no vs jr sr inc co corp prof gen lt col dept est approx".split()
 )
@@ -182,7 +185,8 @@ def _english_cuts(sentence: str) -> list[int]:
     """Offsets where English sentences start inside a piece of text (none for Chinese text)."""
     cuts = []
     for m in ENGLISH_SENTENCE_END.finditer(sentence):
-        word = sentence[: m.start()].rsplit(None, 1)[-1].rstrip(".!?\"”’'").lower()
+        # the word before the stop; a bounded look-back keeps this linear on a long line
+        word = sentence[max(0, m.start() - WORD_LOOKBACK) : m.start()].rsplit(None, 1)[-1].rstrip(".!?\"”’'").lower()
         if word not in ENGLISH_ABBREVIATIONS and len(word) > 1:
             cuts.append(m.end())
     return cuts
@@ -228,8 +232,22 @@ def split_line(line: str) -> list[str]:
     return [text for g in groups if (text := tidy_spaces(line[g[0][0] : g[-1][1]]))]
 
 
+def _flattened_break(m: re.Match[str]) -> str:
+    run = m.group()
+    if "\u3000\u3000" in run:
+        return "\n"  # an ideographic indent: the whole run was a paragraph break
+    if m.start() and m.string[m.start() - 1] in FLATTENED_AFTER and (lead := _LEADING_SPACES.match(run)):
+        return "\n" + run[lead.end():]  # spaces after a sentence end
+    return run
+
+
+def restore_breaks(text: str) -> str:
+    """Text with the paragraph breaks that flattening left as runs of spaces turned back into newlines."""
+    return _PADDING_RUN.sub(_flattened_break, text)
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Readable paragraphs of plain text; line breaks and flattened breaks in the text are kept."""
-    text = FLATTENED_BREAK.sub("\n", strip_invisible(normalise_newlines(text)))
+    text = restore_breaks(strip_invisible(normalise_newlines(text)))
     return [p for line in text.split("\n") for p in split_line(line.strip())]
 
