@@ -4,32 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gen import fs, sync
+from gen import cache, fs, sync
 from gen.config import Settings
 from gen.gather import DUPLICATE, ERROR, gather
-from gen.plan import Plan, plan
+from gen.plan import Plan, base_sha, plan
 from gen.report import Report, SeedOutcome
 
 
 # ---------------------------------------------------------------- apply
 
 
-def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict]) -> None:
+def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict], c: cache.Cache) -> None:
     """Write what the plan says. Base copies first and the state file last, so a run interrupted
     anywhere leaves every page old or new and is simply run again."""
+    shas = {d.page: base_sha(d) for d in p.decisions if d.base is not None or d.base_sha is not None}
     for d in p.decisions:
-        if d.base is not None:
-            fs.write_base(docs_dir, sync.digest(d.base), d.base)
+        if d.base is not None and (d.action != sync.UNCHANGED or old_state.get(d.page, {}).get("sha256") != shas[d.page]):
+            fs.write_base(docs_dir, shas[d.page], d.base)
     for d in p.decisions:
-        proposal = docs_dir / sync.proposal_path(d.page)
         if d.text is not None:
             fs.write_atomic(docs_dir / d.page, d.text)
         if d.proposal is not None:
-            fs.write_atomic(proposal, d.proposal)
-        elif d.action != sync.DELETED and proposal.exists() and d.base is not None:
-            fs.remove(proposal, docs_dir)
+            fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
+        elif d.page in shas and old_state.get(d.page, {}).get("conflict"):
+            fs.remove(docs_dir / sync.proposal_path(d.page), docs_dir)  # settled: the proposal is stale
         if d.action == sync.REMOVE:
             fs.remove(docs_dir / d.page, docs_dir)
+        elif d.action in (sync.WRITE, sync.UNCHANGED) and d.page in shas:
+            c.remember_page(docs_dir / d.page, shas[d.page])
     if p.state == old_state:
         return
     fs.save_state(docs_dir, p.state)
@@ -39,12 +41,14 @@ def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict]) -> None:
 
 def build(settings: Settings, progress=None) -> Report:
     """Gather, plan and (unless a dry run) write; the report accounts for every seed."""
-    results, problems = gather(settings, progress)
+    c = cache.load(settings.cache_dir)
+    results, problems = gather(settings, c, progress)
     state = fs.load_state(settings.docs_dir)
     wanted = {r.summary.page: (r.seed, r.text, r.summary.record) for r in results if r.summary and r.text is not None}
-    p = plan(wanted, settings.docs_dir, state, settings.force)
+    p = plan(wanted, settings.docs_dir, state, settings.force, c)
     if not settings.dry_run:
-        apply(p, settings.docs_dir, state)
+        apply(p, settings.docs_dir, state, c)
+        cache.save(c)
     by_page = p.by_page()
     outcomes = []
     for r in results:

@@ -20,9 +20,10 @@ from gen.decode import DecodeError, decode, decode_bytes
 from gen.document import article_dates, make_document, seed_stem
 from gen.indexes import index_record
 from gen.model import Document, Meta, Problem, Seed
+from gen.plan import Generated
 from gen.readers import read_seed
 from gen.render import render_page
-from gen.similar import Sketch, near_duplicates, sketch
+from gen.similar import Sketch, near_duplicates, sketch, update_near_duplicates
 from gen.tables import Tables, load_tables
 
 ManifestTables = list[tuple[dict[str, manifest.Entry], dict[str, manifest.Entry]]]
@@ -52,7 +53,7 @@ class SeedResult:
 
     seed: str  # repo-relative path
     summary: Summary | None = None
-    text: str | None = None  # the rendered page
+    text: Generated | None = None  # the rendered page
     problems: tuple[Problem, ...] = ()
     duplicate_of: str | None = None  # the seed whose page stands for this byte-identical one
     duplicate_seeds: tuple[str, ...] = ()  # byte-identical seeds this page stands for
@@ -79,7 +80,8 @@ def seed_jobs(seed_paths: list[Path], seeds_dir: Path, root: Path, mtables: "Man
     jobs = []
     for path in seed_paths:
         rel = path.relative_to(seeds_dir).as_posix()
-        jobs.append((path, f"{shown_base}/{rel}", manifest.lookup(f"{base.as_posix()}/{rel}", mtables)))
+        entry = manifest.lookup(f"{base.as_posix()}/{rel}", mtables) if mtables else None
+        jobs.append((path, f"{shown_base}/{rel}", entry))
     return jobs
 
 
@@ -165,10 +167,17 @@ def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     return out
 
 
-def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch]) -> list[SeedResult]:
-    """Every document learns the pages of near-identical documents."""
+def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
+    """Every document learns the pages of near-identical documents (updating last run's answer
+    when the build cache has it: only pairs near a changed document are compared again)."""
     titles = {r.summary.page: r.summary.title for r in results if r.summary}
-    linked = near_duplicates([s for page, s in sorted(sketches.items()) if page in titles])
+    compared = {page: s for page, s in sorted(sketches.items()) if page in titles}
+    old_sketches, old_linked = c.near
+    if old_sketches:
+        linked = update_near_duplicates(list(old_sketches.values()), old_linked, list(compared.values()))
+    else:
+        linked = near_duplicates(list(compared.values()))
+    c.used_near = (compared, linked)
     out = []
     for r in results:
         if r.summary and r.summary.page in linked:
@@ -177,16 +186,24 @@ def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch])
     return out
 
 
-def render(r: SeedResult, documents: dict[str, bytes], c: cache.Cache) -> SeedResult:
-    """The page text of a gathered document: from the cache when nothing it depends on changed."""
+def render(r: SeedResult, c: cache.Cache, docs_dir: Path) -> SeedResult:
+    """The page of a gathered document. When nothing it depends on changed, the cache knows its
+    hash and the text is fetched only if needed: from the kept copy of generated pages, else by
+    rendering the document again."""
     if not r.summary:
         return r
     key = (r.key, r.duplicate_seeds, r.related)
-    text = c.pages.get(key)
-    if text is None:
-        doc = dataclasses.replace(pickle.loads(documents[r.key]), duplicate_seeds=r.duplicate_seeds, related=r.related)
-        text = render_page(doc, article_dates(doc))
-    c.used_pages[key] = text
+
+    def fresh() -> str:
+        doc = dataclasses.replace(pickle.loads(c.document(r.key)), duplicate_seeds=r.duplicate_seeds, related=r.related)
+        return render_page(doc, article_dates(doc))
+
+    sha = c.pages.get(key)
+    if sha is None:
+        text = Generated.of(fresh())
+    else:
+        text = Generated(sha, lambda: fs.read_base(docs_dir, sha) or fresh())
+    c.used_pages[key] = text.sha256
     return dataclasses.replace(r, text=text)
 
 
@@ -230,25 +247,22 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     for (i, (path, _, _)), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
         out[i] = read
     for (path, _, _), read in zip(jobs, out, strict=True):
-        result = read[0]  # type: ignore[index]
+        result, found, blob = read  # type: ignore[misc]
         if result.key:
-            c.used_reads[result.key] = read  # type: ignore[assignment]
+            c.used_reads[result.key] = (result, found, None)
+            if blob is not None:
+                c.new_documents[result.key] = blob
             if result.summary:
                 c.remember_sha256(path, result.summary.sha256)
     return out  # type: ignore[return-value]
 
 
-def gather(settings: Settings, progress: Progress | None = None) -> tuple[list[SeedResult], list[Problem]]:
+def gather(settings: Settings, c: cache.Cache, progress: Progress | None = None) -> tuple[list[SeedResult], list[Problem]]:
     """Every seed gathered into a result (in path order), plus manifest problems."""
     seed_paths, found_manifests = fs.list_seeds(settings.seeds_dir)
     mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
     jobs = seed_jobs(seed_paths, settings.seeds_dir, settings.root, mtables)
-    c = cache.load(settings.cache_dir)
     reads = read_or_recall(jobs, c, settings.workers, progress)
     sketches = {r.summary.page: s for r, s, _ in reads if r.summary and s}
-    documents = {r.key: blob for r, _, blob in reads if blob is not None}
     results = drop_collisions(merge_duplicates([r for r, _, _ in reads]))
-    results = [render(r, documents, c) for r in link_near_duplicates(results, sketches)]
-    if not settings.dry_run:
-        cache.save(settings.cache_dir, c)
-    return results, problems
+    return [render(r, c, settings.docs_dir) for r in link_near_duplicates(results, sketches, c)], problems

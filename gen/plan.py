@@ -7,16 +7,40 @@ reaches every index.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gen import frontmatter, fs, sync
+from gen.cache import Cache
 from gen.indexes import meta_from_front_matter, render_indexes
 from gen.model import Meta, Problem
 from gen.tables import load_tables
 
 FORCED = "overwritten on request (--force)"
+
+
+@dataclass
+class Generated:
+    """A generated page's text, known by its hash; the text itself is fetched only when needed."""
+
+    sha256: str
+    fetch: Callable[[], str]
+    _text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text (fetched once)."""
+        if self._text is None:
+            self._text = self.fetch()
+        return self._text
+
+    @classmethod
+    def of(cls, text: str) -> Generated:
+        """A text already in hand."""
+        return cls(sync.digest(text), lambda: text, text)
 
 
 @dataclass
@@ -36,8 +60,21 @@ def _known(entry: dict) -> sync.Known:
     return sync.Known(sha256=entry.get("sha256"), deleted=bool(entry.get("deleted")), conflict=entry.get("conflict"))
 
 
-def decide_page(docs_dir: Path, page: str, new: str | None, entry: dict, force: bool) -> sync.Decision:
-    """Read what the decision needs for one page from disk, then decide."""
+def decide_page(docs_dir: Path, page: str, generated: Generated | None, entry: dict, force: bool, c: Cache | None = None) -> sync.Decision:
+    """Read what the decision needs for one page from disk, then decide. With the build cache, a
+    page whose file is unchanged since it was last written or checked is not read at all (nor is
+    the generated text fetched)."""
+    if c is not None and generated is not None and not force and not entry.get("conflict"):
+        if generated.sha256 == entry.get("sha256") and c.page_unchanged(docs_dir / page, generated.sha256):
+            return sync.Decision(page, sync.UNCHANGED, base_sha=generated.sha256)
+    new = generated.text if generated is not None else None
+    decision = _decide_read(docs_dir, page, new, entry, force)
+    if generated is not None and decision.base is new and new is not None:
+        return dataclasses.replace(decision, base_sha=generated.sha256)
+    return decision
+
+
+def _decide_read(docs_dir: Path, page: str, new: str | None, entry: dict, force: bool) -> sync.Decision:
     on_disk = fs.read_text(docs_dir / page)
     if force and new is not None:
         if on_disk == new:
@@ -47,11 +84,18 @@ def decide_page(docs_dir: Path, page: str, new: str | None, entry: dict, force: 
     base = None
     if on_disk is not None and known.sha256 and sync.digest(on_disk) != known.sha256:
         base = fs.read_base(docs_dir, known.sha256)
-    proposal_exists = (docs_dir / sync.proposal_path(page)).exists()
+    proposal_exists = known.conflict is not None and (docs_dir / sync.proposal_path(page)).exists()
     return sync.decide(page, new, on_disk, known, base, proposal_exists)
 
 
-def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: str | None, meta: Meta | None = None) -> dict | None:
+def base_sha(decision: sync.Decision) -> str | None:
+    """The hash of the generated text a decision keeps as the base."""
+    if decision.base_sha is not None:
+        return decision.base_sha
+    return sync.digest(decision.base) if decision.base is not None else None
+
+
+def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: Generated | None, meta: Meta | None = None) -> dict | None:
     """The state entry to remember for a page after this decision (None: forget the page).
 
     With the hash of the generated text goes its index record, so that readers of the state (the
@@ -60,11 +104,11 @@ def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: str 
     action = decision.action
     if action in (sync.FOREIGN, sync.REMOVE, sync.ORPHAN) or (action == sync.UNCHANGED and new is None):
         return None
-    if decision.base is not None:
+    if decision.base is not None or decision.base_sha is not None:
         record = {"meta": meta_to_json(meta)} if meta is not None else {}
-        return {**keep_seed, "sha256": sync.digest(decision.base), **record}
+        return {**keep_seed, "sha256": base_sha(decision), **record}
     if action == sync.CONFLICT:
-        return {**entry, **keep_seed, "conflict": sync.digest(new)}  # type: ignore[arg-type]
+        return {**entry, **keep_seed, "conflict": new.sha256}  # type: ignore[union-attr]
     if action == sync.DELETED:
         return {**entry, **keep_seed, "deleted": True}
     return {**entry, **keep_seed}
@@ -81,7 +125,13 @@ def final_text(decision: sync.Decision, docs_dir: Path) -> str | None:
     return fs.read_text(docs_dir / decision.page)
 
 
-def plan(wanted: dict[str, tuple[str, str, Meta]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...]) -> Plan:
+def is_generated(decision: sync.Decision, new: Generated | None) -> bool:
+    """True when the page ends up exactly as generated (its index record is then known)."""
+    return new is not None and decision.action in (sync.WRITE, sync.UNCHANGED) and base_sha(decision) == new.sha256
+
+
+def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...],
+         c: Cache | None = None) -> Plan:
     """Decide every page. `wanted`: page -> (seed path, generated text, its index record) for every
     readable seed; the record spares parsing the front matter of pages nobody edited."""
     out = Plan()
@@ -90,24 +140,23 @@ def plan(wanted: dict[str, tuple[str, str, Meta]], docs_dir: Path, state: dict[s
     doc_pages = sorted(set(wanted) | {p for p, s in state.items() if s.get("seed")})
     for page in doc_pages:
         seed, new, meta = wanted.get(page, (None, None, None))
-        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force)
+        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force, c)
         _add(out, decision, state.get(page, {}), seed, new, meta)
-        text = final_text(decision, docs_dir)
-        if text is not None and text == new and meta is not None:
+        if meta is not None and is_generated(decision, new):
             known_metas.append(meta)
-        elif text is not None:
+        elif (text := final_text(decision, docs_dir)) is not None:
             finals[page] = text
 
     metas = known_metas + metas_of(finals, out.problems, docs_dir.as_posix())
     indexes = render_indexes(sorted(metas, key=lambda m: m.page))
     for page in sorted(set(indexes) | {p for p, s in state.items() if not s.get("seed")}):
-        new = indexes.get(page)
-        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force)
+        new = Generated.of(indexes[page]) if page in indexes else None
+        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force, c)
         _add(out, decision, state.get(page, {}), None, new)
     return out
 
 
-def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: str | None, meta: Meta | None = None) -> None:
+def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: Generated | None, meta: Meta | None = None) -> None:
     out.decisions.append(decision)
     remembered = next_entry(decision, entry, seed, new, meta)
     if remembered is not None:

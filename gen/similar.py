@@ -59,18 +59,68 @@ def _estimate(a: frozenset[int], b: frozenset[int]) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
+def _buckets(sketches: dict[str, Sketch]) -> dict[int, list[str]]:
+    """Smallest hash -> the keys whose sketch starts with it."""
+    buckets: dict[int, list[str]] = defaultdict(list)
+    for key, s in sketches.items():
+        for h in s.hashes[:BUCKET_BY]:
+            buckets[h].append(key)
+    return buckets
+
+
+def _link(pairs: set[tuple[str, str]], sketches: dict[str, Sketch], linked: dict[str, set[str]]) -> None:
+    """Add to `linked` the candidate pairs that are near-identical."""
+    sets = {k: frozenset(sketches[k].hashes) for k in {k for pair in pairs for k in pair}}
+    for x, y in pairs:
+        if x != y and _estimate(sets[x], sets[y]) >= THRESHOLD:
+            linked[x].add(y)
+            linked[y].add(x)
+
+
+def _result(linked: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    return {k: tuple(sorted(v)) for k, v in sorted(linked.items()) if v}
+
+
 def near_duplicates(sketches: list[Sketch]) -> dict[str, tuple[str, ...]]:
     """key -> the other keys whose text is near-identical to it (sorted); keys without any are absent."""
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(sketches):
-        for h in s.hashes[:BUCKET_BY]:
-            buckets[h].append(i)
-    pairs = {pair for members in buckets.values() if 1 < len(members) <= MAX_BUCKET for pair in combinations(members, 2)}
+    by_key = {s.key: s for s in sketches}
+    pairs = {
+        pair
+        for members in _buckets(by_key).values()
+        if 1 < len(members) <= MAX_BUCKET
+        for pair in combinations(sorted(members), 2)
+    }
     linked: dict[str, set[str]] = defaultdict(set)
-    sets = {i: frozenset(sketches[i].hashes) for i in {i for pair in pairs for i in pair}}
-    for x, y in sorted(pairs):
-        a, b = sketches[x], sketches[y]
-        if a.key != b.key and _estimate(sets[x], sets[y]) >= THRESHOLD:
-            linked[a.key].add(b.key)
-            linked[b.key].add(a.key)
-    return {k: tuple(sorted(v)) for k, v in sorted(linked.items())}
+    _link(pairs, by_key, linked)
+    return _result(linked)
+
+
+def update_near_duplicates(old: list[Sketch], old_linked: dict[str, tuple[str, ...]], new: list[Sketch]) -> dict[str, tuple[str, ...]]:
+    """near_duplicates(new), computed from the result for `old` by revisiting only the pairs that a
+    changed sketch can affect: those sharing a bucket whose members changed. Exactly the same result:
+    a pair outside those buckets keeps its candidate buckets and its sketches."""
+    old_by, new_by = {s.key: s for s in old}, {s.key: s for s in new}
+    changed = {k for k in old_by.keys() | new_by.keys() if old_by.get(k) != new_by.get(k)}
+    if len(changed) * 10 > len(new_by):
+        return near_duplicates(new)
+    old_b, new_b = _buckets(old_by), _buckets(new_by)
+    touched = {h for k in changed for s in (old_by.get(k), new_by.get(k)) if s for h in s.hashes[:BUCKET_BY]}
+    affected = {
+        pair
+        for h in touched
+        for members in (old_b.get(h, []), new_b.get(h, []))
+        if len(members) <= MAX_BUCKET
+        for pair in combinations(sorted(members), 2)
+    }
+    linked: dict[str, set[str]] = defaultdict(set)
+    for k, others in old_linked.items():
+        if k in new_by:
+            linked[k].update(o for o in others if o in new_by and (min(k, o), max(k, o)) not in affected)
+    candidates = {
+        (x, y)
+        for x, y in affected
+        if x in new_by and y in new_by
+        and any(y in new_b[h] and len(new_b[h]) <= MAX_BUCKET for h in new_by[x].hashes[:BUCKET_BY])
+    }
+    _link(candidates, new_by, linked)
+    return _result(linked)

@@ -40,6 +40,7 @@ class Decision:
     reason: str = ""
     text: str | None = None  # page text to write (WRITE, MERGED)
     base: str | None = None  # the generated text to remember as the new base (None: keep the old one)
+    base_sha: str | None = None  # its hash (set alone when the page was known unchanged without reading it)
     proposal: str | None = None  # CONFLICT: the merge with conflict markers, written beside the page
     quiet: bool = False  # reported before; counted, not shown again
     diff: str = ""  # CONFLICT: a short diff from the editor's page to the generator's new output
