@@ -26,7 +26,7 @@ site: docs
 	$(PY) -m mkdocs build --strict
 
 serve: docs
-	$(PY) -m mkdocs serve --livereload --dev-addr 127.0.0.1:8000
+	$(PY) -m mkdocs serve --dirty --livereload --dev-addr 127.0.0.1:8000
 
 check: $(STAMP)
 	$(PY) -m gen check

@@ -1,0 +1,242 @@
+"""Search benchmark: build time, index size, bytes transferred and latency in headless chromium.
+
+    .venv/bin/python bench/search.py            # all of ../shared/corpus (about 10,000 documents)
+    .venv/bin/python bench/search.py --quick    # 1,000 documents and fewer queries (< 2 minutes)
+
+Builds a site from the corpus in a temporary folder (gen build, then mkdocs build twice: with the
+search plugin and with it disabled, to measure what indexing adds), serves it under /repo-name/ on
+127.0.0.1 and types queries into the real search box of a fresh browser (empty cache): the first
+query of a visit and the later ones are measured separately. Transfer = bytes of every response
+the search causes (worker, stub, index shards, page store), bodies and headers; latency = from the
+input event that ends the typing to the result list being rendered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "browser"))
+
+from harness import browser, chromium_available, serve_process  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+SOURCES = {"cctv-xwlb": "items", "dxy-news": "docs"}
+
+# Reader-like queries: words, names, places, jargon, numbers, Latin, several terms, runs that are
+# split, traditional characters, and queries that find nothing.
+QUERIES = [
+    "疫情", "核酸检测", "北京 海淀", "钟南山", "复工复产", "口罩", "武汉", "疫苗接种", "新冠肺炎疫情防控",
+    "李克强", "湖北省", "火神山医院", "应检尽检", "动态清零", "健康码", "闭环管理", "12345", "2020年",
+    "1月23日", "covid", "WHO", "N95口罩", "石景山 核酸检测", "北京海淀", "武汉口罩", "湖北武汉疫情",
+    "核酸檢測", "復工復產", "疫情防控工作領導小組", "新冠肺炎确诊病例", "外防输入、内防反弹",
+    "\"联防联控机制\"", "世界卫生组织", "出入境", "无症状感染者", "疫", "火星基地", "zzqxj",
+    "国务院联防联控机制新闻发布会", "病例 出院",
+]
+QUICK_QUERIES = QUERIES[:20]
+
+MEASURE = """
+() => {
+  const input = document.querySelector('.md-search__input')
+  const meta = document.querySelector('.md-search-result__meta')
+  window.__bench = { typed: 0, shown: 0 }
+  input.addEventListener('input', () => { window.__bench.typed = performance.now(); window.__bench.shown = 0 }, true)
+  new MutationObserver(() => {
+    if (window.__bench.typed && !window.__bench.shown) window.__bench.shown = performance.now()
+  }).observe(document.querySelector('.md-search-result__list'), { childList: true })
+  new MutationObserver(() => {
+    if (window.__bench.typed && !window.__bench.shown) window.__bench.shown = performance.now()
+  }).observe(meta, { childList: true, characterData: true, subtree: true })
+}
+"""
+
+
+def make_seeds(seeds: Path, limit: int | None) -> int:
+    """Copy the corpus (or its first `limit` documents, spread over both sources) into seeds/."""
+    count = 0
+    for source, folder in SOURCES.items():
+        with open(CORPUS / source / "index.csv", encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            rows, header = list(reader), reader.fieldnames
+        if limit:
+            rows = rows[:: max(1, len(rows) * 2 // limit)][: limit // 2]
+        for row in rows:
+            target = seeds / source / row["file"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(CORPUS / source / row["file"], target)
+        with open(seeds / source / "index.csv", "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+        count += len(rows)
+    return count
+
+
+def run(args: list[str], cwd: Path) -> float:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode not in (0, 1) or (args[2] == "mkdocs" and done.returncode):
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+    return time.perf_counter() - started
+
+
+def build(work: Path, repeat: int) -> dict:
+    """gen build, then mkdocs build with the search disabled and enabled (best of `repeat`)."""
+    shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", work / "overrides", dirs_exist_ok=True)
+    text = (work / "mkdocs.yml").read_text(encoding="utf-8")
+    if "  - archive-search\n" not in text:
+        raise SystemExit("mkdocs.yml does not list `- archive-search` under plugins")
+    (work / "mkdocs-off.yml").write_text(text.replace("  - archive-search\n", "  - archive-search:\n      enabled: false\n"), encoding="utf-8")
+    py = sys.executable
+    gen = run([py, "-m", "gen", "build", "--seeds", "seeds", "--docs", "docs", "--report", "build/report.json"], work)
+    on, off = [], []
+    for _ in range(repeat):
+        off.append(run([py, "-m", "mkdocs", "build", "-q", "-f", "mkdocs-off.yml", "-d", "site-off"], work))
+        on.append(run([py, "-m", "mkdocs", "build", "-q", "-f", "mkdocs.yml", "-d", "site"], work))
+    shutil.rmtree(work / "site-off", ignore_errors=True)
+    return {"gen": gen, "on": min(on), "off": min(off)}
+
+
+def index_size(site: Path) -> dict:
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    root = site / "search" / stub["config"]["archive"]["build"]
+    sizes = {"postings": 0, "store": 0, "other": 0, "files": 0}
+    for path in root.rglob("*"):
+        if path.is_file():
+            kind = {"b": "postings", "k": "postings", "p": "store"}.get(path.relative_to(root).parts[0], "other")
+            sizes[kind] += path.stat().st_size
+            sizes["files"] += 1
+    return sizes
+
+
+def text_bytes(site: Path) -> int:
+    """UTF-8 bytes of the indexed text (what the reader sees), from the page store."""
+    stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    root = site / "search" / stub["config"]["archive"]["build"] / "p"
+    total = 0
+    for path in root.iterdir():
+        page = json.loads(path.read_bytes())
+        total += sum(len(b.encode()) for b in page["b"]) + len(page.get("t", "").encode())
+        total += sum(len(h.encode()) for _, h in page.get("s", []))
+    return total
+
+
+def type_query(page, query: str, timeout: float = 10.0) -> float:
+    """Type a query into the box; return ms from the end of typing to the results being shown."""
+    page.fill(".md-search__input", "")
+    page.evaluate("() => { window.__bench.typed = 0; window.__bench.shown = 0 }")
+    page.keyboard.insert_text(query)
+    page.wait_for_function("() => window.__bench.shown > 0", timeout=timeout * 1000, polling="raf")
+    page.wait_for_timeout(30)
+    got = page.evaluate("() => window.__bench")
+    return got["shown"] - got["typed"]
+
+
+def browse(site: Path, queries: list[str], visits: int) -> dict:
+    """Fresh visits (empty cache): the first query of each, then the others in the last visit."""
+    first_bytes, later_bytes, latency = [], [], []
+    with serve_process(site) as base, browser() as b:
+        sequences = [queries[i:] + queries[:i] for i in range(visits)]
+        for n, sequence in enumerate(sequences):
+            context = b.new_context()
+            page = context.new_page()
+            sizes: list[int] = []
+
+            def finished(request, sizes=sizes):
+                if "/search/" in request.url or "archive-search" in request.url:
+                    s = request.sizes()
+                    sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
+
+            page.on("requestfinished", finished)
+            page.goto(base)
+            page.wait_for_load_state("networkidle")
+            page.click(".md-search__input")
+            page.evaluate(MEASURE)
+            latency.append((sequence[0], type_query(page, sequence[0])))
+            page.wait_for_timeout(50)
+            first_bytes.append((sequence[0], sum(sizes)))
+            if n == len(sequences) - 1:
+                for query in sequence[1:]:
+                    sizes.clear()
+                    latency.append((query, type_query(page, query)))
+                    page.wait_for_timeout(30)
+                    later_bytes.append((query, sum(sizes)))
+            context.close()
+    return {"first": first_bytes, "later": later_bytes, "latency": latency}
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 documents, 20 queries, one build each")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: measure the site already built there")
+    args = parser.parse_args(argv)
+    if not CORPUS.is_dir():
+        print(f"corpus not found at {CORPUS}; nothing to measure")
+        return 0
+    reason = chromium_available()
+    if reason:
+        print(f"cannot run: {reason}")
+        return 1
+    work = args.keep or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        work.mkdir(parents=True, exist_ok=True)
+        if args.reuse and args.keep and (work / "site").is_dir():
+            docs = json.loads((work / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["archive"]["pages"]
+            times = {"gen": float("nan"), "on": float("nan"), "off": float("nan")}
+        else:
+            shutil.rmtree(work / "seeds", ignore_errors=True)
+            docs = make_seeds(work / "seeds", 1000 if args.quick else None)
+            print(f"building {docs} documents in {work} …", flush=True)
+            times = build(work, 1 if args.quick else 2)
+        site = work / "site"
+        sizes = index_size(site)
+        text = text_bytes(site)
+        queries = QUICK_QUERIES if args.quick else QUERIES
+        print(f"browsing: {len(queries)} queries …", flush=True)
+        seen = browse(site, queries, 5 if args.quick else 10)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    added = (times["on"] - times["off"]) / docs * 1000
+    slow = sorted(seen["latency"], key=lambda x: -x[1])[:5]
+    seen["latency"] = [ms for _, ms in seen["latency"]]
+    first = [b for _, b in seen["first"]]
+    later = [b for _, b in seen["later"]]
+    print()
+    print(f"documents                       {docs}")
+    print(f"mkdocs build without / with     {times['off']:.1f} s / {times['on']:.1f} s   (gen build {times['gen']:.1f} s)")
+    print(f"indexing adds                   {added:.2f} ms per document")
+    print(f"index bytes per byte of text    {(sizes['postings'] + sizes['store'] + sizes['other']) / text:.2f} "
+          f"(postings {sizes['postings'] / text:.2f}, page store {sizes['store'] / text:.2f}; {sizes['files']} files, text {text / 1e6:.1f} MB)")
+    print(f"first query transfer            max {max(first) / 1024:.0f} KB, median {statistics.median(first) / 1024:.0f} KB  ({len(first)} visits)")
+    print(f"later query transfer            max {max(later) / 1024:.0f} KB, median {statistics.median(later) / 1024:.0f} KB, p95 {percentile(later, 0.95) / 1024:.0f} KB  ({len(later)} queries)")
+    print(f"results shown after typing      p50 {percentile(seen['latency'], 0.5):.0f} ms, p95 {percentile(seen['latency'], 0.95):.0f} ms, max {max(seen['latency']):.0f} ms")
+    print("slowest: " + ", ".join(f"{q} {ms:.0f} ms" for q, ms in slow))
+    print()
+    print("per query (KB transferred, later queries):")
+    for query, size in sorted(seen["later"], key=lambda x: -x[1])[:10]:
+        print(f"  {size / 1024:6.1f}  {query}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

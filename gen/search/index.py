@@ -1,0 +1,330 @@
+"""The positional index: postings accumulated page by page, then written as shards.
+
+Files, under `search/<build>/` (the build id is a hash of the content, so every file is immutable
+and can be cached for ever; `search/search_index.json` names the current build). Every file is
+zlib-compressed (suffix `.z`, except the page store) and inflated in the worker with the browser's DecompressionStream.
+
+- `b/<n>.z`: bucket n holds every key whose FNV-1a hash is n modulo the bucket count, sorted. Per
+  key: varint (UTF-8 length·2 + big), the key; for a big key varint df (pages), varint D length,
+  varint P length, varint file number; for a small key varint D length, varint P length, D, P.
+- `k/<f>.d.z`, `k/<f>.p.z`: D and P of a big key, so a one-key query fetches D alone.
+- D, one row per (key, page, section) in page then section order: varint page-id gap,
+  varint n·4 + 2·(heading hits > 0) + (section > 0), [varint heading hits], [varint section].
+- P, the same rows' token positions: n varints each, the first absolute and then the gaps. A
+  section's heading block comes first, so its heading hits are the first positions of the row.
+  One-character keys have no P (they answer one-character queries, which need no positions).
+- `p/<page>.json`: JSON {t: title, u: URL, s: [[anchor, heading] of sections 1…], b: intro blocks};
+  `p/<page>-<section>.json`: JSON {b: that section's blocks}. Only fetched for results shown;
+  not compressed (see IndexBuilder._store).
+- `fold.z`: traditional→simplified pairs for the query side; `hot.z`: the big keys' bucket
+  entries (same format as a bucket), loaded with it when the worker starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import shutil
+import re
+import zlib
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gen.search.encode import bucket_of, put_deltas, put_varint
+from gen.search.extract import Section
+from gen.search.fold import browser_pairs
+from gen.search.text import CJK_CLASS, EDGE, TOKEN, normalise
+
+_CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Shard sizes: a bucket aims at `bucket_bytes`; a key over `big_bytes` gets its own files."""
+
+    bucket_bytes: int = 4096
+    big_bytes: int = 1024
+
+
+@dataclass
+class Stats:
+    """What was indexed and written, for the build log and the benchmark."""
+
+    pages: int = 0
+    sections: int = 0
+    tokens: int = 0
+    text_bytes: int = 0
+    keys: int = 0
+    big_keys: int = 0
+    buckets: int = 0
+    files: int = 0
+    raw_bytes: int = 0  # before compression
+    postings_bytes: int = 0  # compressed, as stored and transferred
+    store_bytes: int = 0
+    total_bytes: int = 0
+
+
+@dataclass
+class Written:
+    """Every file of the index (path under `search/` → bytes), its build id and statistics."""
+
+    build: str
+    files: dict[str, bytes]
+    stats: Stats
+    config: dict = field(default_factory=dict)
+
+
+class IndexBuilder:
+    """Add pages in order; `build()` returns the shard files."""
+
+    def __init__(self, fold: dict[int, str]):
+        self.fold = fold
+        # Postings in parallel lists indexed by key number: few objects for the garbage collector
+        # to walk (bytearrays and ints are not tracked), which matters at 300,000 keys.
+        self.ids: dict[str, int] = {}
+        self.d: list[bytearray] = []
+        self.p: list[bytearray] = []
+        self.last: list[int] = []
+        self.df: list[int] = []
+        # The page store, compressed as pages arrive (while MkDocs is still rendering).
+        self.store: dict[str, bytes] = {}
+        self.store_raw = 0
+        self.stats = Stats()
+
+    def add_page(self, url: str, title: str, sections: list[Section]) -> int:
+        """Index one page's sections; return its page id."""
+        pid = self.stats.pages
+        for sec, section in enumerate(sections):
+            self._add_section(pid, sec, section)
+        page = {"t": title, "u": url, "s": [[s.anchor, s.heading] for s in sections[1:]], "b": sections[0].blocks}
+        self._store(f"p/{pid}", page)
+        for number, section in enumerate(sections[1:], start=1):
+            self._store(f"p/{pid}-{number}", {"b": section.blocks})
+        self.stats.pages += 1
+        self.stats.sections += len(sections)
+        return pid
+
+    def _store(self, name: str, value: dict) -> None:
+        # Plain JSON: a result page fetches twenty of these at once, and inflating each in the
+        # worker costs more time than the bytes saved; hosts that compress JSON still do.
+        raw = _json(value)
+        self.store_raw += len(raw)
+        self.store[f"{name}.json"] = raw
+
+    def _add_section(self, pid: int, sec: int, section: Section) -> None:
+        occ: dict[str, list[int]] = {}  # keys with positions
+        counts: Counter[str] = Counter()  # one-character keys: counted, positions not stored
+        heads: Counter[str] = Counter()
+        pos = 0
+        head_end = 0
+        fold = self.fold
+        text_bytes = 0
+        for number, block in enumerate([section.heading, *section.blocks]):
+            text_bytes += len(block.encode("utf-8"))
+            text = normalise(block, fold)
+            counts.update(_CJK_CHAR.findall(text))
+            if number == 0:
+                heads = Counter(counts)
+            prev = ""
+            run_start = -1
+            for cjk, word in TOKEN.findall(text):
+                if cjk:
+                    key = prev + cjk if prev else EDGE + cjk
+                    got = occ.get(key)
+                    if got is None:
+                        occ[key] = [pos - 1] if prev else [pos]
+                    else:
+                        got.append(pos - 1 if prev else pos)
+                    if not prev:
+                        run_start = pos
+                    prev = cjk
+                else:
+                    if prev and run_start != pos - 1:
+                        occ.setdefault(EDGE + prev, []).append(pos - 1)
+                    got = occ.get(word)
+                    if got is None:
+                        occ[word] = [pos]
+                    else:
+                        got.append(pos)
+                    prev = ""
+                pos += 1
+            if prev and run_start != pos - 1:
+                occ.setdefault(EDGE + prev, []).append(pos - 1)
+            pos += 1  # the gap between blocks
+            if number == 0:
+                head_end = pos
+        self.stats.tokens += pos
+        self.stats.text_bytes += text_bytes
+        self._rows(occ, pid, sec, head_end)
+        self._counts(counts, heads, pid, sec)
+
+    def _rows(self, occ: dict[str, list[int]], pid: int, sec: int, head_end: int) -> None:
+        """Append one D row (and its P positions) per key of one section. The hot loop of the build."""
+        ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
+        flag = 1 if sec else 0
+        for key, positions in occ.items():
+            k = ids.get(key)
+            if k is None:
+                k = ids[key] = len(ds)
+                ds.append(bytearray())
+                ps.append(bytearray())
+                last.append(0)
+                df.append(0)
+            d = ds[k]
+            gap = pid - last[k]
+            if gap or not d:
+                df[k] += 1
+            last[k] = pid
+            if gap < 0x80:
+                d.append(gap)
+            else:
+                put_varint(d, gap)
+            n = len(positions)
+            first = positions[0]
+            heads = (bisect_left(positions, head_end) if n > 1 else 1) if first < head_end else 0
+            head = n * 4 + (2 if heads else 0) + flag
+            if head < 0x80:
+                d.append(head)
+            else:
+                put_varint(d, head)
+            if heads:
+                put_varint(d, heads)
+            if flag:
+                put_varint(d, sec)
+            if n == 1 and first < 0x80:
+                ps[k].append(first)
+            else:
+                put_deltas(ps[k], positions)
+
+    def _counts(self, counts: Counter[str], heads: Counter[str], pid: int, sec: int) -> None:
+        """D rows of the one-character keys of one section (no positions)."""
+        ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
+        for key, n in counts.items():
+            k = ids.get(key)
+            if k is None:
+                k = ids[key] = len(ds)
+                ds.append(bytearray())
+                ps.append(bytearray())
+                last.append(0)
+                df.append(0)
+            d = ds[k]
+            gap = pid - last[k]
+            if gap or not d:
+                df[k] += 1
+            last[k] = pid
+            put_varint(d, gap)
+            h = heads.get(key, 0)
+            put_varint(d, n * 4 + (2 if h else 0) + (1 if sec else 0))
+            if h:
+                put_varint(d, h)
+            if sec:
+                put_varint(d, sec)
+
+    def build(self, limits: Limits = Limits(), max_results: int = 10) -> Written:
+        """Shard the postings and the page store into files."""
+        stats = self.stats
+        files: dict[str, bytes] = {}
+        small: list[tuple[str, list]] = []
+        big: list[tuple[str, list]] = []
+        small_bytes = 0
+        for key in sorted(self.ids):
+            k = self.ids[key]
+            entry = (self.d[k], self.p[k], self.last[k], self.df[k])
+            size = len(entry[0]) + len(entry[1])
+            if size > limits.big_bytes:
+                big.append((key, entry))
+            else:
+                small.append((key, entry))
+                small_bytes += size + len(key.encode("utf-8")) + 6
+        n_buckets = max(1, math.ceil(small_bytes / limits.bucket_bytes))
+        buckets = [bytearray() for _ in range(n_buckets)]
+        counts = [0] * n_buckets
+
+        def header(key: str, entry: list, big: int) -> bytearray:
+            raw = key.encode("utf-8")
+            buf = bytearray()
+            put_varint(buf, len(raw) * 2 + big)
+            buf += raw
+            if big:
+                put_varint(buf, entry[3])
+            put_varint(buf, len(entry[0]))
+            put_varint(buf, len(entry[1]))
+            return buf
+
+        for key, entry in small:
+            b = bucket_of(key, n_buckets)
+            buckets[b] += header(key, entry, 0) + entry[0] + entry[1]
+            counts[b] += 1
+        # The big keys' entries also go to `hot`, which the worker loads up front: a query made of
+        # frequent words then skips the bucket round trip.
+        hot = bytearray()
+        put_varint(hot, len(big))
+        for fid, (key, entry) in enumerate(big):
+            b = bucket_of(key, n_buckets)
+            head = header(key, entry, 1)
+            put_varint(head, fid)
+            buckets[b] += head
+            counts[b] += 1
+            hot += head
+            files[f"k/{fid}.d"] = bytes(entry[0])
+            if entry[1]:
+                files[f"k/{fid}.p"] = bytes(entry[1])
+        for b, body in enumerate(buckets):
+            out = bytearray()
+            put_varint(out, counts[b])
+            files[f"b/{b}"] = bytes(out + body)
+        present = {k for k in self.ids if len(k) == 1}
+        files["hot"] = bytes(hot)
+        files["fold"] = browser_pairs(self.fold, present).encode("utf-8")
+        stats.raw_bytes = sum(len(v) for v in files.values()) + self.store_raw
+        files = {f"{name}.z": zlib.compress(data, 6) for name, data in files.items()}
+        files.update(self.store)
+        stats.postings_bytes = sum(len(v) for k, v in files.items() if k[0] in "bk")
+        stats.store_bytes = sum(len(v) for k, v in files.items() if k[0] == "p")
+        stats.keys = len(self.ids)
+        stats.big_keys = len(big)
+        stats.buckets = n_buckets
+        stats.files = len(files)
+        stats.total_bytes = sum(len(v) for v in files.values())
+        digest = hashlib.sha256()
+        for name in sorted(files):
+            digest.update(name.encode())
+            digest.update(hashlib.sha256(files[name]).digest())
+        build = digest.hexdigest()[:12]
+        config = {"format": FORMAT, "build": build, "pages": stats.pages, "buckets": n_buckets, "results": max_results}
+        return Written(build, files, stats, config)
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+# Read by Material's highlighter on the target page (`?h=` terms), split at these characters.
+SEPARATOR = r"[\s\-]+"
+
+
+def write_index(root: Path, written: Written) -> None:
+    """Write a build's files under root/<build>/, the stub root/search_index.json, drop older builds.
+
+    The stub is the file Material's bundle fetches and hands to the worker: Material's config
+    (lang, separator, pipeline) plus ours under `archive`, and no documents.
+    """
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.is_dir() and old.name != written.build:
+                shutil.rmtree(old)
+    base = root / written.build
+    made: set[Path] = set()
+    for name, data in written.files.items():
+        path = base / name
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        path.write_bytes(data)
+    stub = {"config": {"lang": ["zh"], "separator": SEPARATOR, "pipeline": [], "archive": written.config}, "docs": []}
+    (root / "search_index.json").write_text(json.dumps(stub, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,153 @@
+"""MkDocs plugin `archive-search`: build the sharded search index and put it behind Material's search box.
+
+It replaces Material's `search` plugin (list `archive-search` instead of `search` in mkdocs.yml):
+
+- Material shows its header search box only when a plugin named `material/search` is configured
+  and enabled (partials/header.html), so this plugin also answers to that name;
+- every page's rendered HTML is indexed as the reader sees it (on_page_content), unless its front
+  matter says `search: {exclude: true}`; by default a child process indexes (gen/search/sink.py),
+  so the work runs beside MkDocs' rendering on the second core;
+- after the build, the index goes to `site/search/<build>/`, and `site/search/search_index.json`
+  (the file Material's bundle fetches and hands to the worker) carries only the configuration,
+  which names the build;
+- the theme override (overrides/main.html) points Material's `search` worker setting at
+  `assets/javascripts/archive-search/worker.js` and adds the page helper, using the
+  `archive_search` template global set here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+
+from gen.search.index import Limits
+from gen.search.sink import ChildSink, LocalSink, SearchBuildError
+
+log = logging.getLogger("mkdocs.plugins.gen.search")
+
+WORKER = "assets/javascripts/archive-search/worker.js"
+PAGE_SCRIPT = "assets/javascripts/archive-search/page.js"
+MATERIAL_NAME = "material/search"
+
+
+class ArchiveSearchConfig(Config):
+    """Options under `- archive-search:` in mkdocs.yml."""
+
+    # Material's header reads `config.plugins["material/search"].config.enabled`.
+    enabled = c.Type(bool, default=True)
+    # Result groups (pages) shown for a query; the count line still gives the full number.
+    results = c.Type(int, default=10)
+    # Said after the count when only the best results are shown; # is their number.
+    limited = c.Type(str, default="（显示前 # 个）")
+    # Index in a child process, on the second core (false: in the MkDocs process).
+    background = c.Type(bool, default=True)
+    bucket_bytes = c.Type(int, default=Limits.bucket_bytes)
+    big_bytes = c.Type(int, default=Limits.big_bytes)
+
+
+class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
+    """Registered as `archive-search` (pyproject entry point)."""
+
+    def __init__(self):
+        self.sink: LocalSink | ChildSink | None = None
+        self.versions: dict[str, str] = {}
+        # `mkdocs serve --dirty` renders only the pages that changed; the others are indexed from
+        # what they were last time (page URL -> (title, html)). MkDocs keeps a plugin that has
+        # on_startup for the whole serve session, so this survives the rebuilds.
+        self.dirty = False
+        self.rendered: dict[str, tuple[str, str]] = {}
+        self.added: set[str] = set()
+        self.current: set[str] = set()
+
+    def on_startup(self, *, command, dirty):
+        self.dirty = dirty
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
+        plugins = config.plugins
+        other = plugins.get(MATERIAL_NAME)
+        if other is not None and other is not self:
+            raise PluginError("archive-search replaces Material's search plugin: remove `search` from `plugins` in mkdocs.yml")
+        # dict.__setitem__: an alias for the theme's templates only; going through
+        # PluginCollection.__setitem__ would register this plugin's events a second time.
+        dict.__setitem__(plugins, MATERIAL_NAME, self)
+        return config
+
+    def on_pre_build(self, *, config):
+        if self.config.enabled:
+            limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
+            sink = ChildSink if self.config.background else LocalSink
+            self.sink = sink(limits, self.config.results)
+
+    def on_files(self, files, *, config):
+        if not self.config.enabled:
+            return files
+        self.current = {f.url for f in files.documentation_pages()}
+        self.added = set()
+        self.versions = {}
+        for path in (WORKER, PAGE_SCRIPT):
+            found = files.get_file_from_path(path)
+            if found is None:
+                raise PluginError(f"archive-search: {path} is missing; it ships in the theme override folder (overrides/{path})")
+            self.versions[path] = hashlib.sha256(found.content_bytes).hexdigest()[:10]
+        return files
+
+    def on_env(self, env, *, config, files):
+        if self.config.enabled:
+            env.globals["archive_search"] = {
+                "worker": f"{WORKER}?v={self.versions[WORKER]}",
+                "script": f"{PAGE_SCRIPT}?v={self.versions[PAGE_SCRIPT]}",
+                "limited": self.config.limited,
+            }
+        return env
+
+    def on_page_content(self, html, *, page, config, files):
+        if self.sink is not None and not _excluded(page.meta):
+            title = str(page.title or config.site_name)
+            self._add(page.url, title, html)
+            if self.dirty:
+                self.rendered[page.url] = (title, html)
+        return html
+
+    def _add(self, url: str, title: str, html: str) -> None:
+        try:
+            self.sink.add(url, title, html)  # type: ignore[union-attr]
+        except SearchBuildError as exc:
+            raise PluginError(str(exc)) from exc
+        self.added.add(url)
+
+    def on_post_build(self, *, config):
+        if self.sink is None:
+            return
+        if self.dirty:  # pages this dirty build did not render: as they were last time
+            for url in sorted(self.current - self.added):
+                if url in self.rendered:
+                    self._add(url, *self.rendered[url])
+            self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
+        sink, self.sink = self.sink, None
+        try:
+            s, seconds = sink.finish(Path(config.site_dir) / "search")
+        except SearchBuildError as exc:
+            raise PluginError(str(exc)) from exc
+        where = "in a child process" if isinstance(sink, ChildSink) else "in process"
+        log.info(
+            f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
+            f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {seconds:.1f} s {where}"
+        )
+
+    def on_build_error(self, *, error):
+        if self.sink is not None:
+            self.sink.abort()
+            self.sink = None
+
+
+def _excluded(meta: dict) -> bool:
+    search = meta.get("search") if isinstance(meta, dict) else None
+    return isinstance(search, dict) and bool(search.get("exclude"))

@@ -1,0 +1,122 @@
+"""Type into the real search box of the built site (served under /repo-name/) and read the results."""
+
+from __future__ import annotations
+
+import random
+from urllib.parse import unquote
+
+import pytest
+
+from harness import PREFIX, REPO
+from gen.search.fold import fold_table
+from gen.search.text import normalise, tokens
+
+NEWSPAPER = "archive/2020/04/003_17d5a1e15a32e4e6/"  # 石景山报, one ## section per article
+WIRE = "archive/2022/06/000_73acca2f4bde7c0a/"
+
+
+def search(page, base_url: str, query: str, start: str = WIRE):
+    """Open a page, type the query into the header search box, wait for the result list."""
+    page.goto(base_url + start)
+    page.click(".md-search__input")
+    page.keyboard.insert_text(query)
+    page.wait_for_function(
+        """q => { const m = document.querySelector('.md-search-result__meta');
+                  return document.querySelector('.md-search__input').value === q && m
+                    && !m.textContent.includes('初始化') && m.textContent.trim() !== '键入以开始搜索' }""",
+        arg=query,
+    )
+    page.wait_for_timeout(50)
+    return page.query_selector_all(".md-search-result__item")
+
+
+def test_search_box_finds_a_newspaper_article_and_links_its_section(page, base_url):
+    items = search(page, base_url, "四不两直")
+    hrefs = [a.get_attribute("href") for item in items for a in item.query_selector_all("a")]
+    section = next(h for h in hrefs if NEWSPAPER in h and "#" in h)
+    assert section.startswith(base_url + NEWSPAPER)
+    group = next(i for i in items if NEWSPAPER in i.query_selector("a").get_attribute("href"))
+    assert "石景山报" in group.query_selector("h1").inner_text()  # the page title
+    assert "第五十六次会议" in group.query_selector("h2").inner_text()  # the article
+    assert "四不两直" in [m.inner_text() for m in group.query_selector_all("mark")]
+
+
+def test_search_box_needs_every_term(page, base_url, search_site):
+    items = search(page, base_url, "石景山 核酸检测")
+    assert items
+    for item in items:
+        text = "".join(a.inner_text() for a in item.query_selector_all("a"))
+        marked = {m.inner_text() for m in item.query_selector_all("mark")}
+        assert "石景山" in marked and "核酸检测" in marked, text[:200]
+
+
+def test_search_box_folds_traditional_characters(page, base_url):
+    items = search(page, base_url, "復工復產")
+    hrefs = [item.query_selector("a").get_attribute("href") for item in items]
+    assert any(NEWSPAPER in h for h in hrefs)
+    assert "复工复产" in {m.inner_text() for m in page.query_selector_all(".md-search-result mark")}
+
+
+def test_search_box_ignores_punctuation_inside_the_text(page, base_url):
+    items = search(page, base_url, "封管控区")
+    assert any(WIRE in i.query_selector("a").get_attribute("href") for i in items)
+    assert "封（管）控区" in {m.inner_text() for m in page.query_selector_all(".md-search-result mark")}
+
+
+def test_search_box_says_when_nothing_matches(page, base_url):
+    assert search(page, base_url, "火星基地") == []
+    assert "没有找到" in page.inner_text(".md-search-result__meta")
+
+
+def test_search_box_enter_opens_the_best_result_with_highlights(page, base_url):
+    items = search(page, base_url, "四不两直", start="")
+    scored = [(float(a.query_selector("article").get_attribute("data-md-score")), a.get_attribute("href")) for a in items[0].query_selector_all("a")]
+    best = max(scored)[1]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert unquote(page.url) == unquote(best)
+    assert "h=四不两直" in unquote(page.url)
+    page.wait_for_selector("article mark", timeout=5000)
+    assert "四不两直" in page.inner_text("article mark")
+
+
+def test_search_box_counts_every_match_when_showing_the_best(page, base_url, search_site):
+    if not search_site.with_corpus:
+        pytest.skip("needs the corpus sample for more matches than are shown")
+    items = search(page, base_url, "疫情")
+    assert len(items) == 10
+    meta = page.inner_text(".md-search-result__meta")
+    assert "显示前 10 个" in meta and int("".join(ch for ch in meta.split("个")[0] if ch.isdigit())) > 10
+
+
+def test_search_requests_stay_under_the_sub_path(page, base_url):
+    seen, failed = [], []
+    page.on("request", lambda r: seen.append(r.url))
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    search(page, base_url, "核酸检测 常卫")
+    assert any("/search/" in u for u in seen)
+    assert all(u.startswith(base_url) or not u.startswith("http") for u in seen), seen
+    assert not failed
+    assert PREFIX == "/repo-name/"
+
+
+def test_worker_tokenises_like_the_index(page, base_url):
+    """worker.js and gen/search/text.py agree on normalisation and tokens."""
+    rng = random.Random(7)
+    alphabet = (
+        "核酸檢測復工復產疫情防控ＫＴＶｋｔｖ１２３４５abcXYZ012 　，。、（）()-_'\"“”①²Ⅻ〇"
+        "éÉßİ\u0301ｱｲ한국어αβγ﹏﨑\U00020000\U0002a700\t\n"
+    )
+    samples = ["第103次会议", "COVID-19疫情", "封（管）控区", "N95口罩", "二〇二〇年", "ABC123def456"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(300)]
+    fold = fold_table()
+    pairs = "".join(chr(cp) + out for cp, out in fold.items())
+    page.goto(base_url)
+    page.add_script_tag(path=str(REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "worker.js"))
+    got = page.evaluate(
+        """([pairs, samples]) => { const A = self.ArchiveSearch; A.setFold(pairs);
+             return samples.map(s => A.tokenize(A.normalise(s)).map(t => t.t)) }""",
+        [pairs, samples],
+    )
+    for sample, js in zip(samples, got):
+        assert js == tokens(normalise(sample, fold)), sample

@@ -1,0 +1,74 @@
+"""The `archive-search` MkDocs plugin on the seeds: a real `mkdocs build` in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+
+
+def _run(args, cwd):
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=ENV, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    work = tmp_path_factory.mktemp("search-plugin")
+    shutil.copy(REPO / "mkdocs.yml", work / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", work / "overrides")
+    gen = _run(["-m", "gen", "build", "--seeds", str(REPO / "seeds"), "--docs", "docs", "--report", "build/report.json"], work)
+    assert gen.returncode in (0, 1), gen.stderr
+    done = _run(["-m", "mkdocs", "build", "--strict"], work)
+    assert done.returncode == 0, done.stderr
+    return work, done.stderr
+
+
+def _stub(site: Path) -> dict:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+def test_plugin_writes_the_index_and_a_stub_for_materials_bundle(built):
+    work, log = built
+    stub = _stub(work / "site")
+    archive = stub["config"]["archive"]
+    assert stub["docs"] == [] and stub["config"]["separator"]
+    assert archive["pages"] == 5  # the five documents; index pages say search: {exclude: true}
+    assert (work / "site" / "search" / archive["build"] / "fold.z").is_file()
+    assert "archive-search: 5 pages" in log
+
+
+def test_plugin_shows_materials_search_box_wired_to_our_worker(built):
+    work, _ = built
+    html = (work / "site" / "archive" / "2020" / "04" / "003_17d5a1e15a32e4e6" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(html.split('<script id="__config" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert config["search"].startswith("../../../../assets/javascripts/archive-search/worker.js?v=")
+    assert 'data-md-component="search-query"' in html
+    assert "archive-search/page.js?v=" in html
+    assert (work / "site" / "assets" / "javascripts" / "archive-search" / "worker.js").is_file()
+
+
+def test_plugin_builds_the_same_index_in_process(built, tmp_path):
+    work, _ = built
+    config = (work / "mkdocs.yml").read_text(encoding="utf-8").replace("  - archive-search\n", "  - archive-search:\n      background: false\n")
+    (work / "mkdocs-local.yml").write_text(config, encoding="utf-8")
+    done = _run(["-m", "mkdocs", "build", "--strict", "-f", "mkdocs-local.yml", "-d", str(tmp_path / "site")], work)
+    assert done.returncode == 0, done.stderr
+    assert "in process" in done.stderr
+    assert _stub(tmp_path / "site")["config"]["archive"]["build"] == _stub(work / "site")["config"]["archive"]["build"]
+
+
+def test_plugin_refuses_to_run_beside_materials_search(built, tmp_path):
+    work, _ = built
+    config = (work / "mkdocs.yml").read_text(encoding="utf-8").replace("  - archive-search\n", "  - search\n  - archive-search\n")
+    (work / "mkdocs-both.yml").write_text(config, encoding="utf-8")
+    done = _run(["-m", "mkdocs", "build", "-f", "mkdocs-both.yml", "-d", str(tmp_path / "site")], work)
+    assert done.returncode != 0
+    assert "remove `search`" in done.stderr
