@@ -8,6 +8,7 @@ is not ours to publish), then measures, each in a fresh process:
   re-run     the same after changing one seed
   site       python -m mkdocs build (archive plugin, search index and all)
   edit loop  mkdocs serve --dirty: from saving an edit to one page until the server serves it
+             (once the first build, search index included, is complete)
 
 and prints seconds, ms per document, peak memory (RSS of the measured process and its children)
 and output sizes.
@@ -110,6 +111,8 @@ def edit_loop(root: Path, timeout: float) -> tuple[float, float]:
         start = time.perf_counter()
         wait_for(url, None, start + timeout)
         ready = time.perf_counter() - start
+        # The first build's search index is finished in the background; an editor saves later.
+        wait_for(f"http://127.0.0.1:{port}/search/search_index.json", '"archive"', start + timeout)
         marker = f"编辑测试标记{int(time.time())}"
         page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
         saved = time.perf_counter()

@@ -67,6 +67,9 @@ class Cache:
 
     def remember_sha256(self, path: Path, sha256: str) -> None:
         """Record a file's hash with its current (mtime, size)."""
+        known = self.used_stats.get(str(path))
+        if known and known[2] == sha256:
+            return  # found unchanged by known_sha256 this run
         mtime, size = fs.file_stat(path)
         self.used_stats[str(path)] = (mtime, size, sha256)
 

@@ -72,3 +72,16 @@ def test_plugin_refuses_to_run_beside_materials_search(built, tmp_path):
     done = _run(["-m", "mkdocs", "build", "-f", "mkdocs-both.yml", "-d", str(tmp_path / "site")], work)
     assert done.returncode != 0
     assert "remove `search`" in done.stderr
+
+
+def test_dirty_build_indexes_every_page_and_the_edit(built, tmp_path):
+    """mkdocs serve --dirty re-renders only the edited page; the index must still hold them all."""
+    work = tmp_path / "dirty"
+    shutil.copytree(built[0], work)
+    page = next((work / "docs" / "archive").rglob("001_*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\n编辑新增的独特句子\n", encoding="utf-8")
+    done = _run(["-m", "mkdocs", "build", "--dirty"], work)
+    assert done.returncode == 0, done.stderr
+    assert "archive-search: 5 pages" in done.stderr
+    build = _stub(work / "site")["config"]["archive"]["build"]
+    assert build != _stub(built[0] / "site")["config"]["archive"]["build"]

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import pickle
+import threading
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -34,6 +37,8 @@ log = logging.getLogger("mkdocs.plugins.gen.search")
 WORKER = "assets/javascripts/archive-search/worker.js"
 PAGE_SCRIPT = "assets/javascripts/archive-search/page.js"
 MATERIAL_NAME = "material/search"
+# Rendered pages kept for dirty builds, beside the generator's cache (not published, not in git).
+STORE = Path("build") / "cache" / "search-pages.pickle"
 
 
 class ArchiveSearchConfig(Config):
@@ -57,10 +62,13 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def __init__(self):
         self.sink: LocalSink | ChildSink | None = None
         self.versions: dict[str, str] = {}
-        # `mkdocs serve --dirty` renders only the pages that changed; the others are indexed from
-        # what they were last time (page URL -> (title, html)). MkDocs keeps a plugin that has
-        # on_startup for the whole serve session, so this survives the rebuilds.
+        # A dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`) renders only the pages
+        # that changed; the others are indexed from what they were last time (page URL -> (title,
+        # html)). MkDocs keeps a plugin that has on_startup for a whole serve session; between
+        # processes the pages are kept in the project's build cache.
         self.dirty = False
+        self.store: Path | None = None
+        self.pending: threading.Thread | None = None  # a dirty build's index, still being written
         self.rendered: dict[str, tuple[str, str]] = {}
         self.added: set[str] = set()
         self.current: set[str] = set()
@@ -68,9 +76,20 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
 
+    def on_shutdown(self):
+        self._wait()
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
+
     def on_config(self, config):
         if not self.config.enabled:
             return config
+        self.store = Path(config.config_file_path).resolve().parent / STORE
+        if self.dirty and not self.rendered:
+            self.rendered = _load_pages(self.store)
         plugins = config.plugins
         other = plugins.get(MATERIAL_NAME)
         if other is not None and other is not self:
@@ -81,6 +100,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         return config
 
     def on_pre_build(self, *, config):
+        self._wait()  # the previous dirty build's index must be complete before the next starts
         if self.config.enabled:
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
             sink = ChildSink if self.config.background else LocalSink
@@ -112,8 +132,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.sink is not None and not _excluded(page.meta):
             title = str(page.title or config.site_name)
             self._add(page.url, title, html)
-            if self.dirty:
-                self.rendered[page.url] = (title, html)
+            self.rendered[page.url] = (title, html)
         return html
 
     def _add(self, url: str, title: str, html: str) -> None:
@@ -126,26 +145,65 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def on_post_build(self, *, config):
         if self.sink is None:
             return
-        if self.dirty:  # pages this dirty build did not render: as they were last time
-            for url in sorted(self.current - self.added):
-                if url in self.rendered:
-                    self._add(url, *self.rendered[url])
-            self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         sink, self.sink = self.sink, None
-        try:
-            s, seconds = sink.finish(Path(config.site_dir) / "search")
-        except SearchBuildError as exc:
-            raise PluginError(str(exc)) from exc
-        where = "in a child process" if isinstance(sink, ChildSink) else "in process"
-        log.info(
-            f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
-            f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {seconds:.1f} s {where}"
-        )
+        root = Path(config.site_dir) / "search"
+        self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
+        if not self.dirty:
+            _finish(sink, root)
+            _save_pages(self.store, self.rendered)
+            return
+        # A dirty build: the pages it did not render are indexed as they were last time, and the
+        # edited page is served at once; the index follows a moment later.
+        rest = [(url, *self.rendered[url]) for url in sorted(self.current - self.added) if url in self.rendered]
+        self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, rest, self.store, dict(self.rendered)), daemon=True)
+        self.pending.start()
 
     def on_build_error(self, *, error):
         if self.sink is not None:
             self.sink.abort()
             self.sink = None
+
+
+def _load_pages(store: Path | None) -> dict[str, tuple[str, str]]:
+    """The pages kept by the last build (empty when there are none or they cannot be read)."""
+    try:
+        data = pickle.loads(store.read_bytes()) if store else {}
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _save_pages(store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
+    """Keep the rendered pages for the next dirty build (atomically)."""
+    if store is None:
+        return
+    store.parent.mkdir(parents=True, exist_ok=True)
+    tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(tmp, store)
+
+
+def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
+    _finish(sink, root, rest)
+    _save_pages(store, pages)
+
+
+def _finish(sink: LocalSink | ChildSink, root: Path, rest: list[tuple[str, str, str]] = ()) -> None:
+    """Add the remaining pages, write the index and say what it holds."""
+    try:
+        for url, title, html in rest:
+            sink.add(url, title, html)
+        s, seconds = sink.finish(root)
+    except SearchBuildError as exc:
+        if rest:  # in the background thread of a dirty build: say it, the next build retries
+            log.error(f"archive-search: {exc}")
+            return
+        raise PluginError(str(exc)) from exc
+    where = "in a child process" if isinstance(sink, ChildSink) else "in process"
+    log.info(
+        f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
+        f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {seconds:.1f} s {where}"
+    )
 
 
 def _excluded(meta: dict) -> bool:

@@ -7,23 +7,17 @@ CI (CI=true), where it must run and fails instead."""
 from __future__ import annotations
 
 import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from harness import browser, chromium_available, serve
+
 from tests.test_hostile import SITE_URL, build_hostile_site
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]
 MARKER = "XSS-MARKER"
 PREFIX = urlsplit(SITE_URL).path  # served under the same path as published, e.g. /archive/
 SETTLE_MS = 50  # after "load": Material's bundle and any deferred handler get their turn
@@ -43,62 +37,22 @@ DOM_CHECK = """() => {
 }"""
 
 
-def _unavailable() -> str | None:
-    if not Path(CHROMIUM).exists():
-        return f"{CHROMIUM} not found (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed (pip install -e '.[test]')"
-    return None
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        clean = path.split("?", 1)[0].split("#", 1)[0]
-        if not clean.startswith(PREFIX):
-            return os.path.join(self.directory, "\0missing")
-        return super().translate_path("/" + path[len(PREFIX):])
-
-    def log_message(self, format, *args):  # keep test output clean
-        pass
-
-
-@contextmanager
-def _serve(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
-    reason = _unavailable()
+    reason = chromium_available()
     if reason:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser test cannot run in CI: {reason}", pytrace=False)
         pytest.skip(f"browser test skipped: {reason}")
     work = build_hostile_site(tmp_path_factory.mktemp("hostile-browser"))
-    with _serve(work / "site") as url:
+    with serve(work / "site", PREFIX) as url:
         yield work / "site", url
 
 
 @pytest.fixture(scope="module")
 def chromium(hostile_site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with browser() as b:
+        yield b
 
 
 class Watch:
