@@ -163,6 +163,15 @@ class IndexBuilder:
         self._rows(occ, pid, sec, head_end)
         self._counts(counts, heads, pid, sec)
 
+    def _new_key(self, key: str) -> int:
+        """Room for a key seen for the first time; its number."""
+        k = self.ids[key] = len(self.d)
+        self.d.append(bytearray())
+        self.p.append(bytearray())
+        self.last.append(0)
+        self.df.append(0)
+        return k
+
     def _rows(self, occ: dict[str, list[int]], pid: int, sec: int, head_end: int) -> None:
         """Append one D row (and its P positions) per key of one section. The hot loop of the build."""
         ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
@@ -170,11 +179,7 @@ class IndexBuilder:
         for key, positions in occ.items():
             k = ids.get(key)
             if k is None:
-                k = ids[key] = len(ds)
-                ds.append(bytearray())
-                ps.append(bytearray())
-                last.append(0)
-                df.append(0)
+                k = self._new_key(key)
             d = ds[k]
             gap = pid - last[k]
             if gap or not d:
@@ -203,15 +208,11 @@ class IndexBuilder:
 
     def _counts(self, counts: Counter[str], heads: Counter[str], pid: int, sec: int) -> None:
         """D rows of the one-character keys of one section (no positions)."""
-        ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
+        ids, ds, last, df = self.ids, self.d, self.last, self.df
         for key, n in counts.items():
             k = ids.get(key)
             if k is None:
-                k = ids[key] = len(ds)
-                ds.append(bytearray())
-                ps.append(bytearray())
-                last.append(0)
-                df.append(0)
+                k = self._new_key(key)
             d = ds[k]
             gap = pid - last[k]
             if gap or not d:
