@@ -11,9 +11,6 @@ from gen.plan import Plan, base_sha, plan
 from gen.report import Report, SeedOutcome
 
 
-# ---------------------------------------------------------------- apply
-
-
 def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict], c: cache.Cache) -> None:
     """Write what the plan says. Base copies first and the state file last, so a run interrupted
     anywhere leaves every page old or new and is simply run again."""
