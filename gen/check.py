@@ -5,17 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from gen import frontmatter, fs
-from gen.model import Problem
+from gen.indexes import meta_from_front_matter
+from gen.model import Meta, Problem
 from gen.tables import load_tables
+
+
+def read_page(text: str, page: str, shown: str) -> tuple[list[Problem], Meta | None]:
+    """A page's front-matter problems, and its index record when it has none (None for pages that
+    are not documents). `page` is docs-relative; `shown` is how messages name the file."""
+    try:
+        parsed = frontmatter.parse(text, shown)
+    except frontmatter.FrontMatterError as exc:
+        return exc.problems, None
+    problems = frontmatter.validate(parsed, shown, load_tables().district_names)
+    if problems:
+        return problems, None
+    return [], meta_from_front_matter(page, frontmatter.typed(parsed.meta))
 
 
 def check_text(text: str, shown: str) -> list[Problem]:
     """Problems in one page's front matter."""
-    try:
-        parsed = frontmatter.parse(text, shown)
-    except frontmatter.FrontMatterError as exc:
-        return exc.problems
-    return frontmatter.validate(parsed, shown, load_tables().district_names)
+    return read_page(text, shown, shown)[0]
 
 
 def check_docs(docs_dir: Path) -> list[Problem]:

@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gen import frontmatter, fs, sync
+from gen import fs, sync
 from gen.cache import Cache
-from gen.indexes import meta_from_front_matter, render_indexes
+from gen.check import read_page
+from gen.indexes import render_indexes
 from gen.model import Meta, Problem
-from gen.tables import load_tables
 
 FORCED = "overwritten on request (--force)"
 
@@ -183,21 +183,9 @@ def meta_from_json(page: str, data: dict) -> Meta:
 def metas_of(finals: dict[str, str], problems: list[Problem], docs: str = "docs") -> list[Meta]:
     """Index records from the final text of every document page; broken front matter is reported."""
     metas: list[Meta] = []
-    if not finals:
-        return metas
-    districts = load_tables().district_names
     for page, text in sorted(finals.items()):
-        shown = f"{docs}/{page}"
-        try:
-            parsed = frontmatter.parse(text, shown)
-        except frontmatter.FrontMatterError as exc:
-            problems.extend(exc.problems)
-            continue
-        found = frontmatter.validate(parsed, shown, districts)
-        if found:
-            problems.extend(found)
-            continue
-        meta = meta_from_front_matter(page, frontmatter.typed(parsed.meta))
+        found, meta = read_page(text, page, f"{docs}/{page}")
+        problems.extend(found)
         if meta:
             metas.append(meta)
     return metas

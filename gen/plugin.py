@@ -15,9 +15,9 @@ from pathlib import Path
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from gen import frontmatter, fs, sync
-from gen.check import check_text
-from gen.indexes import meta_from_front_matter, render_indexes
+from gen import fs, sync
+from gen.check import read_page
+from gen.indexes import render_indexes
 from gen.model import Meta, Problem
 from gen.plan import meta_from_json
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
@@ -81,9 +81,8 @@ def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], M
     if entry.get("meta") and sync.digest(text) == entry.get("sha256"):
         found: tuple[tuple[Problem, ...], Meta | None] = ((), meta_from_json(file.src_uri, entry["meta"]))
     else:
-        problems = tuple(check_text(text, shown))
-        meta = None if problems else meta_from_front_matter(file.src_uri, frontmatter.typed(frontmatter.parse(text, shown).meta))
-        found = (problems, meta)
+        problems, meta = read_page(text, file.src_uri, shown)
+        found = (tuple(problems), meta)
     if key:
         _CHECKED[key] = found
     return found
