@@ -16,9 +16,11 @@ from functools import cache
 from pathlib import Path
 
 from gen import fs
+from gen.model import Meta
+from gen.slug import slug
 
 CACHE_FILE = "gather.pickle"
-FORMAT = 4
+FORMAT = 6
 
 
 @cache
@@ -50,33 +52,50 @@ class Cache:
     used_pages: dict[tuple, str] = field(default_factory=dict)
     used_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     used_page_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
-    new_documents: dict[str, bytes] = field(default_factory=dict)  # read key -> pickled document, read this run
     checked: set[str] = field(default_factory=set)  # page files found unchanged by their stats this run
     # Near-identical documents: the sketches compared last time (page -> sketch) and the result.
     near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     used_near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
+    # Index pages: the index records they were rendered from, and each page's hash.
+    indexes: tuple[tuple[Meta, ...], dict[str, str]] = ((), {})
+    used_indexes: tuple[tuple[Meta, ...], dict[str, str]] = ((), {})
+    slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin is slow to load)
+    used_slugs: dict[str, str] = field(default_factory=dict)
 
-    def known_sha256(self, path: Path) -> str | None:
+    def slug(self, name: str) -> str:
+        """slug.slug(name), remembered across runs."""
+        found = self.used_slugs.get(name) or self.slugs.get(name) or slug(name)
+        self.used_slugs[name] = found
+        return found
+
+    def known_indexes(self, metas: tuple[Meta, ...]) -> dict[str, str] | None:
+        """The hash of every index page, when they were last rendered from exactly these records."""
+        old_metas, shas = self.indexes
+        return shas if shas and old_metas == metas else None
+
+    def known_sha256(self, path: str) -> str | None:
         """The SHA-256 of a file whose (mtime, size) did not change since it was last hashed."""
-        mtime, size = fs.file_stat(path)
-        found = self.stats.get(str(path))
-        if found and found[0] == mtime and found[1] == size:
-            self.used_stats[str(path)] = found
-            return found[2]
+        found = self.stats.get(path)
+        try:
+            if found and (found[0], found[1]) == fs.file_stat(path):
+                self.used_stats[path] = found
+                return found[2]
+        except OSError:
+            pass
         return None
 
-    def remember_sha256(self, path: Path, sha256: str) -> None:
+    def remember_sha256(self, path: str, sha256: str) -> None:
         """Record a file's hash with its current (mtime, size)."""
-        known = self.used_stats.get(str(path))
+        known = self.used_stats.get(path)
         if known and known[2] == sha256:
             return  # found unchanged by known_sha256 this run
         mtime, size = fs.file_stat(path)
-        self.used_stats[str(path)] = (mtime, size, sha256)
+        self.used_stats[path] = (mtime, size, sha256)
 
-    def page_unchanged(self, path: Path, sha256: str) -> bool:
+    def page_unchanged(self, path: str, sha256: str) -> bool:
         """True when a page file still holds the text with this hash (same (mtime, size) as when
         that was last checked), so it need not be read."""
-        found = self.page_stats.get(str(path))
+        found = self.page_stats.get(path)
         if not found or found[2] != sha256:
             return False
         try:
@@ -84,32 +103,17 @@ class Cache:
         except OSError:
             return False
         if same:
-            self.checked.add(str(path))
+            self.checked.add(path)
         return same
 
-    def remember_page(self, path: Path, sha256: str) -> None:
+    def remember_page(self, path: str, sha256: str) -> None:
         """Record that a page file now holds the text with this hash."""
-        found = self.page_stats.get(str(path))
-        if found and found[2] == sha256 and str(path) in self.checked:
-            self.used_page_stats[str(path)] = found
+        found = self.page_stats.get(path)
+        if found and found[2] == sha256 and path in self.checked:
+            self.used_page_stats[path] = found
             return
         mtime, size = fs.file_stat(path)
-        self.used_page_stats[str(path)] = (mtime, size, sha256)
-
-    def document(self, key: str) -> bytes:
-        """The pickled document of a read: read this run, or kept by an earlier one."""
-        if key in self.new_documents:
-            return self.new_documents[key]
-        blob = fs.read_optional_bytes(self._document_path(key)) if self.folder else None
-        if blob is None:
-            raise KeyError(key)
-        return blob
-
-    def _document_path(self, key: str) -> Path:
-        return self.folder / DOCUMENTS / key[:2] / f"{key}.pickle"  # type: ignore[operator]
-
-
-DOCUMENTS = "documents"  # one pickled document per read key, loaded only to render again
+        self.used_page_stats[path] = (mtime, size, sha256)
 
 
 def load(cache_dir: Path | None) -> Cache:
@@ -124,21 +128,20 @@ def load(cache_dir: Path | None) -> Cache:
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != generator_version():
         return Cache(folder=cache_dir)
     return Cache(folder=cache_dir, reads=data["reads"], pages=data["pages"], stats=data["stats"],
-                 page_stats=data["page_stats"], near=data["near"])
+                 page_stats=data["page_stats"], near=data["near"], indexes=data["indexes"], slugs=data["slugs"])
 
 
 def save(c: Cache) -> None:
     """Keep what this run used (so the cache never outgrows the archive); skip when unchanged."""
     if c.folder is None:
         return
-    for key, blob in c.new_documents.items():
-        fs.write_bytes_atomic(c._document_path(key), blob)
-    for key in c.reads.keys() - c.used_reads.keys():
-        fs.remove(c._document_path(key), c.folder)
+    fs.remove_tree(c.folder / "documents")  # kept by earlier versions; seeds are read again instead
     same = (c.used_reads.keys() == c.reads.keys() and c.used_pages.keys() == c.pages.keys()
-            and c.used_stats == c.stats and c.used_page_stats == c.page_stats and c.used_near == c.near)
+            and c.used_stats == c.stats and c.used_page_stats == c.page_stats and c.used_near == c.near
+            and c.used_indexes == c.indexes and c.used_slugs == c.slugs)
     if same:
         return
     data = {"format": FORMAT, "version": generator_version(), "reads": c.used_reads, "pages": c.used_pages,
-            "stats": c.used_stats, "page_stats": c.used_page_stats, "near": c.used_near}
+            "stats": c.used_stats, "page_stats": c.used_page_stats, "near": c.used_near,
+            "indexes": c.used_indexes, "slugs": c.used_slugs}
     fs.write_bytes_atomic(c.folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 STATE_DIR = ".gen"  # inside docs/; MkDocs skips dot-folders, so it is never published
@@ -16,41 +17,50 @@ STATE_VERSION = 1
 MAX_SEED_BYTES = 20 * 1024 * 1024
 
 
-def list_seeds(seeds_dir: Path) -> tuple[list[Path], list[Path]]:
-    """(seed files, manifest CSVs) under seeds_dir, sorted; hidden files and folders are skipped."""
-    seeds, manifests = [], []
+def list_seeds(seeds_dir: Path) -> tuple[list[str], list[Path]]:
+    """(seed files, manifest CSVs) under seeds_dir, sorted; hidden files and folders are skipped.
+    Seed paths are plain strings (seeds_dir, "/", the relative path): there are tens of thousands."""
+    seeds: list[str] = []
+    manifests: list[Path] = []
     for root, dirs, files in os.walk(seeds_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.startswith("."):
                 continue
-            path = Path(root) / name
-            (manifests if name.lower().endswith(".csv") else seeds).append(path)
+            path = os.path.join(root, name)
+            if name.lower().endswith(".csv"):
+                manifests.append(Path(path))
+            else:
+                seeds.append(path)
     return seeds, manifests
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: str | Path) -> bytes:
     """A seed's bytes; ValueError for files too large to be a document."""
-    size = path.stat().st_size
-    if size > MAX_SEED_BYTES:
-        raise ValueError(f"is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} bytes are not read")
-    return path.read_bytes()
+    with open(path, "rb") as f:
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_SEED_BYTES:
+            raise ValueError(f"is {size:,} bytes; seeds larger than {MAX_SEED_BYTES:,} bytes are not read")
+        return f.read()
 
 
-def file_stat(path: Path) -> tuple[int, int]:
+def file_stat(path: str | Path) -> tuple[int, int]:
     """(mtime in nanoseconds, size) of a file."""
-    st = path.stat()
+    st = os.stat(path)
     return st.st_mtime_ns, st.st_size
 
 
-def sha256_of(path: Path) -> str | None:
+def sha256_of(path: str | Path) -> str | None:
     """SHA-256 of a file's bytes (None for files too large to be seeds, or unreadable)."""
     try:
-        if path.stat().st_size > MAX_SEED_BYTES:
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except (OSError, ValueError):
         return None
+
+
+def page_file(docs_dir: Path, page: str) -> str:
+    """The file of a docs-relative page, as a string (the same string every time: a cache key)."""
+    return os.path.join(docs_dir, page)
 
 
 def read_optional_bytes(path: Path) -> bytes | None:
@@ -194,3 +204,9 @@ def json_lines(data: dict, *big: str) -> str:
 def write_report(path: Path, report: dict) -> None:
     """The run report as JSON, one line per seed and per page."""
     write_atomic(path, json_lines(report, "seeds", "pages", "problems"))
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder and everything in it, if it exists."""
+    if path.is_dir():
+        shutil.rmtree(path)

@@ -7,9 +7,10 @@ Reads seeds and manifests (through fs); writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
-import pickle
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from gen.indexes import index_record
 from gen.model import Document, Meta, Problem, Seed
 from gen.plan import Generated
 from gen.readers import read_seed
-from gen.render import render_page
+from gen.render import PageParts, assemble, page_parts
 from gen.similar import Sketch, near_duplicates, sketch, update_near_duplicates
 from gen.tables import Tables, load_tables
 
@@ -49,11 +50,10 @@ class Summary:
 
 @dataclass(frozen=True)
 class SeedResult:
-    """One seed after gathering: its page and page text, or why it has none."""
+    """One seed after gathering: its page, or why it has none."""
 
     seed: str  # repo-relative path
     summary: Summary | None = None
-    text: Generated | None = None  # the rendered page
     problems: tuple[Problem, ...] = ()
     duplicate_of: str | None = None  # the seed whose page stands for this byte-identical one
     duplicate_seeds: tuple[str, ...] = ()  # byte-identical seeds this page stands for
@@ -61,8 +61,9 @@ class SeedResult:
     key: str = ""  # cache key of the read
 
 
-# What reading one seed yields: its result, the sketch of its text, its document pickled.
-Read = tuple[SeedResult, "Sketch | None", "bytes | None"]
+# What reading one seed yields: its result, the sketch of its text, and the parts of its page
+# (None when recalled from the cache).
+Read = tuple[SeedResult, "Sketch | None", "PageParts | None"]
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -73,13 +74,14 @@ def display_path(path: Path, root: Path) -> str:
         return path.resolve().as_posix()
 
 
-def seed_jobs(seed_paths: list[Path], seeds_dir: Path, root: Path, mtables: "ManifestTables") -> list["Job"]:
+def seed_jobs(seed_paths: list[str], seeds_dir: Path, root: Path, mtables: "ManifestTables") -> list["Job"]:
     """(path, display path, manifest entry) per seed; paths resolved once for the folder, not per file."""
     base = seeds_dir.resolve()
     shown_base = display_path(seeds_dir, root)
+    prefix = os.path.join(seeds_dir, "")  # every listed seed path starts with it
     jobs = []
     for path in seed_paths:
-        rel = path.relative_to(seeds_dir).as_posix()
+        rel = (path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, seeds_dir)).replace(os.sep, "/")
         entry = manifest.lookup(f"{base.as_posix()}/{rel}", mtables) if mtables else None
         jobs.append((path, f"{shown_base}/{rel}", entry))
     return jobs
@@ -102,7 +104,7 @@ def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tu
     return tables, problems
 
 
-def read_one(path: Path, shown: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
+def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
     """Read, decode and assemble one seed; any failure becomes a problem naming the file."""
     try:
         data = fs.read_bytes(path)
@@ -144,8 +146,10 @@ def merge_duplicates(results: list[SeedResult]) -> list[SeedResult]:
         if primary is not r:
             note = Problem(r.seed, f"byte-identical to {primary.seed}; its page stands for both", severity="warning")
             out.append(SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed, key=r.key))
-        else:
+        elif copies[sha]:
             out.append(dataclasses.replace(r, duplicate_seeds=tuple(copies[sha])))
+        else:
+            out.append(r)
     return out
 
 
@@ -186,40 +190,37 @@ def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch],
     return out
 
 
-def render(r: SeedResult, c: cache.Cache, docs_dir: Path) -> SeedResult:
-    """The page of a gathered document. When nothing it depends on changed, the cache knows its
-    hash and the text is fetched only if needed: from the kept copy of generated pages, else by
-    rendering the document again."""
-    if not r.summary:
-        return r
+def render(r: SeedResult, job: Job, parts: PageParts | None, c: cache.Cache, docs_dir: Path) -> Generated:
+    """The page of a gathered document, from the parts rendered when it was read. When nothing
+    the page depends on changed, the cache knows its hash and the text is fetched only if needed:
+    from the kept copy of generated pages, else by reading the seed again (its content is known
+    by its hash, so the document is the same)."""
     key = (r.key, r.duplicate_seeds, r.related)
 
     def fresh() -> str:
-        doc = dataclasses.replace(pickle.loads(c.document(r.key)), duplicate_seeds=r.duplicate_seeds, related=r.related)
-        return render_page(doc, article_dates(doc))
+        found, doc = read_one(*job, load_tables())
+        if doc is None or found.key != r.key:
+            raise RuntimeError(f"{r.seed}: changed while the generator ran; run it again")
+        return assemble(page_parts(doc, article_dates(doc)), r.duplicate_seeds, r.related)
 
     sha = c.pages.get(key)
     if sha is None:
-        text = Generated.of(fresh())
+        text = Generated.of(assemble(parts, r.duplicate_seeds, r.related) if parts is not None else fresh())
     else:
         text = Generated(sha, lambda: fs.read_base(docs_dir, sha) or fresh())
     c.used_pages[key] = text.sha256
-    return dataclasses.replace(r, text=text)
+    return text
 
 
-Job = tuple[Path, str, "manifest.Entry | None"]
+Job = tuple[str, str, "manifest.Entry | None"]  # (file, display path, manifest entry)
 
 
 def _read_job(job: Job) -> Read:
-    """Worker: one seed read, the sketch of its text and the pickled document (made where it is)."""
-    path, shown, entry = job
-    result, doc = read_one(path, shown, entry, load_tables())
+    """Worker: one seed read, the sketch of its text and its page's parts (rendered where it is read)."""
+    result, doc = read_one(*job, load_tables())
     if doc is None:
         return result, None, None
-    found = sketch(doc.page, doc.reading.text)
-    # Pickle without the text caches the extractors filled in: half the size.
-    slim = dataclasses.replace(doc, reading=dataclasses.replace(doc.reading))
-    return result, found, pickle.dumps(slim, protocol=pickle.HIGHEST_PROTOCOL)
+    return result, sketch(doc.page, doc.reading.text), page_parts(doc, article_dates(doc))
 
 
 def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[Read]:
@@ -228,7 +229,8 @@ def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[R
         items = progress(jobs) if progress else jobs
         return [_read_job(j) for j in items]
     load_tables()  # loaded once here; forked workers inherit it
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # Workers collect cycles as usual (the parent pauses the collector; readers build trees).
+    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
         results = pool.imap(_read_job, jobs, chunksize=CHUNK)
         return list(progress(results, total=len(jobs)) if progress else results)
 
@@ -247,22 +249,26 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     for (i, (path, _, _)), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
         out[i] = read
     for (path, _, _), read in zip(jobs, out, strict=True):
-        result, found, blob = read  # type: ignore[misc]
+        result, found, _ = read  # type: ignore[misc]
         if result.key:
             c.used_reads[result.key] = (result, found, None)
-            if blob is not None:
-                c.new_documents[result.key] = blob
             if result.summary:
                 c.remember_sha256(path, result.summary.sha256)
     return out  # type: ignore[return-value]
 
 
-def gather(settings: Settings, c: cache.Cache, progress: Progress | None = None) -> tuple[list[SeedResult], list[Problem]]:
-    """Every seed gathered into a result (in path order), plus manifest problems."""
+def gather(settings: Settings, c: cache.Cache, progress: Progress | None = None) -> tuple[list[SeedResult], dict[str, Generated], list[Problem]]:
+    """Every seed gathered into a result (in path order), the text of every page to generate
+    (by page), and manifest problems."""
     seed_paths, found_manifests = fs.list_seeds(settings.seeds_dir)
     mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
     jobs = seed_jobs(seed_paths, settings.seeds_dir, settings.root, mtables)
     reads = read_or_recall(jobs, c, settings.workers, progress)
     sketches = {r.summary.page: s for r, s, _ in reads if r.summary and s}
-    results = drop_collisions(merge_duplicates([r for r, _, _ in reads]))
-    return [render(r, c, settings.docs_dir) for r in link_near_duplicates(results, sketches, c)], problems
+    results = link_near_duplicates(drop_collisions(merge_duplicates([r for r, _, _ in reads])), sketches, c)
+    texts = {
+        r.summary.page: render(r, job, parts, c, settings.docs_dir)
+        for r, job, (_, _, parts) in zip(results, jobs, reads, strict=True)
+        if r.summary
+    }
+    return results, texts, problems

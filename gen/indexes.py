@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from gen import frontmatter
 from gen.model import Document, Meta
 from gen.render import escape
-from gen.slug import slugs
+from gen.slug import slug, slugs
 
 SITE_TITLE = "北京各区新冠肺炎疫情防控文献档案"
 LATEST = 20
@@ -135,7 +135,7 @@ def _render_groups(kind: str, title: str, groups: dict[str, list[Meta]], slug_of
     return pages
 
 
-def render_indexes(metas: list[Meta]) -> dict[str, str]:
+def render_indexes(metas: list[Meta], slug_of: Callable[[str], str] = slug) -> dict[str, str]:
     """Every index page, keyed by docs-relative path."""
     by_district: dict[str, list[Meta]] = defaultdict(list)
     by_source: dict[str, list[Meta]] = defaultdict(list)
@@ -144,8 +144,8 @@ def render_indexes(metas: list[Meta]) -> dict[str, str]:
             by_district[m.district].append(m)
         if m.source:
             by_source[m.source].append(m)
-    district_slugs = slugs(list(by_district))
-    source_slugs = slugs(list(by_source))
+    district_slugs = slugs(list(by_district), slug_of)
+    source_slugs = slugs(list(by_source), slug_of)
     pages = {"index.md": render_home(metas, district_slugs, source_slugs)}
     pages.update(render_timeline(metas))
     pages.update(_render_groups("districts", "地区", by_district, district_slugs, ("date", "source")))

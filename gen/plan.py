@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from gen.cache import Cache
 from gen.check import read_page
 from gen.indexes import render_indexes
 from gen.model import Meta, Problem
+from gen.slug import slug
 
 FORCED = "overwritten on request (--force)"
 
@@ -65,7 +67,7 @@ def decide_page(docs_dir: Path, page: str, generated: Generated | None, entry: d
     page whose file is unchanged since it was last written or checked is not read at all (nor is
     the generated text fetched)."""
     if c is not None and generated is not None and not force and not entry.get("conflict"):
-        if generated.sha256 == entry.get("sha256") and c.page_unchanged(docs_dir / page, generated.sha256):
+        if generated.sha256 == entry.get("sha256") and c.page_unchanged(fs.page_file(docs_dir, page), generated.sha256):
             return sync.Decision(page, sync.UNCHANGED, base_sha=generated.sha256)
     new = generated.text if generated is not None else None
     decision = _decide_read(docs_dir, page, new, entry, force)
@@ -148,12 +150,34 @@ def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: 
             finals[page] = text
 
     metas = known_metas + metas_of(finals, out.problems, docs_dir.as_posix())
-    indexes = render_indexes(sorted(metas, key=lambda m: m.page))
+    indexes = index_pages(tuple(sorted(metas, key=lambda m: m.page)), docs_dir, c)
     for page in sorted(set(indexes) | {p for p, s in state.items() if not s.get("seed")}):
-        new = Generated.of(indexes[page]) if page in indexes else None
+        new = indexes.get(page)
         decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force, c)
         _add(out, decision, state.get(page, {}), None, new)
     return out
+
+
+def index_pages(metas: tuple[Meta, ...], docs_dir: Path, c: Cache | None) -> dict[str, Generated]:
+    """Every index page. When the records are those the cache saw last time, the pages are known
+    by their hashes, and rendered only if a text is needed and its kept copy is missing."""
+
+    @functools.cache
+    def rendered() -> dict[str, str]:
+        return render_indexes(list(metas), c.slug if c is not None else slug)
+
+    known = c.known_indexes(metas) if c is not None else None
+    if known is None:
+        pages = {page: Generated.of(text) for page, text in rendered().items()}
+    else:
+        pages = {page: Generated(sha, functools.partial(_index_text, docs_dir, page, sha, rendered)) for page, sha in known.items()}
+    if c is not None:
+        c.used_indexes = (metas, {page: g.sha256 for page, g in pages.items()})
+    return pages
+
+
+def _index_text(docs_dir: Path, page: str, sha256: str, rendered: Callable[[], dict[str, str]]) -> str:
+    return fs.read_base(docs_dir, sha256) or rendered()[page]
 
 
 def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: Generated | None, meta: Meta | None = None) -> None:

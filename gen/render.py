@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote as urlquote
 from urllib.parse import urlsplit
@@ -155,22 +156,43 @@ def front_matter(doc: Document) -> dict[str, Any]:
     }
 
 
-def render_related(doc: Document) -> str:
+def render_related(page: str, related: tuple[tuple[str, str], ...]) -> str:
     """Links to near-identical documents (the same story reposted elsewhere)."""
-    if not doc.related:
+    if not related:
         return ""
-    here = posixpath.dirname(doc.page)
+    here = posixpath.dirname(page)
     lines = ['!!! info "相同或相近的文档"', ""]
-    for page, title in doc.related:
-        lines.append(f"    - [{escape(title)}]({posixpath.relpath(page, here)})")
+    for other, title in related:
+        lines.append(f"    - [{escape(title)}]({posixpath.relpath(other, here)})")
     return "\n".join(lines)
 
 
-def render_page(doc: Document, article_dates: tuple[str | None, ...]) -> str:
-    """The whole page: front matter, then the body. `article_dates` are ISO dates per article."""
+@dataclass(frozen=True)
+class PageParts:
+    """A page as far as it depends on its own seed alone; the seeds that copy it or nearly do
+    are only known once every seed is read."""
+
+    page: str
+    front: dict[str, Any]  # front matter, duplicate_seeds empty
+    body: str  # contents and articles, without the related section
+
+
+def page_parts(doc: Document, article_dates: tuple[str | None, ...]) -> PageParts:
+    """The parts of a document's page. `article_dates` are ISO dates per article."""
     body = [render_contents(doc)]
     for article, date_note in zip(doc.reading.articles, article_dates, strict=True):
         body.append(render_article(article, date_note))
-    body.append(render_related(doc))
-    text = "\n\n".join(part for part in body if part)
-    return frontmatter.dump(front_matter(doc)) + "\n" + text + "\n"
+    return PageParts(doc.page, front_matter(doc), "\n\n".join(part for part in body if part))
+
+
+def assemble(parts: PageParts, duplicate_seeds: tuple[str, ...] = (), related: tuple[tuple[str, str], ...] = ()) -> str:
+    """The whole page: front matter (naming byte-identical copies), the body, then links to
+    near-identical documents."""
+    front = {**parts.front, "duplicate_seeds": list(duplicate_seeds) or None}
+    text = "\n\n".join(part for part in (parts.body, render_related(parts.page, related)) if part)
+    return frontmatter.dump(front) + "\n" + text + "\n"
+
+
+def render_page(doc: Document, article_dates: tuple[str | None, ...]) -> str:
+    """The whole page of a document, with its copies and near-duplicates as the document names them."""
+    return assemble(page_parts(doc, article_dates), doc.duplicate_seeds, doc.related)

@@ -9,6 +9,7 @@ shingle (zlib.crc32, in C) keeps it linear in the text; candidates keep it far f
 from __future__ import annotations
 
 import heapq
+from array import array
 import re
 import zlib
 from collections import defaultdict
@@ -28,10 +29,25 @@ _NOT_WORD = re.compile(r"[\W_]+")
 
 @dataclass(frozen=True)
 class Sketch:
-    """The bottom-k hashes of one text."""
+    """The bottom-k hashes of one text, packed (a build cache holds tens of thousands of them)."""
 
     key: str
-    hashes: tuple[int, ...]  # sorted ascending
+    packed: bytes  # the hashes, sorted ascending, as unsigned 32-bit integers
+
+    @classmethod
+    def of(cls, key: str, hashes: list[int]) -> Sketch:
+        """A sketch of these hashes."""
+        return cls(key, array("I", sorted(hashes)).tobytes())
+
+    @property
+    def hashes(self) -> tuple[int, ...]:
+        """Every hash, ascending."""
+        return tuple(array("I", self.packed))
+
+    @property
+    def head(self) -> tuple[int, ...]:
+        """The smallest hashes, those that put the text in candidate buckets."""
+        return tuple(array("I", self.packed[: 4 * BUCKET_BY]))
 
 
 def sketch(key: str, text: str) -> Sketch | None:
@@ -43,7 +59,7 @@ def sketch(key: str, text: str) -> Sketch | None:
     data = flat.encode("utf-32-le")
     width = 4 * SHINGLE
     hashes = {zlib.crc32(data[i : i + width]) for i in range(0, len(data) - width + 4, 4)}
-    return Sketch(key, tuple(heapq.nsmallest(SKETCH, hashes)))
+    return Sketch.of(key, heapq.nsmallest(SKETCH, hashes))
 
 
 def similarity(a: Sketch, b: Sketch) -> float:
@@ -63,7 +79,7 @@ def _buckets(sketches: dict[str, Sketch]) -> dict[int, list[str]]:
     """Smallest hash -> the keys whose sketch starts with it."""
     buckets: dict[int, list[str]] = defaultdict(list)
     for key, s in sketches.items():
-        for h in s.hashes[:BUCKET_BY]:
+        for h in s.head:
             buckets[h].append(key)
     return buckets
 
@@ -104,7 +120,7 @@ def update_near_duplicates(old: list[Sketch], old_linked: dict[str, tuple[str, .
     if len(changed) * 10 > len(new_by):
         return near_duplicates(new)
     old_b, new_b = _buckets(old_by), _buckets(new_by)
-    touched = {h for k in changed for s in (old_by.get(k), new_by.get(k)) if s for h in s.hashes[:BUCKET_BY]}
+    touched = {h for k in changed for s in (old_by.get(k), new_by.get(k)) if s for h in s.head}
     affected = {
         pair
         for h in touched
@@ -120,7 +136,7 @@ def update_near_duplicates(old: list[Sketch], old_linked: dict[str, tuple[str, .
         (x, y)
         for x, y in affected
         if x in new_by and y in new_by
-        and any(y in new_b[h] and len(new_b[h]) <= MAX_BUCKET for h in new_by[x].hashes[:BUCKET_BY])
+        and any(y in new_b[h] and len(new_b[h]) <= MAX_BUCKET for h in new_by[x].head)
     }
     _link(candidates, new_by, linked)
     return _result(linked)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -95,8 +96,13 @@ def test_edits_merge_with_generator_changes_elsewhere(tree):
 
 def test_reader_change_merges_into_edited_page(tree, monkeypatch):
     edit(page_of(tree, HTML), "于军主持会议", "于军同志主持会议")
-    render = gen.gather.render_page
-    monkeypatch.setattr(gen.gather, "render_page", lambda doc, dates: render(doc, dates) + "\n*（本页由新版阅读器生成）*\n")
+    parts = gen.gather.page_parts
+
+    def new_reader(doc, dates):
+        old = parts(doc, dates)
+        return dataclasses.replace(old, body=old.body + "\n\n*（本页由新版阅读器生成）*")
+
+    monkeypatch.setattr(gen.gather, "page_parts", new_reader)
     # A changed generator invalidates the cache (its version is a hash of gen/); a patch does not.
     assert main(["build", "--no-cache"]) == 0
     text = page_of(tree, HTML).read_text(encoding="utf-8")
