@@ -34,7 +34,7 @@ def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict], c: cache.Cache) -
             c.remember_page(fs.page_file(docs_dir, d.page), shas[d.page])
     if p.state == old_state:
         return
-    fs.save_state(docs_dir, p.state)
+    fs.save_state(docs_dir, p.state, old_state)
     kept = {e["sha256"] for e in p.state.values() if e.get("sha256")}
     fs.drop_bases(docs_dir, {e["sha256"] for e in old_state.values() if e.get("sha256")} - kept)
 

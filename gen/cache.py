@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,8 +20,8 @@ from gen import fs
 from gen.model import Meta
 from gen.slug import slug
 
-CACHE_FILE = "gather.pickle"
-FORMAT = 6
+CACHE_FILE = "gather.pickle"  # index pages and slugs; per-seed tables are in shards (see SHARDED)
+FORMAT = 9
 
 
 @cache
@@ -53,14 +54,16 @@ class Cache:
     used_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     used_page_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     checked: set[str] = field(default_factory=set)  # page files found unchanged by their stats this run
-    # Near-identical documents: the sketches compared last time (page -> sketch) and the result.
+    # Near-identical documents: the reads compared last time (page -> read key) and the result.
     near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     used_near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
-    # Index pages: the index records they were rendered from, and each page's hash.
-    indexes: tuple[tuple[Meta, ...], dict[str, str]] = ((), {})
-    used_indexes: tuple[tuple[Meta, ...], dict[str, str]] = ((), {})
+    # Index pages: the index records they were rendered from (as plain tuples), and each page's hash.
+    indexes: tuple[tuple[tuple, ...], dict[str, str]] = ((), {})
+    used_indexes: tuple[tuple[tuple, ...], dict[str, str]] = ((), {})
     slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin is slow to load)
     used_slugs: dict[str, str] = field(default_factory=dict)
+    # The per-seed tables as loaded, shard by shard (see SHARDED).
+    shards: list[dict[str, dict]] = field(default_factory=list)
 
     def slug(self, name: str) -> str:
         """slug.slug(name), remembered across runs."""
@@ -68,10 +71,15 @@ class Cache:
         self.used_slugs[name] = found
         return found
 
-    def known_indexes(self, metas: tuple[Meta, ...]) -> dict[str, str] | None:
-        """The hash of every index page, when they were last rendered from exactly these records."""
-        old_metas, shas = self.indexes
-        return shas if shas and old_metas == metas else None
+    def known_indexes(self, records: tuple[tuple, ...]) -> dict[str, str] | None:
+        """The hash of every index page, when they were last rendered from exactly these records
+        (see index_records)."""
+        old_records, shas = self.indexes
+        return shas if shas and old_records == records else None
+
+    def remember_indexes(self, records: tuple[tuple, ...], shas: dict[str, str]) -> None:
+        """Record the hash of every index page rendered from these records."""
+        self.used_indexes = (records, shas)
 
     def known_sha256(self, path: str) -> str | None:
         """The SHA-256 of a file whose (mtime, size) did not change since it was last hashed."""
@@ -116,32 +124,93 @@ class Cache:
         self.used_page_stats[path] = (mtime, size, sha256)
 
 
+def index_records(metas: tuple[Meta, ...]) -> tuple[tuple, ...]:
+    """Index records as plain tuples: quick to compare, and to keep."""
+    return tuple((m.page, m.title, m.date, m.district, m.source, m.tags) for m in metas)
+
+
+SHARDS = 16
+# The per-seed tables, each split into SHARDS files by a stable hash of the key, so a run that
+# changed a few seeds rewrites only the files holding them.
+SHARDED = ("reads", "pages", "stats", "page_stats")
+
+
+def _shard_of(table: str, key: object) -> int:
+    """The shard of a key: read keys (and page keys, which start with one) are hex digests."""
+    if table == "reads":
+        return int(key[0], 16)  # type: ignore[index]
+    if table == "pages":
+        return int(key[0][0], 16)  # type: ignore[index]
+    return zlib.crc32(key.encode()) % SHARDS  # type: ignore[attr-defined]
+
+
+def _shard_file(n: int) -> str:
+    return f"shard-{n:02d}.pickle"
+
+
+def _unpickle(blob: bytes | None) -> dict | None:
+    """A cache file's data, or None when missing, unreadable, or of another format or generator."""
+    try:
+        data = pickle.loads(blob) if blob else None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != generator_version():
+        return None
+    return data
+
+
+def _pickle(**data: object) -> bytes:
+    return pickle.dumps({"format": FORMAT, "version": generator_version(), **data}, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+NEAR_FILE = "near.pickle"
+
+
 def load(cache_dir: Path | None) -> Cache:
     """The cache of the last run, or an empty one (missing, unreadable or another format)."""
     if cache_dir is None:
         return Cache()
-    blob = fs.read_optional_bytes(cache_dir / CACHE_FILE)
-    try:
-        data = pickle.loads(blob) if blob else None
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+    data = _unpickle(fs.read_optional_bytes(cache_dir / CACHE_FILE))
+    near = _unpickle(fs.read_optional_bytes(cache_dir / NEAR_FILE))
+    if data is None or near is None:
         return Cache(folder=cache_dir)
-    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != generator_version():
-        return Cache(folder=cache_dir)
-    return Cache(folder=cache_dir, reads=data["reads"], pages=data["pages"], stats=data["stats"],
-                 page_stats=data["page_stats"], near=data["near"], indexes=data["indexes"], slugs=data["slugs"])
+    tables: dict[str, dict] = {table: {} for table in SHARDED}
+    shards = []
+    for n in range(SHARDS):
+        shard = _unpickle(fs.read_optional_bytes(cache_dir / _shard_file(n))) or {table: {} for table in SHARDED}
+        shards.append(shard)
+        for table in SHARDED:
+            tables[table].update(shard[table])
+    return Cache(folder=cache_dir, **tables, near=near["near"], indexes=data["indexes"], slugs=data["slugs"], shards=shards)
 
 
 def save(c: Cache) -> None:
-    """Keep what this run used (so the cache never outgrows the archive); skip when unchanged."""
+    """Keep what this run used (so the cache never outgrows the archive); only the files whose
+    content changed are written."""
     if c.folder is None:
         return
     fs.remove_tree(c.folder / "documents")  # kept by earlier versions; seeds are read again instead
-    same = (c.used_reads.keys() == c.reads.keys() and c.used_pages.keys() == c.pages.keys()
-            and c.used_stats == c.stats and c.used_page_stats == c.page_stats and c.used_near == c.near
-            and c.used_indexes == c.indexes and c.used_slugs == c.slugs)
-    if same:
-        return
-    data = {"format": FORMAT, "version": generator_version(), "reads": c.used_reads, "pages": c.used_pages,
-            "stats": c.used_stats, "page_stats": c.used_page_stats, "near": c.used_near,
-            "indexes": c.used_indexes, "slugs": c.used_slugs}
-    fs.write_bytes_atomic(c.folder / CACHE_FILE, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    shards = c.shards or [{table: {} for table in SHARDED} for _ in range(SHARDS)]
+    dirty = {n for n in range(SHARDS) if not (c.folder / _shard_file(n)).exists()}
+    for table, old, used in (("reads", c.reads, c.used_reads), ("pages", c.pages, c.used_pages),
+                             ("stats", c.stats, c.used_stats), ("page_stats", c.page_stats, c.used_page_stats)):
+        # Reads and pages are keyed by their content: the same key holds the same value.
+        if table in ("reads", "pages"):
+            added = used.keys() - old.keys()
+        else:  # mostly the very tuples loaded
+            added = {k for k, v in used.items() if old.get(k) is not v and old.get(k) != v}
+        for key in old.keys() - used.keys():
+            n = _shard_of(table, key)
+            del shards[n][table][key]
+            dirty.add(n)
+        for key in added:
+            n = _shard_of(table, key)
+            shards[n][table][key] = used[key]
+            dirty.add(n)
+    for n in sorted(dirty):
+        fs.write_bytes_atomic(c.folder / _shard_file(n), _pickle(**shards[n]))
+    if c.used_near != c.near or not (c.folder / NEAR_FILE).exists():
+        fs.write_bytes_atomic(c.folder / NEAR_FILE, _pickle(near=c.used_near))
+    slugs = c.used_slugs or c.slugs  # no slug made: the index pages were known
+    if c.used_indexes != c.indexes or slugs != c.slugs or not (c.folder / CACHE_FILE).exists():
+        fs.write_bytes_atomic(c.folder / CACHE_FILE, _pickle(indexes=c.used_indexes, slugs=slugs))

@@ -60,7 +60,7 @@ def sha256_of(path: str | Path) -> str | None:
 
 def page_file(docs_dir: Path, page: str) -> str:
     """The file of a docs-relative page, as a string (the same string every time: a cache key)."""
-    return os.path.join(docs_dir, page)
+    return f"{docs_dir}{os.sep}{page}"
 
 
 def read_optional_bytes(path: Path) -> bytes | None:
@@ -172,30 +172,53 @@ def load_state(docs_dir: Path) -> dict[str, dict]:
     return data["pages"]
 
 
-def save_state(docs_dir: Path, pages: dict[str, dict]) -> None:
-    """Write the state file atomically, keys sorted (stable diffs); untouched when unchanged."""
-    text = json_lines({"version": STATE_VERSION, "pages": pages}, "pages")
+def save_state(docs_dir: Path, pages: dict[str, dict], old_pages: dict[str, dict] | None = None) -> None:
+    """Write the state file atomically, keys sorted (stable diffs); untouched when unchanged.
+    `old_pages`: the state as loaded, whose lines are kept for entries that did not change."""
     path = docs_dir / STATE_DIR / STATE_FILE
-    if read_text(path) != text:
+    old_text = read_text(path)
+    kept = _state_rows(old_text, old_pages) if old_text and old_pages else {}
+    rows = {page: kept[page] if page in kept and old_pages[page] == entry else None  # type: ignore[index]
+            for page, entry in pages.items()}
+    text = json_lines({"version": STATE_VERSION, "pages": pages}, "pages", rows=rows)
+    if old_text != text:
         flush_all()
         write_atomic(path, text, durable=True)
 
 
-def json_lines(data: dict, *big: str) -> str:
+def _state_rows(text: str, pages: dict[str, dict]) -> dict[str, str]:
+    """The line of each entry in a state file written by save_state (page -> line)."""
+    lines = text.split("\n")[2 : 2 + len(pages)]
+    rows = {}
+    for page, line in zip(sorted(pages), lines):
+        line = line.removesuffix(",")
+        if line.startswith(f"  {_ONE(page)}: "):
+            rows[page] = line
+    return rows
+
+
+_ONE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def json_lines(data: dict, *big: str, rows: dict[str, str | None] | None = None) -> str:
     """JSON with one line per entry of the `big` members (readable diffs, and the fast C encoder
-    instead of the pure-Python one that indent= needs); keys sorted."""
-    def one(value: object) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    instead of the pure-Python one that indent= needs); keys sorted. `rows`: lines already made
+    for entries of a big dict member (None: make it)."""
+    one = _ONE
+
+    def row(k: str, v: object) -> str:
+        made = rows.get(k) if rows else None
+        return made if made is not None else f"  {one(k)}: {one(v)}"
 
     parts = []
     for key in sorted(data):
         value = data[key]
         if key in big and isinstance(value, dict):
-            rows = ",\n".join(f"  {one(k)}: {one(v)}" for k, v in sorted(value.items()))
-            parts.append(f"{one(key)}: {{\n{rows}\n }}" if rows else f"{one(key)}: {{}}")
+            lines = ",\n".join(row(k, v) for k, v in sorted(value.items()))
+            parts.append(f"{one(key)}: {{\n{lines}\n }}" if lines else f"{one(key)}: {{}}")
         elif key in big and isinstance(value, list):
-            rows = ",\n".join(f"  {one(v)}" for v in value)
-            parts.append(f"{one(key)}: [\n{rows}\n ]" if rows else f"{one(key)}: []")
+            lines = ",\n".join(f"  {one(v)}" for v in value)
+            parts.append(f"{one(key)}: [\n{lines}\n ]" if lines else f"{one(key)}: []")
         else:
             parts.append(f"{one(key)}: {one(value)}")
     return "{\n " + ",\n ".join(parts) + "\n}\n"

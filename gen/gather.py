@@ -14,18 +14,22 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gen import cache, fs, manifest
 from gen.config import Settings
-from gen.decode import DecodeError, decode, decode_bytes
-from gen.document import article_dates, make_document, seed_stem
 from gen.indexes import index_record
-from gen.model import Document, Meta, Problem, Seed
+from gen.model import Meta, Problem, Seed
 from gen.plan import Generated
-from gen.readers import read_seed
 from gen.render import PageParts, assemble, page_parts
 from gen.similar import Sketch, near_duplicates, sketch, update_near_duplicates
 from gen.tables import Tables, load_tables
+
+if TYPE_CHECKING:
+    from gen.model import Document
+
+# The readers, decoders and extractors are imported where a seed is read, not above: a re-run
+# that reads no seed (or one) is spared loading them, a tenth of a second.
 
 ManifestTables = list[tuple[dict[str, manifest.Entry], dict[str, manifest.Entry]]]
 Progress = Callable[..., Iterable]  # tqdm-like: progress(iterable, total=None)
@@ -87,6 +91,12 @@ def seed_jobs(seed_paths: list[str], seeds_dir: Path, root: Path, mtables: "Mani
     return jobs
 
 
+def _manifest_text(path: Path) -> str:
+    from gen.decode import decode
+
+    return decode(path.read_bytes())[0]
+
+
 def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tuple[ManifestTables, list[Problem]]:
     """Lookup tables for every manifest, and the problems found in them."""
     tables: ManifestTables = []
@@ -94,8 +104,8 @@ def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tu
     for path in paths:
         shown = display_path(path, root)
         try:
-            text, _ = decode(path.read_bytes())
-        except (OSError, DecodeError) as exc:
+            text = _manifest_text(path)
+        except (OSError, ValueError) as exc:  # DecodeError is a ValueError
             problems.append(Problem(shown, f"manifest cannot be read: {exc}"))
             continue
         entries, found = manifest.read_manifest(text, shown, columns)
@@ -106,6 +116,10 @@ def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tu
 
 def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
     """Read, decode and assemble one seed; any failure becomes a problem naming the file."""
+    from gen.decode import decode_bytes
+    from gen.document import make_document, seed_stem
+    from gen.readers import read_seed
+
     try:
         data = fs.read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
@@ -171,16 +185,19 @@ def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     return out
 
 
-def link_near_duplicates(results: list[SeedResult], sketches: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
+def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
     """Every document learns the pages of near-identical documents (updating last run's answer
-    when the build cache has it: only pairs near a changed document are compared again)."""
+    when the build cache has it: only pairs near a changed document are compared again).
+    `sketch_of`: read key -> the sketch of its text."""
     titles = {r.summary.page: r.summary.title for r in results if r.summary}
-    compared = {page: s for page, s in sorted(sketches.items()) if page in titles}
-    old_sketches, old_linked = c.near
-    if old_sketches:
-        linked = update_near_duplicates(list(old_sketches.values()), old_linked, list(compared.values()))
+    compared = {r.summary.page: r.key for r in results if r.summary and r.key in sketch_of}
+    new = [sketch_of[key] for _, key in sorted(compared.items())]
+    old_keys, old_linked = c.near  # page -> read key, as compared last time
+    old = [c.reads[key][1] for key in old_keys.values() if key in c.reads]
+    if old_keys and len(old) == len(old_keys):
+        linked = update_near_duplicates(old, old_linked, new)
     else:
-        linked = near_duplicates(list(compared.values()))
+        linked = near_duplicates(new)
     c.used_near = (compared, linked)
     out = []
     for r in results:
@@ -198,6 +215,8 @@ def render(r: SeedResult, job: Job, parts: PageParts | None, c: cache.Cache, doc
     key = (r.key, r.duplicate_seeds, r.related)
 
     def fresh() -> str:
+        from gen.document import article_dates
+
         found, doc = read_one(*job, load_tables())
         if doc is None or found.key != r.key:
             raise RuntimeError(f"{r.seed}: changed while the generator ran; run it again")
@@ -217,6 +236,8 @@ Job = tuple[str, str, "manifest.Entry | None"]  # (file, display path, manifest 
 
 def _read_job(job: Job) -> Read:
     """Worker: one seed read, the sketch of its text and its page's parts (rendered where it is read)."""
+    from gen.document import article_dates
+
     result, doc = read_one(*job, load_tables())
     if doc is None:
         return result, None, None
@@ -264,8 +285,8 @@ def gather(settings: Settings, c: cache.Cache, progress: Progress | None = None)
     mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
     jobs = seed_jobs(seed_paths, settings.seeds_dir, settings.root, mtables)
     reads = read_or_recall(jobs, c, settings.workers, progress)
-    sketches = {r.summary.page: s for r, s, _ in reads if r.summary and s}
-    results = link_near_duplicates(drop_collisions(merge_duplicates([r for r, _, _ in reads])), sketches, c)
+    sketch_of = {r.key: s for r, s, _ in reads if s}
+    results = link_near_duplicates(drop_collisions(merge_duplicates([r for r, _, _ in reads])), sketch_of, c)
     texts = {
         r.summary.page: render(r, job, parts, c, settings.docs_dir)
         for r, job, (_, _, parts) in zip(results, jobs, reads, strict=True)

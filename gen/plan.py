@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gen import fs, sync
-from gen.cache import Cache
+from gen.cache import Cache, index_records
 from gen.check import read_page
 from gen.indexes import render_indexes
 from gen.model import Meta, Problem
@@ -166,13 +166,14 @@ def index_pages(metas: tuple[Meta, ...], docs_dir: Path, c: Cache | None) -> dic
     def rendered() -> dict[str, str]:
         return render_indexes(list(metas), c.slug if c is not None else slug)
 
-    known = c.known_indexes(metas) if c is not None else None
+    records = index_records(metas) if c is not None else ()
+    known = c.known_indexes(records) if c is not None else None
     if known is None:
         pages = {page: Generated.of(text) for page, text in rendered().items()}
     else:
         pages = {page: Generated(sha, functools.partial(_index_text, docs_dir, page, sha, rendered)) for page, sha in known.items()}
     if c is not None:
-        c.used_indexes = (metas, {page: g.sha256 for page, g in pages.items()})
+        c.remember_indexes(records, {page: g.sha256 for page, g in pages.items()})
     return pages
 
 

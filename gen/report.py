@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from gen import sync
 from gen.model import Problem
@@ -33,19 +34,19 @@ class Report:
     problems: list[Problem]
     dry_run: bool = False
 
-    @property
+    @cached_property
     def errors(self) -> list[Problem]:
         """Every error, from seeds, manifests and pages."""
         found = [p for p in self.problems if p.severity == "error"]
         found += [p for s in self.seeds for p in s.problems if p.severity == "error"]
         return found
 
-    @property
+    @cached_property
     def conflicts(self) -> list[sync.Decision]:
         """Pages an editor changed where the generator changed the same lines."""
         return [d for d in self.pages if d.action == sync.CONFLICT]
 
-    @property
+    @cached_property
     def warnings(self) -> list[Problem]:
         """Every warning."""
         found = [p for p in self.problems if p.severity == "warning"]
@@ -85,11 +86,11 @@ class Report:
             lines.append(f"{d.action:>18}  {docs}/{d.page}{why}")
             if d.diff:
                 lines.extend("    " + line for line in d.diff.splitlines())
-        problems = [str(p) for p in self.errors + self.warnings]
+        problems = self.errors + self.warnings
         if verbose or len(problems) <= SHOW_AT_MOST:
-            lines += problems
+            lines += [str(p) for p in problems]
         else:
-            lines += problems[:SHOW_AT_MOST]
+            lines += [str(p) for p in problems[:SHOW_AT_MOST]]
             lines.append(f"… and {len(problems) - SHOW_AT_MOST} more problems: see the report, or run with --verbose")
         counts = Counter(s.outcome for s in self.seeds)
         written = sum(1 for d in self.pages if d.action == sync.WRITE)

@@ -75,12 +75,13 @@ def _estimate(a: frozenset[int], b: frozenset[int]) -> float:
     return sum(1 for h in union if h in both) / len(union)
 
 
-def _buckets(sketches: dict[str, Sketch]) -> dict[int, list[str]]:
-    """Smallest hash -> the keys whose sketch starts with it."""
+def _buckets(sketches: dict[str, Sketch], only: set[int] | None = None) -> dict[int, list[str]]:
+    """Smallest hash -> the keys whose sketch starts with it (for the hashes in `only`, if given)."""
     buckets: dict[int, list[str]] = defaultdict(list)
     for key, s in sketches.items():
         for h in s.head:
-            buckets[h].append(key)
+            if only is None or h in only:
+                buckets[h].append(key)
     return buckets
 
 
@@ -116,11 +117,13 @@ def update_near_duplicates(old: list[Sketch], old_linked: dict[str, tuple[str, .
     changed sketch can affect: those sharing a bucket whose members changed. Exactly the same result:
     a pair outside those buckets keeps its candidate buckets and its sketches."""
     old_by, new_by = {s.key: s for s in old}, {s.key: s for s in new}
-    changed = {k for k in old_by.keys() | new_by.keys() if old_by.get(k) != new_by.get(k)}
+    changed = {k for k in old_by.keys() | new_by.keys() if old_by.get(k) is not new_by.get(k) and old_by.get(k) != new_by.get(k)}
+    if not changed:
+        return old_linked
     if len(changed) * 10 > len(new_by):
         return near_duplicates(new)
-    old_b, new_b = _buckets(old_by), _buckets(new_by)
     touched = {h for k in changed for s in (old_by.get(k), new_by.get(k)) if s for h in s.head}
+    old_b, new_b = _buckets(old_by, touched), _buckets(new_by, touched)
     affected = {
         pair
         for h in touched
@@ -128,6 +131,8 @@ def update_near_duplicates(old: list[Sketch], old_linked: dict[str, tuple[str, .
         if len(members) <= MAX_BUCKET
         for pair in combinations(sorted(members), 2)
     }
+    # The buckets of every document in an affected pair decide whether it is still a candidate.
+    new_b = _buckets(new_by, {h for pair in affected for k in pair if k in new_by for h in new_by[k].head})
     linked: dict[str, set[str]] = defaultdict(set)
     for k, others in old_linked.items():
         if k in new_by:
