@@ -56,6 +56,24 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+# NFKC changes a character only together with its neighbours (combining marks): past this many
+# characters from where a text is cut, its normalised start is that of the whole text.
+_NFKC_MARGIN = 64
+
+
+def nfkc_head(text: str, n: int, strip: bool = False) -> str:
+    """The first n characters of the NFKC-normalised text (stripped of surrounding whitespace
+    first, if `strip`), normalising only the start of a long text: extractors look at leads."""
+    if len(text) > n + _NFKC_MARGIN:
+        head = unicodedata.normalize("NFKC", text[: n + _NFKC_MARGIN])
+        head = head.lstrip() if strip else head
+        # Exact when enough of the head is left past n (and, stripping, text goes on after it).
+        if len(head) >= n + _NFKC_MARGIN // 4 and (not strip or head[n : -_NFKC_MARGIN // 4].strip()):
+            return head[:n]
+    full = unicodedata.normalize("NFKC", text)
+    return (full.strip() if strip else full)[:n]
+
+
 def split_sentences(text: str) -> list[str]:
     """Split Chinese text after sentence-final punctuation, keeping closing quotes with the sentence.
 

@@ -262,7 +262,8 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     out: list[Read | None] = []
     todo: list[tuple[int, Job]] = []
     for i, (path, shown, entry) in enumerate(jobs):
-        sha = c.known_sha256(path) or fs.sha256_of(path)
+        # A file with new stats is hashed to find its read; with nothing cached, it is just read.
+        sha = c.known_sha256(path) or (fs.sha256_of(path) if c.reads else None)
         hit = c.reads.get(cache.read_key(shown, sha, entry)) if sha else None
         out.append(hit)
         if hit is None:

@@ -10,8 +10,8 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
+from gen.clean import nfkc_head
 from gen.model import Found, Reading
 from gen.tables import EraRule, Official, Tables
 
@@ -122,7 +122,7 @@ def lead_text(reading: Reading) -> str:
     if first and first.date_text and first.date_text not in body:
         body = f"{first.date_text}，{body}"
     text = body or (reading.title or "")
-    return unicodedata.normalize("NFKC", text)[:LEAD_CHARS]
+    return nfkc_head(text, LEAD_CHARS)
 
 
 def _window_shift(lead: str, m: re.Match[str], month: int, day: int) -> tuple[int, int, int] | None:
@@ -185,20 +185,30 @@ def era_evidence(text: str, rules: tuple[EraRule, ...]) -> tuple[EraRule, ...]:
     return tuple(r for r in rules if r.pattern.search(text) and not (r.unless and r.unless.search(text)))
 
 
-@cache
-def _official_groups(officials: tuple[Official, ...]) -> tuple[re.Pattern, dict[str, dict[str, tuple[Official, ...]]]]:
-    """One pattern matching every official's name, and name -> role -> rows (built once per table)."""
+_GROUPS: dict[int, tuple] = {}  # id(officials table) -> (the table, what _official_groups makes of it)
+
+
+def _official_groups(officials: tuple[Official, ...]) -> tuple[re.Pattern, dict[str, dict[str, tuple[Official, ...]]], dict[tuple[str, str], int]]:
+    """One pattern matching every official's name, name -> role -> rows, and the table order of
+    each (name, role). Built once per table (kept by identity: hashing the table per call costs
+    more than the search)."""
+    known = _GROUPS.get(id(officials))
+    if known is not None and known[0] is officials:
+        return known[1]
     groups: dict[str, dict[str, list[Official]]] = {}
     for official in officials:
         groups.setdefault(official.name, {}).setdefault(official.role, []).append(official)
     names = sorted(groups, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(r"(?!x)x")
-    return pattern, {n: {r: tuple(rows) for r, rows in by_role.items()} for n, by_role in groups.items()}
+    order = {key: i for i, key in enumerate(dict.fromkeys((o.name, o.role) for o in officials))}
+    made = pattern, {n: {r: tuple(rows) for r, rows in by_role.items()} for n, by_role in groups.items()}, order
+    _GROUPS[id(officials)] = (officials, made)
+    return made
 
 
 def officials_named(text: str, officials: tuple[Official, ...]) -> tuple[tuple[Official, ...], ...]:
     """For each (name, role) stated together in the text, the officials-table rows it may refer to."""
-    pattern, groups = _official_groups(officials)
+    pattern, groups, order = _official_groups(officials)
     found: dict[tuple[str, str], tuple[Official, ...]] = {}
     for m in pattern.finditer(text):
         before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
@@ -207,7 +217,6 @@ def officials_named(text: str, officials: tuple[Official, ...]) -> tuple[tuple[O
             if (m.group(0), role) not in found and ROLE_PATTERNS[role].search(clause):
                 found[(m.group(0), role)] = rows
     # In table order, as before: the callers' evidence and tags keep their order.
-    order = {key: i for i, key in enumerate(dict.fromkeys((o.name, o.role) for o in officials))}
     return tuple(rows for key, rows in sorted(found.items(), key=lambda kv: order[kv[0]]))
 
 

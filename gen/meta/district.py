@@ -21,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 
+from gen.clean import nfkc_head
 from gen.meta.dates import officials_named
 from gen.model import Found, Reading
 from gen.tables import Tables
@@ -162,6 +163,8 @@ def _district_names(text: str, g: _Gazetteer, about_beijing: bool, *, strict: bo
     out: list[Evidence] = []
     taken: list[tuple[int, int]] = []
     for name in sorted(g.full, key=len, reverse=True):
+        if name not in text:  # most are not: skip the regex
+            continue
         for m in re.finditer(re.escape(name), text):
             taken.append(m.span())
             if _is_foreign(text, m.start(), g.traps[name], name in g.elsewhere) or NAME_TRAPS.match(
@@ -169,6 +172,8 @@ def _district_names(text: str, g: _Gazetteer, about_beijing: bool, *, strict: bo
                 continue
             out.append(Evidence(name, "正文", EVIDENCE_WEIGHTS["正文"], f"正文：{name}", m.start()))
     for short, name in g.short.items():
+        if short not in text:
+            continue
         for m in re.finditer(re.escape(short), text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
@@ -286,9 +291,9 @@ def _leading(evidence: list[Evidence], min_score: float) -> str | None:
 
 def _frames(reading: Reading, text: str) -> tuple[str, ...]:
     """The title and the lead (first FRAME_CHARS of the body), in that order."""
-    body = unicodedata.normalize("NFKC", reading.articles[0].text if reading.articles else "").strip()
+    body = nfkc_head(reading.articles[0].text if reading.articles else "", FRAME_CHARS, strip=True)
     title = unicodedata.normalize("NFKC", reading.title or "")
-    return tuple(p for p in (title, body[:FRAME_CHARS] or text[:FRAME_CHARS]) if p)
+    return tuple(p for p in (title, body or text[:FRAME_CHARS]) if p)
 
 
 def _beijing_places(text: str, g: _Gazetteer) -> list[re.Match[str]]:
