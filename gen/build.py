@@ -18,22 +18,28 @@ def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict], c: cache.Cache) -
     """Write what the plan says. Base copies first and the state file last, so a run interrupted
     anywhere leaves every page old or new and is simply run again."""
     shas = {d.page: base_sha(d) for d in p.decisions if d.base is not None or d.base_sha is not None}
+    touched: list[Path] = []  # written or removed: made durable before the state
     for d in p.decisions:
         if d.base is not None and (d.action != sync.UNCHANGED or old_state.get(d.page, {}).get("sha256") != shas[d.page]):
-            fs.write_base(docs_dir, shas[d.page], d.base)
+            if (kept := fs.write_base(docs_dir, shas[d.page], d.base)) is not None:
+                touched.append(kept)
     for d in p.decisions:
         if d.text is not None:
             fs.write_atomic(docs_dir / d.page, d.text)
+            touched.append(docs_dir / d.page)
         if d.proposal is not None:
             fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
+            touched.append(docs_dir / sync.proposal_path(d.page))
         elif d.page in shas and old_state.get(d.page, {}).get("conflict"):
             fs.remove(docs_dir / sync.proposal_path(d.page), docs_dir)  # settled: the proposal is stale
         if d.action == sync.REMOVE:
             fs.remove(docs_dir / d.page, docs_dir)
+            touched.append(docs_dir / d.page)
         elif d.action in (sync.WRITE, sync.UNCHANGED) and d.page in shas:
             c.remember_page(fs.page_file(docs_dir, d.page), shas[d.page])
     if p.state == old_state:
         return
+    fs.make_durable(touched)
     fs.save_state(docs_dir, p.state, old_state)
     kept = {e["sha256"] for e in p.state.values() if e.get("sha256")}
     fs.drop_bases(docs_dir, {e["sha256"] for e in old_state.values() if e.get("sha256")} - kept)

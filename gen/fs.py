@@ -106,7 +106,7 @@ def write_atomic(path: Path, text: str, durable: bool = False) -> None:
     """Write text so that readers see the old file or the new one, never a partial one.
 
     The rename is atomic; `durable` also waits for the data to reach the disk (the state file).
-    Pages skip that per-file wait, and flush_all() makes them durable once, before the state."""
+    Pages skip that per-file wait, and make_durable() syncs them together, before the state."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
@@ -121,9 +121,25 @@ def write_atomic(path: Path, text: str, durable: bool = False) -> None:
         raise
 
 
-def flush_all() -> None:
-    """Make every write so far durable (one sync instead of one per file)."""
-    os.sync()
+# Up to this many files are synced one by one; beyond, one system-wide sync is quicker.
+SYNC_EACH_UP_TO = 256
+
+
+def make_durable(paths: list[Path]) -> None:
+    """Wait until these written (or renamed) files are on disk: each file and its folder, or one
+    system-wide sync when there are many (which also waits for other programs' writes)."""
+    if len(paths) > SYNC_EACH_UP_TO:
+        os.sync()
+        return
+    for path in [*paths, *sorted({p.parent for p in paths})]:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            continue  # removed since
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def remove(path: Path, stop_at: Path) -> None:
@@ -144,11 +160,14 @@ def read_base(docs_dir: Path, sha256: str) -> str | None:
     return read_text(_base_path(docs_dir, sha256))
 
 
-def write_base(docs_dir: Path, sha256: str, text: str) -> None:
-    """Keep a generated text under its hash (content-addressed; git stores it once with the page)."""
+def write_base(docs_dir: Path, sha256: str, text: str) -> Path | None:
+    """Keep a generated text under its hash (content-addressed; git stores it once with the page);
+    the file written, if it was not there yet."""
     path = _base_path(docs_dir, sha256)
-    if not path.exists():
-        write_atomic(path, text)
+    if path.exists():
+        return None
+    write_atomic(path, text)
+    return path
 
 
 def drop_bases(docs_dir: Path, hashes: set[str]) -> None:
@@ -173,7 +192,8 @@ def load_state(docs_dir: Path) -> dict[str, dict]:
 
 
 def save_state(docs_dir: Path, pages: dict[str, dict], old_pages: dict[str, dict] | None = None) -> None:
-    """Write the state file atomically, keys sorted (stable diffs); untouched when unchanged.
+    """Write the state file atomically and durably, keys sorted (stable diffs); untouched when
+    unchanged. Make the pages it describes durable first (make_durable).
     `old_pages`: the state as loaded, whose lines are kept for entries that did not change."""
     path = docs_dir / STATE_DIR / STATE_FILE
     old_text = read_text(path)
@@ -182,7 +202,6 @@ def save_state(docs_dir: Path, pages: dict[str, dict], old_pages: dict[str, dict
             for page, entry in pages.items()}
     text = json_lines({"version": STATE_VERSION, "pages": pages}, "pages", rows=rows)
     if old_text != text:
-        flush_all()
         write_atomic(path, text, durable=True)
 
 
