@@ -8,7 +8,8 @@ search plugin and with it disabled, to measure what indexing adds), serves it un
 127.0.0.1 and types queries into the real search box of a fresh browser (empty cache): the first
 query of a visit and the later ones are measured separately. Transfer = bytes of every response
 the search causes (worker, stub, index shards, page store), bodies and headers; latency = from the
-input event that ends the typing to the result list being rendered.
+input event that ends the typing to the first results in the list (or the line saying nothing was
+found), reported for the first query of a visit and for later ones as well as together.
 """
 
 from __future__ import annotations
@@ -45,18 +46,23 @@ QUERIES = [
 ]
 QUICK_QUERIES = QUERIES[:20]
 
+# "Shown" is the first change of the result list or count line that shows this query's answer:
+# results in the list, or the line saying nothing was found. Clearing the box for the next query
+# also changes them, so that is not counted.
 MEASURE = """
-() => {
+([none]) => {
   const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
   const meta = document.querySelector('.md-search-result__meta')
   window.__bench = { typed: 0, shown: 0 }
   input.addEventListener('input', () => { window.__bench.typed = performance.now(); window.__bench.shown = 0 }, true)
-  new MutationObserver(() => {
-    if (window.__bench.typed && !window.__bench.shown) window.__bench.shown = performance.now()
-  }).observe(document.querySelector('.md-search-result__list'), { childList: true })
-  new MutationObserver(() => {
-    if (window.__bench.typed && !window.__bench.shown) window.__bench.shown = performance.now()
-  }).observe(meta, { childList: true, characterData: true, subtree: true })
+  const seen = () => {
+    const answered = list.children.length > 0 || meta.textContent === none
+    if (window.__bench.typed && !window.__bench.shown && input.value && answered)
+      window.__bench.shown = performance.now()
+  }
+  new MutationObserver(seen).observe(list, { childList: true })
+  new MutationObserver(seen).observe(meta, { childList: true, characterData: true, subtree: true })
 }
 """
 
@@ -133,9 +139,15 @@ def text_bytes(site: Path) -> int:
     return total
 
 
+def no_results(page) -> str:
+    """The count line's text when nothing is found, in the site's language (Material's translation)."""
+    return page.evaluate("() => JSON.parse(document.getElementById('__config').textContent).translations['search.result.none']")
+
+
 def type_query(page, query: str, timeout: float = 10.0) -> float:
     """Type a query into the box; return ms from the end of typing to the results being shown."""
     page.fill(".md-search__input", "")
+    page.wait_for_function("() => !document.querySelector('.md-search-result__list').children.length")
     page.evaluate("() => { window.__bench.typed = 0; window.__bench.shown = 0 }")
     page.keyboard.insert_text(query)
     page.wait_for_function("() => window.__bench.shown > 0", timeout=timeout * 1000, polling="raf")
@@ -163,14 +175,14 @@ def browse(site: Path, queries: list[str], visits: int) -> dict:
             page.goto(base)
             page.wait_for_load_state("networkidle")
             page.click(".md-search__input")
-            page.evaluate(MEASURE)
-            latency.append((sequence[0], type_query(page, sequence[0])))
+            page.evaluate(MEASURE, [no_results(page)])
+            latency.append((sequence[0], type_query(page, sequence[0]), "first"))
             page.wait_for_timeout(50)
             first_bytes.append((sequence[0], sum(sizes)))
             if n == len(sequences) - 1:
                 for query in sequence[1:]:
                     sizes.clear()
-                    latency.append((query, type_query(page, query)))
+                    latency.append((query, type_query(page, query), "later"))
                     page.wait_for_timeout(30)
                     later_bytes.append((query, sum(sizes)))
             context.close()
@@ -218,7 +230,9 @@ def main(argv: list[str] | None = None) -> int:
 
     added = (times["on"] - times["off"]) / docs * 1000
     slow = sorted(seen["latency"], key=lambda x: -x[1])[:5]
-    seen["latency"] = [ms for _, ms in seen["latency"]]
+    first_ms = [ms for _, ms, kind in seen["latency"] if kind == "first"]
+    later_ms = [ms for _, ms, kind in seen["latency"] if kind == "later"]
+    seen["latency"] = [ms for _, ms, _ in seen["latency"]]
     first = [b for _, b in seen["first"]]
     later = [b for _, b in seen["later"]]
     print()
@@ -230,7 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"first query transfer            max {max(first) / 1024:.0f} KB, median {statistics.median(first) / 1024:.0f} KB  ({len(first)} visits)")
     print(f"later query transfer            max {max(later) / 1024:.0f} KB, median {statistics.median(later) / 1024:.0f} KB, p95 {percentile(later, 0.95) / 1024:.0f} KB  ({len(later)} queries)")
     print(f"results shown after typing      p50 {percentile(seen['latency'], 0.5):.0f} ms, p95 {percentile(seen['latency'], 0.95):.0f} ms, max {max(seen['latency']):.0f} ms")
-    print("slowest: " + ", ".join(f"{q} {ms:.0f} ms" for q, ms in slow))
+    print(f"  first query of a visit        p50 {percentile(first_ms, 0.5):.0f} ms, max {max(first_ms):.0f} ms  ({len(first_ms)})")
+    print(f"  later queries                 p50 {percentile(later_ms, 0.5):.0f} ms, p95 {percentile(later_ms, 0.95):.0f} ms  ({len(later_ms)})")
+    print("slowest: " + ", ".join(f"{q} {ms:.0f} ms ({kind})" for q, ms, kind in slow))
     print()
     print("per query (KB transferred, later queries):")
     for query, size in sorted(seen["later"], key=lambda x: -x[1])[:10]:

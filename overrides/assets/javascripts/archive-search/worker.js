@@ -384,6 +384,11 @@
     const hits = new Map()
     if (entries.some(e => !e))
       return hits
+    /* a phrase of several keys checks positions: fetch them alongside the rows, not after */
+    if (keys.length > 1)
+      for (const e of entries)
+        if (e.fid >= 0 && !e.positions)
+          file(`k/${e.fid}.p.z`).catch(() => {})
     const rowsOf = await Promise.all(entries.map(rows))
     if (keys.length === 1) {
       const rs = rowsOf[0]
@@ -755,18 +760,21 @@
 
   const EXPANDED = 3, COLLAPSED = 7
 
-  async function render(result, limit) {
+  /* The result items of the pages shown, one promise per page (its records are fetched) */
+  function render(result, limit) {
     const { terms, ranked } = result
     const wanted = {}
     for (const t of terms)
       wanted[t.text] = true
     const top = ranked.slice(0, limit)
-    return Promise.all(top.map(async (r, index) => {
-      const page = await json(`p/${r.pid}.json`)
-      const score = 1000 - index
+    return top.map(async (r, index) => {
       const secs = result.sections(r)
       const shown = secs.slice(0, EXPANDED)
       const folded = secs.slice(EXPANDED, EXPANDED + COLLAPSED)
+      /* the page and its sections shown are fetched together */
+      const bodies = new Map(shown.filter(s => s.sec > 0).map(s => [s.sec, json(`p/${r.pid}-${s.sec}.json`)]))
+      const page = await json(`p/${r.pid}.json`)
+      const score = 1000 - index
       const intro = shown.some(s => s.sec === 0)
       const items = [{
         location: page.u, title: highlight(page.t, terms),
@@ -774,7 +782,7 @@
       }]
       /* the best article of an issue scores a little higher, so Enter opens it */
       const parts = await Promise.all(shown.filter(s => s.sec > 0).map(async (s, n) => {
-        const body = await json(`p/${r.pid}-${s.sec}.json`)
+        const body = await bodies.get(s.sec)
         const [anchor, heading] = page.s[s.sec - 1]
         return {
           location: `${page.u}#${anchor}`, title: highlight(heading, terms),
@@ -791,7 +799,7 @@
         })
       }
       return items
-    }))
+    })
   }
 
   /* ------------------------------------------------------------------ worker */
@@ -848,18 +856,38 @@
     }
   }
 
-  async function query(value) {
+  /*
+   * Answer a query through `post` (Material renders each answer it gets). Every record of a
+   * page shown is a request of its own; the first FIRST_SHOWN pages, the top of the list, are
+   * posted as soon as theirs are in, and the whole list when all are.
+   */
+  const FIRST_SHOWN = 4
+
+  async function query(value, post) {
     const id = ++latest
     const result = await evaluate(value)
     if (id !== latest)
-      return null
+      return
     const limit = state.config.results || 10
-    const items = await render(result, limit)
-    if (id !== latest)
-      return null
-    if (channel)
-      channel.postMessage({ query: value, total: result.ranked.length, shown: items.length })
-    return { items }
+    const pages = render(result, limit)
+    const answer = data => {
+      if (channel && !told)  /* for the count line: how many pages matched in all */
+        channel.postMessage({ query: value, total: result.ranked.length, shown: pages.length })
+      told = true
+      post(data)
+    }
+    let whole = null, told = false
+    const all = Promise.all(pages).then(items => (whole = items))
+    all.catch(() => {})  /* awaited below; a failed fetch is reported there */
+    if (pages.length > FIRST_SHOWN) {
+      const first = await Promise.all(pages.slice(0, FIRST_SHOWN))
+      await new Promise(resolve => setTimeout(resolve, 0))  /* the rest, if already in */
+      if (!whole && id === latest)
+        answer({ items: first })
+    }
+    await all
+    if (id === latest)
+      answer({ items: whole })
   }
 
   let ready = null
@@ -876,9 +904,7 @@
             break
           case QUERY: {
             await ready
-            const data = await query(message.data)
-            if (data)
-              scope.postMessage({ type: RESULT, data })
+            await query(message.data, data => scope.postMessage({ type: RESULT, data }))
             break
           }
           case EVAL: {
