@@ -142,8 +142,9 @@ def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: 
     doc_pages = sorted(set(wanted) | {p for p, s in state.items() if s.get("seed")})
     for page in doc_pages:
         seed, new, meta = wanted.get(page, (None, None, None))
-        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force, c)
-        _add(out, decision, state.get(page, {}), seed, new, meta)
+        entry = state.get(page, {})
+        decision = decide_page(docs_dir, page, new, entry, page in force, c)
+        _add(out, decision, entry, seed, new, meta)
         if meta is not None and is_generated(decision, new):
             known_metas.append(meta)
         elif (text := final_text(decision, docs_dir)) is not None:
