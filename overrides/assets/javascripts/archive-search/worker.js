@@ -760,6 +760,13 @@
 
   const EXPANDED = 3, COLLAPSED = 7
 
+  /*
+   * Every page shown needs its record, a request of its own, and a browser works through many
+   * requests only so fast: the records of the first FIRST_SHOWN pages (the top of the list, what
+   * the reader sees first) are asked for first, the others once those are in.
+   */
+  const FIRST_SHOWN = 4
+
   /* The result items of the pages shown, one promise per page (its records are fetched) */
   function render(result, limit) {
     const { terms, ranked } = result
@@ -767,7 +774,10 @@
     for (const t of terms)
       wanted[t.text] = true
     const top = ranked.slice(0, limit)
+    const firstIn = Promise.all(top.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.json`))).catch(() => {})
     return top.map(async (r, index) => {
+      if (index >= FIRST_SHOWN)
+        await firstIn
       const secs = result.sections(r)
       const shown = secs.slice(0, EXPANDED)
       const folded = secs.slice(EXPANDED, EXPANDED + COLLAPSED)
@@ -807,31 +817,35 @@
   let latest = 0, channel = null
 
   /*
-   * Run the hot paths once on made-up data while the reader has not typed yet, so the first
-   * real query does not pay for the JavaScript engine's first, slow passes over this code.
+   * Run the hot paths on made-up data while the reader has not typed yet (matching a phrase of
+   * two frequent keys, ranking thousands of pages, snippets), a few times over, so the first real
+   * query does not pay for the JavaScript engine's first, slow passes over this code.
    */
   async function warmUp() {
-    const d = [], p = []
-    for (let i = 0; i < 4000; i++) {
-      d.push(i % 3 ? 1 : 0, 8 + (i % 2), ...(i % 2 ? [1] : []))
-      p.push(5, 130, 1)
+    const toks = tokenize("甲乙丙丁")
+    const keys = cover(toks)
+    const fake = (key, shift) => {
+      const d = [], p = []
+      for (let i = 0; i < 6000; i++) {
+        d.push(1, 4 * 3 + (i % 2 ? 2 : 0), ...(i % 2 ? [1] : []))  /* next page, 3 hits, some in the title */
+        p.push(5 + shift, 20, 40)  /* position gaps; the second key two tokens after the first */
+      }
+      return { key, df: -1, dlen: d.length, plen: p.length, fid: -1, d: new Uint8Array(d), p: new Uint8Array(p) }
     }
-    const fake = (key, extra) => ({ key, df: -1, dlen: d.length, plen: p.length, fid: -1,
-      d: new Uint8Array(d), p: new Uint8Array(p.map((v, i) => i % 3 === 1 ? v + extra : v)) })
-    const a = fake("甲乙", 0), b = fake("丙丁", 2)
-    const term = { text: "甲乙丙丁", phrase: false, toks: tokenize("甲乙丙丁"), hits: new Map() }
-    await rows(a)
-    await rows(b)
-    await positions(a)
-    await positions(b)
-    for (let i = 0; i < a.rows.length; i++)
-      addHit(term.hits, a.rows.pid[i], a.rows.sec[i], a.rows.n[i], a.rows.head[i], [5, 135])
-    const { ranked, sections: secs } = rank([term, term], [...term.hits.keys()])
     const text = "新京报讯 据北京石景山官微消息，6月1日，区委书记主持召开疫情防控工作领导小组会议。COVID-19 ".repeat(12)
-    for (const r of ranked.slice(0, 10)) {
-      secs(r)
-      snippet([text, text], [term])
-      highlight(text.slice(0, 40), [term])
+    try {
+      for (let round = 0; round < 3; round++) {
+        keys.forEach(k => state.hot.set(k.key, fake(k.key, k.off)))
+        const term = { text: "甲乙丙丁", phrase: false, toks, hits: await matchPhrase(toks) }
+        const { ranked, sections: secs } = rank([term], [...term.hits.keys()])
+        for (const r of ranked.slice(0, 10)) {
+          secs(r)
+          snippet([text, text], [term])
+          highlight(text.slice(0, 40), [term])
+        }
+      }
+    } finally {
+      keys.forEach(k => state.hot.delete(k.key))
     }
   }
 
@@ -857,12 +871,9 @@
   }
 
   /*
-   * Answer a query through `post` (Material renders each answer it gets). Every record of a
-   * page shown is a request of its own; the first FIRST_SHOWN pages, the top of the list, are
-   * posted as soon as theirs are in, and the whole list when all are.
+   * Answer a query through `post` (Material renders each answer it gets): the first FIRST_SHOWN
+   * pages as soon as their records are in, and the whole list when all are (see render).
    */
-  const FIRST_SHOWN = 4
-
   async function query(value, post) {
     const id = ++latest
     const result = await evaluate(value)
