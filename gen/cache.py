@@ -4,7 +4,9 @@ Everything is keyed by content: a seed's read is keyed by its path, the SHA-256 
 manifest entry and the generator's own version (a hash of gen/'s code and data), so any change
 to any of them reads the seed again. A file's (mtime, size) maps to its SHA-256 the way git's index
 does, so unchanged seeds need not even be opened. The cache is local (build/cache/, not in git)
-and may be deleted at any time.
+and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files, the
+near-duplicate result, and the index records with their pages' hashes; a run writes only the
+files whose content changed.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from gen import fs
 from gen.model import Meta
 from gen.slug import slug
 
-CACHE_FILE = "gather.pickle"  # index pages and slugs; per-seed tables are in shards (see SHARDED)
+CACHE_FILE = "gather.pickle"  # index records, index page hashes, slugs
+NEAR_FILE = "near.pickle"  # near-identical documents
 FORMAT = 9
 
 
@@ -161,9 +164,6 @@ def _unpickle(blob: bytes | None) -> dict | None:
 
 def _pickle(**data: object) -> bytes:
     return pickle.dumps({"format": FORMAT, "version": generator_version(), **data}, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-NEAR_FILE = "near.pickle"
 
 
 def load(cache_dir: Path | None) -> Cache:
