@@ -189,7 +189,6 @@ def save(c: Cache) -> None:
     content changed are written."""
     if c.folder is None:
         return
-    fs.remove_tree(c.folder / "documents")  # kept by earlier versions; seeds are read again instead
     shards = c.shards or [{table: {} for table in SHARDED} for _ in range(SHARDS)]
     dirty = {n for n in range(SHARDS) if not (c.folder / _shard_file(n)).exists()}
     for table, old, used in (("reads", c.reads, c.used_reads), ("pages", c.pages, c.used_pages),

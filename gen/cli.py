@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gen import check as checking
 from gen import fs, manifest
-from gen.build import build, cycle_collector_paused
+from gen.build import build
 from gen.config import Settings, SettingsError, validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -93,16 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     except (SettingsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    with cycle_collector_paused():
-        try:
-            report = build(settings, _progress(settings.progress))
-        except (OSError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            print("nothing already written is lost; fix the cause and run the build again", file=sys.stderr)
-            return EXIT_ERRORS
-        if settings.report_path:
-            fs.write_report(settings.report_path, report.to_json())
-        print(report.summary(verbose=args.verbose, docs=settings.docs_dir.as_posix()))
-        if report.errors or report.conflicts or (getattr(args, "strict", False) and report.warnings):
-            return EXIT_ERRORS
-        return EXIT_OK
+    try:
+        report = build(settings, _progress(settings.progress))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("nothing already written is lost; fix the cause and run the build again", file=sys.stderr)
+        return EXIT_ERRORS
+    if settings.report_path:
+        fs.write_report(settings.report_path, report.to_json())
+    print(report.summary(verbose=args.verbose, docs=settings.docs_dir.as_posix()))
+    if report.errors or report.conflicts or (getattr(args, "strict", False) and report.warnings):
+        return EXIT_ERRORS
+    return EXIT_OK

@@ -58,38 +58,20 @@ class FrontMatterError(ValueError):
 # ---------------------------------------------------------------- dump
 
 
-def _needs_escape(ch: str) -> bool:
-    # YAML forbids these characters unescaped anywhere in a stream, even inside quotes.
-    o = ord(ch)
-    if ch in "\t":
-        return True
-    if o < 0x20 or o == 0x7F or 0x80 <= o <= 0x9F or 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF):
-        return True
-    return ch in "\u2028\u2029\ufeff"
-
-
-# Anything that quote() must escape; most strings have none and take the fast path.
+# Characters quote() must escape: the quote and backslash, and those YAML forbids unescaped
+# anywhere in a stream, even inside quotes. Most strings have none and take the fast path.
 _SPECIAL = re.compile("[\\\\\"\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029\ufeff]")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group(0)
+    return _ESCAPES.get(ch) or f"\\u{ord(ch):04x}"
 
 
 def quote(text: str) -> str:
     """A YAML double-quoted scalar that reads back as exactly `text`."""
-    if not _SPECIAL.search(text):
-        return '"' + text + '"'
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif _needs_escape(ch):
-            o = ord(ch)
-            out.append(f"\\u{o:04x}" if o <= 0xFFFF else f"\\U{o:08x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + _SPECIAL.sub(_escape, text) + '"'
 
 
 def _dump_value(key: str, value: Any) -> list[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 from pathlib import Path
 
 STATE_DIR = ".gen"  # inside docs/; MkDocs skips dot-folders, so it is never published
@@ -71,12 +70,19 @@ def read_optional_bytes(path: Path) -> bytes | None:
         return None
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Write bytes atomically (a temporary file, then a rename)."""
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = False) -> None:
+    """Write bytes so that readers see the old file or the new one, never a partial one.
+
+    The rename is atomic; `durable` also waits for the data to reach the disk (the state file).
+    Pages skip that per-file wait, and make_durable() syncs them together, before the state."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -103,22 +109,8 @@ def list_pages(docs_dir: Path) -> list[str]:
 
 
 def write_atomic(path: Path, text: str, durable: bool = False) -> None:
-    """Write text so that readers see the old file or the new one, never a partial one.
-
-    The rename is atomic; `durable` also waits for the data to reach the disk (the state file).
-    Pages skip that per-file wait, and make_durable() syncs them together, before the state."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            if durable:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write text as UTF-8 with "\n" line ends, atomically (see write_bytes_atomic)."""
+    write_bytes_atomic(path, text.encode("utf-8"), durable)
 
 
 # Up to this many files are synced one by one; beyond, one system-wide sync is quicker.
@@ -246,9 +238,3 @@ def json_lines(data: dict, *big: str, rows: dict[str, str | None] | None = None)
 def write_report(path: Path, report: dict) -> None:
     """The run report as JSON, one line per seed and per page."""
     write_atomic(path, json_lines(report, "seeds", "pages", "problems"))
-
-
-def remove_tree(path: Path) -> None:
-    """Delete a folder and everything in it, if it exists."""
-    if path.is_dir():
-        shutil.rmtree(path)

@@ -46,10 +46,16 @@ ERROR = "error"
 class Summary:
     """What the whole-archive steps need of a document, without the document itself."""
 
-    page: str
-    title: str
     sha256: str  # of the seed's bytes
     record: Meta  # its index record
+
+    @property
+    def page(self) -> str:
+        return self.record.page
+
+    @property
+    def title(self) -> str:
+        return self.record.title
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,7 @@ def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables
     from gen.document import make_document, seed_stem
     from gen.readers import read_seed
 
+    key = ""  # known once the bytes are: then a failure is as much the content's as a page is
     try:
         data = fs.read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
@@ -130,11 +137,13 @@ def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables
         seed = Seed(path=shown, stem=seed_stem(shown), sha256=sha, encoding=decoded.encoding, text=decoded.text,
                     encoding_confidence=decoded.confidence)
         doc = make_document(seed, read_seed(seed), entry, tables)
-    except (OSError, ValueError) as exc:
+    except OSError as exc:  # the file, not its content: not remembered
         return SeedResult(shown, problems=(Problem(shown, str(exc)),)), None
+    except ValueError as exc:  # too large, or undecodable
+        return SeedResult(shown, problems=(Problem(shown, str(exc)),), key=key), None
     except Exception as exc:  # a reader bug must not stop the other seeds
-        return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),)), None
-    summary = Summary(doc.page, doc.title, sha, index_record(doc))
+        return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),), key=key), None
+    summary = Summary(sha, index_record(doc))
     warnings = tuple(Problem(shown, w, severity="warning") for w in (*decoded.warnings, *doc.warnings))
     return SeedResult(shown, summary, problems=warnings, key=key), doc
 

@@ -141,8 +141,6 @@ class Document:
     tags: tuple[str, ...]
     page: str  # docs-relative POSIX path, e.g. "archive/2020/04/003_17d5a1e15a32e4e6.md"
     warnings: tuple[str, ...] = ()
-    duplicate_seeds: tuple[str, ...] = ()  # byte-identical seeds this page also stands for
-    related: tuple[tuple[str, str], ...] = ()  # (page, title) of near-identical documents
 
 
 @dataclass(frozen=True)

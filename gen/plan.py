@@ -19,7 +19,6 @@ from gen.cache import Cache, index_records
 from gen.check import read_page
 from gen.indexes import render_indexes
 from gen.model import Meta, Problem
-from gen.slug import slug
 
 FORCED = "overwritten on request (--force)"
 
@@ -62,11 +61,11 @@ def _known(entry: dict) -> sync.Known:
     return sync.Known(sha256=entry.get("sha256"), deleted=bool(entry.get("deleted")), conflict=entry.get("conflict"))
 
 
-def decide_page(docs_dir: Path, page: str, generated: Generated | None, entry: dict, force: bool, c: Cache | None = None) -> sync.Decision:
+def decide_page(docs_dir: Path, page: str, generated: Generated | None, entry: dict, force: bool, c: Cache) -> sync.Decision:
     """Read what the decision needs for one page from disk, then decide. With the build cache, a
     page whose file is unchanged since it was last written or checked is not read at all (nor is
     the generated text fetched)."""
-    if c is not None and generated is not None and not force and not entry.get("conflict"):
+    if generated is not None and not force and not entry.get("conflict"):
         if generated.sha256 == entry.get("sha256") and c.page_unchanged(fs.page_file(docs_dir, page), generated.sha256):
             return sync.Decision(page, sync.UNCHANGED, base_sha=generated.sha256)
     new = generated.text if generated is not None else None
@@ -133,7 +132,7 @@ def is_generated(decision: sync.Decision, new: Generated | None) -> bool:
 
 
 def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...],
-         c: Cache | None = None) -> Plan:
+         c: Cache) -> Plan:
     """Decide every page. `wanted`: page -> (seed path, generated text, its index record) for every
     readable seed; the record spares parsing the front matter of pages nobody edited."""
     out = Plan()
@@ -159,22 +158,21 @@ def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: 
     return out
 
 
-def index_pages(metas: tuple[Meta, ...], docs_dir: Path, c: Cache | None) -> dict[str, Generated]:
+def index_pages(metas: tuple[Meta, ...], docs_dir: Path, c: Cache) -> dict[str, Generated]:
     """Every index page. When the records are those the cache saw last time, the pages are known
     by their hashes, and rendered only if a text is needed and its kept copy is missing."""
 
     @functools.cache
     def rendered() -> dict[str, str]:
-        return render_indexes(list(metas), c.slug if c is not None else slug)
+        return render_indexes(list(metas), c.slug)
 
-    records = index_records(metas) if c is not None else ()
-    known = c.known_indexes(records) if c is not None else None
+    records = index_records(metas)
+    known = c.known_indexes(records)
     if known is None:
         pages = {page: Generated.of(text) for page, text in rendered().items()}
     else:
         pages = {page: Generated(sha, functools.partial(_index_text, docs_dir, page, sha, rendered)) for page, sha in known.items()}
-    if c is not None:
-        c.remember_indexes(records, {page: g.sha256 for page, g in pages.items()})
+    c.remember_indexes(records, {page: g.sha256 for page, g in pages.items()})
     return pages
 
 

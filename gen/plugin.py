@@ -9,7 +9,6 @@ the district and timeline pages at once. Index pages an editor changed by hand a
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from mkdocs.plugins import BasePlugin, event_priority
@@ -73,8 +72,7 @@ def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], M
     path = file.abs_src_path
     key = None
     if path and not file.generated_by:
-        st = os.stat(path)
-        key = (path, st.st_mtime_ns, st.st_size)
+        key = (path, *fs.file_stat(path))
         if key in _CHECKED:
             return _CHECKED[key]
     text = file.content_string

@@ -148,7 +148,6 @@ def front_matter(doc: Document) -> dict[str, Any]:
         "editor": doc.reading.editor,
         "tags": list(doc.tags),
         "seed": doc.seed.path,
-        "duplicate_seeds": list(doc.duplicate_seeds) or None,
         "seed_sha256": doc.seed.sha256,
         "encoding": doc.seed.encoding,
         "encoding_confidence": None if doc.seed.encoding_confidence is None else f"{doc.seed.encoding_confidence:.2f}",
@@ -173,7 +172,7 @@ class PageParts:
     are only known once every seed is read."""
 
     page: str
-    front: dict[str, Any]  # front matter, duplicate_seeds empty
+    front: dict[str, Any]  # front matter but duplicate_seeds (assemble adds it)
     body: str  # contents and articles, without the related section
 
 
@@ -194,5 +193,5 @@ def assemble(parts: PageParts, duplicate_seeds: tuple[str, ...] = (), related: t
 
 
 def render_page(doc: Document, article_dates: tuple[str | None, ...]) -> str:
-    """The whole page of a document, with its copies and near-duplicates as the document names them."""
-    return assemble(page_parts(doc, article_dates), doc.duplicate_seeds, doc.related)
+    """The whole page of a document that no other seed copies or nearly copies."""
+    return assemble(page_parts(doc, article_dates))
