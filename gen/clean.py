@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 # Zero-width characters that break words (and search tokens) without showing.
@@ -79,7 +79,15 @@ def split_sentences(text: str) -> list[str]:
 
     Text inside “…” is not split, so a quoted sentence stays whole.
     """
-    sentences: list[str] = []
+    return list(_sentences(text))
+
+
+def first_sentence(text: str) -> str:
+    """split_sentences(text)[0] (or ""), reading no further than that sentence."""
+    return next(_sentences(text), "")
+
+
+def _sentences(text: str) -> Iterator[str]:
     start = 0
     depth = 0
     i = 0
@@ -94,13 +102,44 @@ def split_sentences(text: str) -> list[str]:
             j = i + 1
             while j < n and (text[j] in SENTENCE_END or text[j] in CLOSERS):
                 j += 1
-            sentences.append(text[start:j])
+            if sentence := text[start:j].strip():
+                yield sentence
             start = i = j
             continue
         i += 1
-    if start < n and text[start:].strip():
-        sentences.append(text[start:])
-    return [s.strip() for s in sentences if s.strip()]
+    if sentence := text[start:].strip():
+        yield sentence
+
+
+# English sentence ends, inside a piece split_sentences keeps whole; not after abbreviations.
+ENGLISH_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
+WORD_LOOKBACK = 32  # characters before a stop searched for the word it ends (longer words are no abbreviations)
+ENGLISH_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr gov sen rep st u.s no vs jr sr inc co corp prof gen lt col dept est approx".split()
+)
+
+
+def _english_cuts(sentence: str) -> list[int]:
+    """Offsets where English sentences start inside a piece of text (none for Chinese text)."""
+    cuts = []
+    for m in ENGLISH_SENTENCE_END.finditer(sentence):
+        # the word before the stop; a bounded look-back keeps this linear on a long line
+        word = sentence[max(0, m.start() - WORD_LOOKBACK) : m.start()].rsplit(None, 1)[-1].rstrip(".!?\"”’'").lower()
+        if word not in ENGLISH_ABBREVIATIONS and len(word) > 1:
+            cuts.append(m.end())
+    return cuts
+
+
+def sentence_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a line, so joining keeps the original text between them."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for sentence in split_sentences(line):
+        start = line.find(sentence, pos)
+        pos = start + len(sentence)
+        edges = [0, *_english_cuts(sentence), len(sentence)]
+        spans.extend((start + a, start + b) for a, b in zip(edges, edges[1:]) if a < b)
+    return spans
 
 
 # --- OCR'd newspaper pages: jump markers, headlines and column breaks -------------------------

@@ -16,10 +16,9 @@ from gen.meta.source import extract_source
 from gen.meta.tags import extract_tags
 from gen.meta.title import derive_title
 from gen.model import Document, Found, Reading, Seed
-from gen.tables import Tables
+from gen.tables import CITY, Tables
 
 MANIFEST_BASIS = "清单"
-CITY = "北京市"
 
 
 def page_path(stem: str, date: dt.date | None) -> str:

@@ -57,9 +57,9 @@ class Article:
     blocks: tuple[Block, ...] = ()
     continued: str | None = None  # jump marker target, e.g. "2版" for "(下转2版)"
 
-    @property
+    @cached_property
     def text(self) -> str:
-        """Plain text of the article body."""
+        """Plain text of the article body (made once: every extractor reads it)."""
         return "\n".join(b.text for b in self.blocks)
 
 

@@ -14,7 +14,6 @@ Names that also exist outside Beijing, time zones, stations and airports are tra
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import unicodedata
@@ -22,14 +21,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from gen.clean import nfkc_head
-from gen.meta.dates import officials_named
+from gen.meta.dates import DEFAULT_SCOPE, officials_named
 from gen.model import Found, Reading
-from gen.tables import Tables
+from gen.tables import CITY, Tables
 
-CITY = "北京市"
-
-# The period documents come from: an official counts for a district only if the term overlaps it.
-SCOPE = (dt.date(2019, 12, 1), dt.date(2022, 12, 31))
 
 EVIDENCE_WEIGHTS = {
     "报刊": 5.0,  # a district newspaper's masthead or dateline
@@ -235,8 +230,9 @@ def _places(text: str, g: _Gazetteer) -> list[Evidence]:
 def _officials(text: str, tables: Tables) -> list[Evidence]:
     out: list[Evidence] = []
     for rows in officials_named(text, tables.officials):
+        # an official counts for a district only if the term overlaps the archive's period
         in_scope = {o.district for o in rows
-                    if (o.start is None or o.start <= SCOPE[1]) and (o.end is None or o.end >= SCOPE[0])}
+                    if (o.start is None or o.start <= DEFAULT_SCOPE[1]) and (o.end is None or o.end >= DEFAULT_SCOPE[0])}
         if len(in_scope) != 1:
             continue
         (district,) = in_scope

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from gen.clean import nfkc, split_sentences
+from gen.clean import first_sentence, nfkc
 from gen.meta.dates import cn_number, officials_named
 from gen.model import Reading
 from gen.tables import TagRule, Tables
@@ -20,8 +20,7 @@ def _meeting_scope(reading: Reading) -> str:
     parts = [reading.title or ""]
     for article in reading.articles:
         parts.append(article.heading or "")
-        sentences = split_sentences(article.text)
-        parts.append(sentences[0] if sentences else "")
+        parts.append(first_sentence(article.text))
     return "\n".join(p for p in parts if p)
 
 
@@ -41,9 +40,11 @@ def extract_tags(reading: Reading, tables: Tables) -> tuple[str, ...]:
     topics: list[tuple[int, int, str]] = []  # (-hits, vocabulary position, tag)
     people: list[tuple[int, str]] = []
     meetings: list[tuple[int, str]] = []
+    scope = None  # where meetings are looked for, made once
     for rule in tables.tags:
         if rule.kind == "meeting":
-            meetings += _meetings(rule, unicodedata.normalize("NFKC", _meeting_scope(reading)))
+            scope = unicodedata.normalize("NFKC", _meeting_scope(reading)) if scope is None else scope
+            meetings += _meetings(rule, scope)
             continue
         hits = list(rule.pattern.finditer(text))
         if len(hits) < rule.min_hits:

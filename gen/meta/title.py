@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gen.clean import SENTENCE_END, clean_line, split_sentences
+from gen.clean import SENTENCE_END, clean_line, sentence_spans
 from gen.model import Found, Masthead, Reading
 
 TITLE_MAX = 40  # characters, "…" included
@@ -67,11 +67,6 @@ BRACKET_PAIRS = ("（）", "()", "“”", "《》", "【】", "「」", "‘’
 TRAILING_PUNCT = SENTENCE_END + "，,、：:；;·. \t"
 WEEKDAY = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]\s*")
 ISSUE_NUMBER = re.compile(r"第\s*(\d+)\s*期")
-# English sentence ends, but not after a title or common abbreviation ("Gov. Andrew Cuomo").
-ENGLISH_ABBREVIATIONS = ("Mr", "Mrs", "Ms", "Dr", "Gov", "Sen", "Rep", "St", "Gen", "Prof", "No", "vs", "Jr", "Inc", "Co")
-ENGLISH_SENTENCE_END = re.compile(
-    r"(?<=[a-z0-9)][.!?])" + "".join(rf"(?<!\b{a}\.)" for a in ENGLISH_ABBREVIATIONS) + r"\s+(?=[A-Z])"
-)
 # A word or number at the end of a cut, which the cut must not split ("4,826", "coronavirus").
 UNSPLITTABLE_END = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,%'’-]*$")
 WORD_CHAR = re.compile(r"[A-Za-z0-9]")
@@ -121,7 +116,7 @@ def strip_dateline(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     """Sentences of Chinese or English text."""
-    return [s for sentence in split_sentences(text) for s in ENGLISH_SENTENCE_END.split(sentence) if s.strip()]
+    return [s for a, b in sentence_spans(text) if (s := text[a:b].strip())]
 
 
 def _balanced(text: str) -> bool:

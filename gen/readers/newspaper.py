@@ -207,7 +207,7 @@ def extract_masthead(lines: list[str]) -> tuple[Masthead | None, list[str]]:
 def _page_mark(line: str) -> tuple[str, str] | None:
     """(title before the mark, "2版") for a line ending in a page mark such as "[2版]"."""
     m = PAGE_MARK.search(line)
-    if not m or re.search(r"[下上]转|接|续", line[m.start():]):
+    if not m:
         return None
     return line[: m.start()].strip(), f"{m['page']}版"
 

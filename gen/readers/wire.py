@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from gen.clean import WIDE_SPACES, clean_line, normalise_newlines, split_sentences, strip_invisible
+from gen.clean import WIDE_SPACES, clean_line, normalise_newlines, sentence_spans, strip_invisible
 from gen.model import Article, Reading, Seed, paragraph
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -39,13 +39,6 @@ PARAGRAPH_MAX = 250
 FLATTENED_AFTER = "。！？；…”」』）"
 _PADDING_RUN = re.compile(f"[ \t{WIDE_SPACES}]+")
 _LEADING_SPACES = re.compile(r"[ \t\u00a0]{2,}")
-
-# English sentence ends, only used to cut over-long English paragraphs; not after abbreviations.
-ENGLISH_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’']?\s+(?=[\"“‘']?[A-Z])")
-WORD_LOOKBACK = 32  # characters before a stop searched for the word it ends (longer words are no abbreviations)
-ENGLISH_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr gov sen rep st u.s no vs jr sr inc co corp prof gen lt col dept est approx".split()
-)
 
 # --- spaces -----------------------------------------------------------------------------------
 
@@ -179,29 +172,6 @@ def opens_paragraph(sentence: str) -> bool:
         and "，" not in sentence
         and "," not in sentence
     )
-
-
-def _english_cuts(sentence: str) -> list[int]:
-    """Offsets where English sentences start inside a piece of text (none for Chinese text)."""
-    cuts = []
-    for m in ENGLISH_SENTENCE_END.finditer(sentence):
-        # the word before the stop; a bounded look-back keeps this linear on a long line
-        word = sentence[max(0, m.start() - WORD_LOOKBACK) : m.start()].rsplit(None, 1)[-1].rstrip(".!?\"”’'").lower()
-        if word not in ENGLISH_ABBREVIATIONS and len(word) > 1:
-            cuts.append(m.end())
-    return cuts
-
-
-def sentence_spans(line: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a line, so joining keeps the original text between them."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for sentence in split_sentences(line):
-        start = line.find(sentence, pos)
-        pos = start + len(sentence)
-        edges = [0, *_english_cuts(sentence), len(sentence)]
-        spans.extend((start + a, start + b) for a, b in zip(edges, edges[1:]) if a < b)
-    return spans
 
 
 def _balanced_groups(spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
