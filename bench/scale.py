@@ -10,7 +10,8 @@ is not ours to publish), then measures, each in a fresh process:
   edit loop  mkdocs serve --dirty: from saving an edit to one page until the server serves it
              (once the first build, search index included, is complete)
 
-and prints seconds, ms per document, peak memory (RSS of the measured process and its children)
+and prints seconds, ms per document, peak memory (the largest RSS reached by the measured process
+or by any one of its children: GNU time's %M; forked workers share most pages with the parent)
 and output sizes.
 
     .venv/bin/python bench/scale.py                 # N = 1000, 5000, 20000
@@ -80,7 +81,7 @@ def make_archive(root: Path, n: int) -> None:
 
 
 def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MB of the command and its children, output) of one run."""
+    """(seconds, the largest peak RSS in MB of the command or any one of its children, output) of one run."""
     start = time.perf_counter()
     proc = subprocess.run([TIME, "-f", "PEAK_KB=%M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - start

@@ -181,25 +181,44 @@ def browse(site: Path, queries: list[str], visits: int) -> dict:
             context = b.new_context()
             page = context.new_page()
             sizes: list[int] = []
+            pending: set = set()
 
-            def finished(request, sizes=sizes):
-                if "/search/" in request.url or "archive-search" in request.url:
+            def searching(request) -> bool:
+                return "/search/" in request.url or "archive-search" in request.url
+
+            def started(request, pending=pending):
+                if searching(request):
+                    pending.add(request)
+
+            def finished(request, sizes=sizes, pending=pending):
+                if searching(request):
+                    pending.discard(request)
                     s = request.sizes()
                     sizes.append(s["responseBodySize"] + s["responseHeadersSize"])
 
+            def settled(page=page, pending=pending) -> None:
+                """Wait until the search's requests are done: the results after the first few
+                are fetched once those are shown, and count for the same query."""
+                for _ in range(200):
+                    page.wait_for_timeout(25)
+                    if not pending:
+                        return
+
+            page.on("request", started)
             page.on("requestfinished", finished)
+            page.on("requestfailed", lambda request, pending=pending: pending.discard(request))
             page.goto(base)
             page.wait_for_load_state("networkidle")
             page.click(".md-search__input")
             page.evaluate(MEASURE, [no_results(page)])
             latency.append((sequence[0], type_query(page, sequence[0]), "first"))
-            page.wait_for_timeout(50)
+            settled()
             first_bytes.append((sequence[0], sum(sizes)))
             if n == len(sequences) - 1:
                 for query in sequence[1:]:
                     sizes.clear()
                     latency.append((query, type_query(page, query), "later"))
-                    page.wait_for_timeout(30)
+                    settled()
                     later_bytes.append((query, sum(sizes)))
             context.close()
     return {"first": first_bytes, "later": later_bytes, "latency": latency}

@@ -40,7 +40,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path):
         clean = path.split("?", 1)[0].split("#", 1)[0]
         if not clean.startswith(self.prefix):
-            return os.path.join(self.directory, "\0missing")
+            return os.path.join(self.directory, ".outside-the-prefix", "missing")  # a 404
         return super().translate_path("/" + path[len(self.prefix):])
 
     def log_message(self, format, *args):  # keep test output clean

@@ -184,13 +184,13 @@
     return new Uint8Array(await new Response(stream).arrayBuffer())
   }
 
-  async function fetchBytes(path, retry = true) {
+  async function fetchBytes(path) {
     const compressed = path.endsWith(".z")
     const res = await fetch(new URL(path, state.base))
     if (!res.ok) {
-      /* a site rebuilt since the page loaded: read the current build and try once more */
-      if (retry && await reloadConfig())
-        return fetchBytes(path, false)
+      /* perhaps the site was rebuilt since the page loaded: read the current build (the query
+         is then run again, see onCurrentBuild) */
+      await reloadConfig()
       throw new Error(`archive search: ${path}: HTTP ${res.status}`)
     }
     const buffer = await res.arrayBuffer()
@@ -229,6 +229,7 @@
       configure(config)
       state.files.clear()
       state.buckets.clear()
+      state.hot = new Map()
       await loadFold()
       return true
     } catch (err) {
@@ -261,9 +262,11 @@
     }
   }
 
+  const utf8Encoder = new TextEncoder()
+
   function bucketOf(key, buckets) {
     let h = 0x811c9dc5
-    for (const byte of new TextEncoder().encode(key)) {
+    for (const byte of utf8Encoder.encode(key)) {
       h ^= byte
       h = Math.imul(h, 0x01000193) >>> 0
     }
@@ -290,14 +293,15 @@
       const key = utf8.decode(bytes.subarray(r.pos, r.pos + klen))
       r.pos += klen
       if (big) {
-        const df = r.varint(), dlen = r.varint(), plen = r.varint(), fid = r.varint()
-        map.set(key, { key, df, dlen, plen, fid, d: null, p: null })
+        r.varint()  /* the key's page count: ranking counts pages from the rows it reads */
+        const dlen = r.varint(), plen = r.varint(), fid = r.varint()
+        map.set(key, { key, dlen, plen, fid, d: null, p: null })
       } else {
         const dlen = r.varint(), plen = r.varint()
         const d = bytes.subarray(r.pos, r.pos + dlen)
         const p = bytes.subarray(r.pos + dlen, r.pos + dlen + plen)
         r.pos += dlen + plen
-        map.set(key, { key, df: -1, dlen, plen, fid: -1, d, p })
+        map.set(key, { key, dlen, plen, fid: -1, d, p })
       }
     }
     return map
@@ -328,13 +332,6 @@
       sec.push(v & 1 ? r.varint() : 0)
     }
     e.rows = { pid, sec, n, head, length: pid.length }
-    if (e.df < 0) {
-      let df = 0
-      for (let i = 0; i < pid.length; i++)
-        if (i === 0 || pid[i] !== pid[i - 1])
-          df++
-      e.df = df
-    }
     return e.rows
   }
 
@@ -830,7 +827,7 @@
         d.push(1, 4 * 3 + (i % 2 ? 2 : 0), ...(i % 2 ? [1] : []))  /* next page, 3 hits, some in the title */
         p.push(5 + shift, 20, 40)  /* position gaps; the second key two tokens after the first */
       }
-      return { key, df: -1, dlen: d.length, plen: p.length, fid: -1, d: new Uint8Array(d), p: new Uint8Array(p) }
+      return { key, dlen: d.length, plen: p.length, fid: -1, d: new Uint8Array(d), p: new Uint8Array(p) }
     }
     const text = "新京报讯 据北京石景山官微消息，6月1日，区委书记主持召开疫情防控工作领导小组会议。COVID-19 ".repeat(12)
     try {
@@ -901,6 +898,22 @@
       answer({ items: whole })
   }
 
+  /*
+   * Run a query; if the site was rebuilt meanwhile (a file of the loaded build was gone, and the
+   * current build was read), run it once more, from the start: key, bucket and page numbers of
+   * one build mean nothing in another.
+   */
+  async function onCurrentBuild(run) {
+    const build = state.config.build
+    try {
+      return await run()
+    } catch (err) {
+      if (state.config.build === build)
+        throw err
+      return run()
+    }
+  }
+
   let ready = null
 
   if (typeof WorkerGlobalScope !== "undefined" && scope instanceof WorkerGlobalScope) {
@@ -915,7 +928,7 @@
             break
           case QUERY: {
             await ready
-            await query(message.data, data => scope.postMessage({ type: RESULT, data }))
+            await onCurrentBuild(() => query(message.data, data => scope.postMessage({ type: RESULT, data })))
             break
           }
           case EVAL: {
@@ -923,7 +936,7 @@
               ready = setup(null)
             await ready
             const before = state.bytes, t0 = performance.now()
-            const result = await evaluate(message.data)
+            const result = await onCurrentBuild(() => evaluate(message.data))
             scope.postMessage({
               type: EVALUATED, id: message.id, data: {
                 pages: result.ranked.map(r => r.pid), terms: result.terms.map(t => t.text),
