@@ -11,6 +11,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,16 +47,10 @@ ERROR = "error"
 class Summary:
     """What the whole-archive steps need of a document, without the document itself."""
 
+    page: str  # record.page and record.title, read in every whole-archive step: plain
+    title: str  # attributes are several times quicker to read than properties
     sha256: str  # of the seed's bytes
     record: Meta  # its index record
-
-    @property
-    def page(self) -> str:
-        return self.record.page
-
-    @property
-    def title(self) -> str:
-        return self.record.title
 
 
 @dataclass(frozen=True)
@@ -143,55 +138,43 @@ def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables
         return SeedResult(shown, problems=(Problem(shown, str(exc)),), key=key), None
     except Exception as exc:  # a reader bug must not stop the other seeds
         return SeedResult(shown, problems=(Problem(shown, f"internal error while reading: {exc!r}"),), key=key), None
-    summary = Summary(sha, index_record(doc))
+    record = index_record(doc)
+    summary = Summary(record.page, record.title, sha, record)
     warnings = tuple(Problem(shown, w, severity="warning") for w in (*decoded.warnings, *doc.warnings))
     return SeedResult(shown, summary, problems=warnings, key=key), doc
 
 
+def _groups(results: list[SeedResult], key: Callable[[Summary], str]) -> list[list[SeedResult]]:
+    """Results with a page whose key (seed hash, page path) they share with another, in groups."""
+    counts = Counter(key(r.summary) for r in results if r.summary)
+    groups: dict[str, list[SeedResult]] = {}
+    for r in results:
+        if r.summary and counts[key(r.summary)] > 1:
+            groups.setdefault(key(r.summary), []).append(r)
+    return list(groups.values())
+
+
 def merge_duplicates(results: list[SeedResult]) -> list[SeedResult]:
     """Byte-identical seeds: the first (by path) keeps its page and names the others in it."""
-    first: dict[str, SeedResult] = {}
-    copies: dict[str, list[str]] = {}
-    for r in sorted(results, key=lambda r: r.seed):
-        if r.summary:
-            sha = r.summary.sha256
-            if sha in first:
-                copies[sha].append(r.seed)
-            else:
-                first[sha], copies[sha] = r, []
-    out = []
-    for r in results:
-        if not r.summary:
-            out.append(r)
-            continue
-        sha = r.summary.sha256
-        primary = first[sha]
-        if primary is not r:
+    replaced: dict[int, SeedResult] = {}  # id(result) -> what stands for it
+    for group in _groups(results, lambda s: s.sha256):
+        primary, *copies = sorted(group, key=lambda r: r.seed)
+        replaced[id(primary)] = dataclasses.replace(primary, duplicate_seeds=tuple(c.seed for c in copies))
+        for r in copies:
             note = Problem(r.seed, f"byte-identical to {primary.seed}; its page stands for both", severity="warning")
-            out.append(SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed, key=r.key))
-        elif copies[sha]:
-            out.append(dataclasses.replace(r, duplicate_seeds=tuple(copies[sha])))
-        else:
-            out.append(r)
-    return out
+            replaced[id(r)] = SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed, key=r.key)
+    return [replaced.get(id(r), r) for r in results]
 
 
 def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
     """Seeds that would write the same page are all refused, each naming the others."""
-    by_page: dict[str, list[SeedResult]] = {}
-    for r in results:
-        if r.summary:
-            by_page.setdefault(r.summary.page, []).append(r)
-    out = []
-    for r in results:
-        clash = by_page.get(r.summary.page, []) if r.summary else []
-        if len(clash) > 1:
-            others = ", ".join(o.seed for o in clash if o is not r)
+    replaced: dict[int, SeedResult] = {}
+    for group in _groups(results, lambda s: s.page):
+        for r in group:
+            others = ", ".join(o.seed for o in group if o is not r)
             msg = f"would write the same page {r.summary.page} as {others}; rename one of them"  # type: ignore[union-attr]
-            out.append(SeedResult(r.seed, problems=r.problems + (Problem(r.seed, msg),), key=r.key))
-        else:
-            out.append(r)
-    return out
+            replaced[id(r)] = SeedResult(r.seed, problems=r.problems + (Problem(r.seed, msg),), key=r.key)
+    return [replaced.get(id(r), r) for r in results]
 
 
 def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
