@@ -1,5 +1,5 @@
 from gen import sync
-from gen.merge import merge3
+from gen.merge import MINE, THEIRS, Merged, merge3
 from gen.sync import Known, decide, digest
 
 FM = '---\ntitle: "t"\n---\n'
@@ -22,7 +22,8 @@ def test_decide_untouched_page_is_regenerated():
 
 
 def test_decide_identical_page_is_unchanged_and_adopted():
-    assert _decide(OLD, OLD, None).action == sync.UNCHANGED
+    d = _decide(OLD, OLD, None)
+    assert (d.action, d.text, d.base) == (sync.UNCHANGED, None, OLD)  # nothing written; remembered as ours
 
 
 def test_decide_edited_page_is_kept_when_output_unchanged():
@@ -69,14 +70,13 @@ def test_merge3_takes_each_sides_changes():
 
 
 def test_merge3_same_change_on_both_sides_is_clean():
-    assert merge3("a\nb\n", "a\nB\n", "a\nB\n") == merge3("a\nb\n", "a\nB\n", "a\nB\n")
-    assert merge3("a\nb\n", "a\nB\n", "a\nB\n").conflicts == 0
+    assert merge3("a\nb\n", "a\nB\n", "a\nB\n") == Merged("a\nB\n", 0)
+    assert merge3("a\nb\nc\nd\n", "a\nB\nc\nd\n", "a\nB\nc\nD\n") == Merged("a\nB\nc\nD\n", 0)
 
 
 def test_merge3_conflict_has_markers():
     merged = merge3("a\nb\nc\n", "a\nX\nc\n", "a\nY\nc\n")
-    assert merged.conflicts == 1
-    assert merged.text.splitlines()[1].startswith("<<<<<<<") and "X" in merged.text and "Y" in merged.text
+    assert merged == Merged(f"a\n<<<<<<< {MINE}\nX\n=======\nY\n>>>>>>> {THEIRS}\nc\n", 1)
 
 
 def test_proposal_path_is_hidden_beside_the_page():
