@@ -1,4 +1,4 @@
-"""The OCR'd newspaper reader and the clean.py rules it relies on: masthead, 导读, headlines, column breaks."""
+"""The OCR'd newspaper reader and its page layout rules: masthead, 导读, headlines, column breaks."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gen.clean import (
+from gen.model import ContentsItem, Reading, Seed
+from gen.readers import newspaper
+from gen.readers.newspaper.layout import (
     BYLINE,
     MARKER,
     TEXT,
@@ -22,8 +24,6 @@ from gen.clean import (
     splits_word,
     starts_enumeration,
 )
-from gen.model import ContentsItem, Reading, Seed
-from gen.readers import newspaper
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "newspaper"
@@ -57,7 +57,7 @@ def issue_004() -> Reading:
     return newspaper.read(load(SEED_004))
 
 
-# --- clean.py: jump markers --------------------------------------------------------------------
+# --- layout.py: jump markers --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_extract_jump_markers_variants(text, rest, onward):
     assert extract_jump_markers(text) == (rest, onward)
 
 
-# --- clean.py: what a headline looks like --------------------------------------------------------
+# --- layout.py: what a headline looks like --------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_is_cut_numbers_words_and_closing_marks():
     assert not is_cut("持续抓好疫情常态化防控", "4月8日,中共中央")
 
 
-# --- clean.py: finding headlines -------------------------------------------------------------------
+# --- layout.py: finding headlines -------------------------------------------------------------------
 
 
 def test_find_headlines_after_sentence_end_before_body():
@@ -174,7 +174,7 @@ def test_find_headlines_enumerated_subhead_stays_in_story():
     assert find_headlines(blocks, [TEXT] * 3) == []
 
 
-# --- clean.py: re-joining column breaks ------------------------------------------------------------
+# --- layout.py: re-joining column breaks ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -207,7 +207,7 @@ def test_join_column_breaks_wrapped_lines_and_blanks():
     assert join_column_breaks(["居民可就近预约", "", " 检测,免去排队之苦。"]) == ["居民可就近预约检测,免去排队之苦。"]
 
 
-# --- newspaper.py: sniffing ----------------------------------------------------------------------
+# --- the reader: sniffing ----------------------------------------------------------------------
 
 
 def test_looks_like_seeds():
@@ -240,7 +240,7 @@ def test_is_paper_name_short_lines_ending_in_bao():
     assert not newspaper.is_paper_name("本报讯(通讯员石伟)区委常委会听取汇报")
 
 
-# --- newspaper.py: masthead --------------------------------------------------------------------
+# --- the reader: masthead --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -298,7 +298,7 @@ def test_extract_masthead_without_paper_name_warns():
     assert masthead.paper is None and warnings == ["masthead has no paper name (a short line ending in 报)"]
 
 
-# --- newspaper.py: bylines, dates, contents, body lines ----------------------------------------------
+# --- the reader: bylines, dates, contents, body lines ----------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""Reader for OCR'd district newspaper issues (石景山报, 海淀报 …): masthead, 导读, articles."""
+"""Reader for OCR'd district newspaper issues (石景山报, 海淀报 …): masthead, 导读, articles; the
+page layout (headlines, jump markers, column breaks) is in layout.py."""
 
 from __future__ import annotations
 
@@ -6,21 +7,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from gen.clean import (
+from gen.clean import clean_inline, clean_line, ends_sentence, normalise_newlines, split_sentences
+from gen.model import Article, ContentsItem, Masthead, Reading, Seed, paragraph
+from gen.readers.newspaper.layout import (
     BYLINE,
     MARKER,
     TEXT,
-    clean_inline,
-    clean_line,
-    ends_sentence,
     extract_jump_markers,
     find_headlines,
     is_headline_like,
     join_column_breaks,
-    normalise_newlines,
-    split_sentences,
 )
-from gen.model import Article, ContentsItem, Masthead, Reading, Seed, paragraph
 
 # --- masthead ---------------------------------------------------------------------------------
 
@@ -89,7 +86,7 @@ PHOTO_CREDIT = re.compile(r"^(?:本报)?(?:记者|通讯员)?\s*[\u4e00-\u9fff·
 
 @dataclass(frozen=True)
 class Line:
-    """One non-empty body line, classified: kind is clean.TEXT, BYLINE or MARKER."""
+    """One non-empty body line, classified: kind is layout.TEXT, BYLINE or MARKER."""
 
     text: str
     kind: str = TEXT
