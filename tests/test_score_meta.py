@@ -34,6 +34,37 @@ YEAR_TOLERANCE_DAYS = 183
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}")
 
 
+def load_floors(path: Path) -> dict[str, float | dict]:
+    """The floors in a tests/floors/*.json file; keys starting with "_" are notes."""
+    return {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+
+
+def floor_problems(values: dict[str, float], floors: dict[str, float | dict], where: str) -> list[str]:
+    """Every mismatch between measured scores and their floors (shared by the tests/test_score_*.py files).
+
+    Each measured metric needs a floor and each floor a measurement, so a new metric cannot go
+    unguarded and a renamed one cannot leave a floor that checks nothing. A floor must be above 0
+    (a floor of 0 cannot fail); a value that must stay exactly as it is is pinned as {"exactly": v}.
+    """
+    problems = [f"{k}: measured {values[k]:.3f} but {where} has no floor for it; add one "
+                f"(the measured value rounded down to 2 decimals)" for k in sorted(set(values) - set(floors))]
+    problems += [f"{k}: {where} has a floor for it but nothing measures it; remove it or measure it"
+                 for k in sorted(set(floors) - set(values))]
+    for k in sorted(set(values) & set(floors)):
+        value, floor = values[k], floors[k]
+        if isinstance(floor, dict):
+            if set(floor) != {"exactly"}:
+                problems.append(f"{k}: {where} gives {floor!r}; a pin is written {{\"exactly\": value}}")
+            elif value != floor["exactly"]:
+                problems.append(f"{k}: measured {value:.3f}, pinned at exactly {floor['exactly']} in {where} "
+                                f"(see its _note for what to do when this changes)")
+        elif not isinstance(floor, (int, float)) or isinstance(floor, bool) or floor <= 0:
+            problems.append(f"{k}: floor {floor!r} in {where} cannot fail; give a floor above 0 or pin the value")
+        elif value < floor:
+            problems.append(f"{k}: {value:.3f} < floor {floor:.2f}")
+    return problems
+
+
 def _wire(text: str) -> Reading:
     return Reading(kind="wire", title=None, articles=(Article(blocks=(paragraph(text.strip()),)),))
 
@@ -139,16 +170,41 @@ def scores(corpora, tables):
 
 def test_meta_scores_meet_floors(scores, corpora):
     values, misses = scores
-    floors = {k: v for k, v in json.loads(FLOORS.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    floors = load_floors(FLOORS)
     print(f"\n{'metric':32s} {'score':>7s} {'floor':>7s}")
     for key in sorted(values):
-        print(f"{key:32s} {values[key]:7.3f} {floors.get(key, float('nan')):7.2f}")
+        print(f"{key:32s} {values[key]:7.3f} {floors.get(key, '-')!s:>7s}")
     print(f"documents: dxy-news {len(corpora['dxy-news'])}, cctv-xwlb {len(corpora['cctv-xwlb'])}, "
           f"district gold {sum(1 for _ in open(DISTRICT_GOLD, encoding='utf-8')) - 1}")
     print("district misses:\n  " + "\n  ".join(misses))
-    assert set(floors) <= set(values), f"floors name unknown metrics: {sorted(set(floors) - set(values))}"
-    below = [f"{k}: {values[k]:.3f} < floor {floors[k]:.2f}" for k in sorted(floors) if values[k] < floors[k]]
-    assert not below, "scores below their floors:\n" + "\n".join(below)
+    problems = floor_problems(values, floors, FLOORS.name)
+    assert not problems, f"scores against {FLOORS}:\n" + "\n".join(problems)
+
+
+def test_floor_problems_scores_meeting_their_floors_pass():
+    assert floor_problems({"a": 0.5, "b": 0.0}, {"a": 0.5, "b": {"exactly": 0.0}}, "f.json") == []
+
+
+def test_floor_problems_measured_metric_without_floor_fails():
+    assert floor_problems({"a": 0.5, "new": 0.3}, {"a": 0.4}, "f.json") == [
+        "new: measured 0.300 but f.json has no floor for it; add one (the measured value rounded down to 2 decimals)"]
+
+
+def test_floor_problems_floor_never_measured_fails():
+    assert floor_problems({"a": 0.5}, {"a": 0.4, "gone": 0.2}, "f.json") == [
+        "gone: f.json has a floor for it but nothing measures it; remove it or measure it"]
+
+
+def test_floor_problems_floor_that_cannot_fail_is_refused():
+    problems = floor_problems({"a": 0.0, "b": 0.5, "c": 0.5}, {"a": 0.0, "b": "0.4", "c": {"at_least": 0.4}}, "f.json")
+    assert [p.split(":")[0] for p in problems] == ["a", "b", "c"]
+    assert "cannot fail" in problems[0] and "cannot fail" in problems[1] and "exactly" in problems[2]
+
+
+def test_floor_problems_score_below_floor_or_off_its_pin_fails():
+    assert floor_problems({"a": 0.39, "b": 0.01}, {"a": 0.4, "b": {"exactly": 0.0}}, "f.json") == [
+        "a: 0.390 < floor 0.40",
+        "b: measured 0.010, pinned at exactly 0.0 in f.json (see its _note for what to do when this changes)"]
 
 
 def test_date_bases_by_era_term(corpora, tables):

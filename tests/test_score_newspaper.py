@@ -22,6 +22,7 @@ import pytest
 from gen.clean import clean_inline, clean_line, ends_sentence
 from gen.model import Reading, Seed
 from gen.readers import newspaper
+from tests.test_score_meta import floor_problems, load_floors
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DAYS = CORPUS / "cctv-xwlb" / "days"
@@ -241,10 +242,9 @@ def test_score_newspaper_reader_meets_floors():
     if not DAYS.is_dir():
         pytest.skip(f"shared corpus not found at {DAYS}; newspaper scoring skipped")
     scores = score(synthetic_issues())
-    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     print("newspaper scores:", json.dumps({k: round(v, 4) for k, v in scores.items()}))
-    low = {k: (round(scores[k], 4), floor) for k, floor in floors.items() if scores[k] < floor}
-    assert not low, f"scores below their floors (measured, floor): {low}"
+    problems = floor_problems(scores, load_floors(FLOORS), FLOORS.name)
+    assert not problems, f"scores against {FLOORS}:\n" + "\n".join(problems)
 
 
 def test_build_issue_made_up_day_reads_back():

@@ -21,10 +21,12 @@ import pytest
 from gen import frontmatter
 from gen.cli import main
 from tests.conftest import CORPUS, REPO
+from tests.test_score_meta import floor_problems, load_floors
 
 SAMPLE = 150  # documents per corpus source; fixed random seed, so the sample is stable
 GOLD = {"dxy-news": ("pubDate", "infoSource"), "cctv-xwlb": ("pubtime", "source")}
 FLOORS = REPO / "tests" / "floors" / "pipeline.json"
+RUNS = ("inferred", "manifest")  # each floor's name starts with the run it belongs to
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not found at {CORPUS}; pipeline scoring skipped")
 
@@ -84,14 +86,19 @@ def _scores(pages: dict[str, dict], gold: dict) -> dict[str, float]:
     return scores
 
 
-def _check(prefix: str, scores: dict[str, float]) -> None:
-    floors = json.loads(FLOORS.read_text(encoding="utf-8"))
+def _check(run: str, scores: dict[str, float]) -> None:
+    values = {f"{run}.{k}": v for k, v in scores.items()}
+    floors = {k: v for k, v in load_floors(FLOORS).items() if k.startswith(f"{run}.")}
     print()
-    for key, value in sorted(scores.items()):
-        floor = floors.get(f"{prefix}.{key}")
-        print(f"{prefix}.{key:<28} {value:.3f}   floor {floor}")
-    low = {k: v for k, v in scores.items() if v < floors.get(f"{prefix}.{k}", 0)}
-    assert not low, f"scores below their floors in {FLOORS}: {low}"
+    for key, value in sorted(values.items()):
+        print(f"{key:<38} {value:.3f}   floor {floors.get(key, '-')}")
+    problems = floor_problems(values, floors, FLOORS.name)
+    assert not problems, f"scores against {FLOORS}:\n" + "\n".join(problems)
+
+
+def test_pipeline_floors_each_name_a_run():
+    strays = [k for k in load_floors(FLOORS) if k.split(".")[0] not in RUNS]
+    assert not strays, f"floors in {FLOORS} that no run checks (names start with one of {RUNS}): {strays}"
 
 
 def test_pipeline_without_manifest(project):
