@@ -1,4 +1,5 @@
-"""extract_date, resolve_article_date and the era table: seeds, leads, year inference, table errors."""
+"""extract_date, resolve_article_date, the era table and the officials look-up: seeds, leads, year
+inference, table errors."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gen.meta.dates import cn_number, extract_date, find_lead_dates, resolve_article_date
+from gen.meta.officials import in_office, officials_named
 from gen.model import Article, Masthead, Reading, paragraph
 from gen.tables import Official, load_tables, parse_table
 
@@ -190,6 +192,36 @@ def test_infer_year_official_without_role_does_not_count(tables):
     official = Official("海淀区", "区长", "王某", dt.date(2021, 3, 1), dt.date(2021, 12, 31), "2021-03", "2021-12")
     custom = dataclasses.replace(tables, officials=(official,))
     assert extract_date(wire("6月1日，副区长王某主持会议。"), custom) is None
+
+
+# --- officials ------------------------------------------------------------------------------------
+
+WANG = Official("海淀区", "区长", "王某", dt.date(2021, 3, 1), dt.date(2021, 12, 31), "2021-03", "2021-12")
+
+
+@pytest.mark.parametrize("text, named", [
+    ("区委副书记、区长王某主持会议。", True),
+    ("代区长王某主持会议。", True),
+    ("副区长王某主持会议。", False),
+    ("区长助理王某主持会议。", False),
+    ("区长表示，王某主持会议。", False),  # the role is in another clause
+])
+def test_officials_named_needs_the_role_in_the_same_clause(text, named):
+    assert officials_named(text, (WANG,)) == (((WANG,),) if named else ())
+
+
+@pytest.mark.parametrize("first, last, expected", [
+    (dt.date(2021, 12, 31), dt.date(2022, 1, 31), True),
+    (dt.date(2022, 1, 1), dt.date(2022, 1, 31), False),
+    (dt.date(2021, 1, 1), dt.date(2021, 2, 28), False),
+])
+def test_in_office_term_overlaps(first, last, expected):
+    assert in_office(WANG, first, last) is expected
+
+
+def test_in_office_open_ends_rule_nothing_out():
+    unknown = dataclasses.replace(WANG, start=None, end=None)
+    assert in_office(unknown, dt.date(1990, 1, 1), dt.date(1990, 1, 2))
 
 
 # --- resolve_article_date -------------------------------------------------------------------------

@@ -12,8 +12,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from gen.clean import nfkc_head
+from gen.meta.officials import in_office, officials_named
 from gen.model import Found, Reading
-from gen.tables import EraRule, Official, Tables
+from gen.tables import EraRule, Tables
 
 DEFAULT_SCOPE = (dt.date(2019, 12, 1), dt.date(2022, 12, 31))
 
@@ -62,16 +63,6 @@ SKIP_AFTER = re.compile(r"^\s*(?:\d{1,2}\s*[时点]\s*)?(以来|起|前|之前|�
 OWN_DAY = re.compile(r"今天|今日|今晨|昨天|昨日|(?<![\d月年])\d{1,2}日(?!\s*[电讯])")
 FIRST_SENTENCE_END = re.compile(r"[。！？!?\n]")
 WEEKDAY_AFTER = re.compile(r"^\s*[(（]?\s*(?:星期|周|礼拜)(?P<w>[一二三四五六日天])")
-
-# An official named with the role the officials table gives: "区委书记常卫", "区委副书记、区长李新",
-# "区委书记、防控工作领导小组组长于军". The role must sit in the same clause, before the name.
-ROLE_WINDOW = 24
-ROLE_PATTERNS = {
-    "区委书记": re.compile(r"(?<!副)(?<!区委副)区委书记"),
-    "区长": re.compile(r"(?<![副助])(?:代)?区长(?!助理)"),
-}
-CLAUSE_BREAK = re.compile(r"[，。；！？,;!?\n：:（()）]")
-
 
 @dataclass(frozen=True)
 class DateMention:
@@ -185,41 +176,6 @@ def era_evidence(text: str, rules: tuple[EraRule, ...]) -> tuple[EraRule, ...]:
     return tuple(r for r in rules if r.pattern.search(text) and not (r.unless and r.unless.search(text)))
 
 
-_GROUPS: dict[int, tuple] = {}  # id(officials table) -> (the table, what _official_groups makes of it)
-
-
-def _official_groups(officials: tuple[Official, ...]) -> tuple[re.Pattern, dict[str, dict[str, tuple[Official, ...]]], dict[tuple[str, str], int]]:
-    """One pattern matching every official's name, name -> role -> rows, and the table order of
-    each (name, role). Built once per table (kept by identity: hashing the table per call costs
-    more than the search)."""
-    known = _GROUPS.get(id(officials))
-    if known is not None and known[0] is officials:
-        return known[1]
-    groups: dict[str, dict[str, list[Official]]] = {}
-    for official in officials:
-        groups.setdefault(official.name, {}).setdefault(official.role, []).append(official)
-    names = sorted(groups, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(n) for n in names)) if names else re.compile(r"(?!x)x")
-    order = {key: i for i, key in enumerate(dict.fromkeys((o.name, o.role) for o in officials))}
-    made = pattern, {n: {r: tuple(rows) for r, rows in by_role.items()} for n, by_role in groups.items()}, order
-    _GROUPS[id(officials)] = (officials, made)
-    return made
-
-
-def officials_named(text: str, officials: tuple[Official, ...]) -> tuple[tuple[Official, ...], ...]:
-    """For each (name, role) stated together in the text, the officials-table rows it may refer to."""
-    pattern, groups, order = _official_groups(officials)
-    found: dict[tuple[str, str], tuple[Official, ...]] = {}
-    for m in pattern.finditer(text):
-        before = text[max(0, m.start() - ROLE_WINDOW):m.start()]
-        clause = CLAUSE_BREAK.split(before)[-1]
-        for role, rows in groups[m.group(0)].items():
-            if (m.group(0), role) not in found and ROLE_PATTERNS[role].search(clause):
-                found[(m.group(0), role)] = rows
-    # In table order, as before: the callers' evidence and tags keep their order.
-    return tuple(rows for key, rows in sorted(found.items(), key=lambda kv: order[kv[0]]))
-
-
 def infer_year(month: int, day: int, text: str, tables: Tables, scope: tuple[dt.date, dt.date],
                weekday: int | None = None, shift: int = 0) -> tuple[dt.date | None, tuple[str, ...]]:
     """The one year the evidence leaves for month/day (shifted by `shift` days), and the evidence used."""
@@ -248,7 +204,7 @@ def infer_year(month: int, day: int, text: str, tables: Tables, scope: tuple[dt.
         narrow(lambda d, r=rule: not r.applies_to(d) or _fits(d, r.start, r.end), rule.term)
     for rows in officials_named(text, tables.officials):
         label = f"{rows[0].name}（{rows[0].role}）"
-        narrow(lambda d, rows=rows: any(_fits(d, o.start, o.end) for o in rows), label)
+        narrow(lambda d, rows=rows: any(in_office(o, d - STATED_DATE_SLACK, d + STATED_DATE_SLACK) for o in rows), label)
     if len(initial) == 1 and not used:
         # One year only, before any evidence: the calendar decides for 2月29日; otherwise it is just
         # the scope's only year, which is no evidence at all.

@@ -21,7 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from gen.clean import nfkc_head
-from gen.meta.dates import DEFAULT_SCOPE, officials_named
+from gen.meta.dates import DEFAULT_SCOPE
+from gen.meta.officials import in_office, officials_named
 from gen.model import Found, Reading
 from gen.tables import CITY, Tables
 
@@ -231,8 +232,7 @@ def _officials(text: str, tables: Tables) -> list[Evidence]:
     out: list[Evidence] = []
     for rows in officials_named(text, tables.officials):
         # an official counts for a district only if the term overlaps the archive's period
-        in_scope = {o.district for o in rows
-                    if (o.start is None or o.start <= DEFAULT_SCOPE[1]) and (o.end is None or o.end >= DEFAULT_SCOPE[0])}
+        in_scope = {o.district for o in rows if in_office(o, *DEFAULT_SCOPE)}
         if len(in_scope) != 1:
             continue
         (district,) = in_scope

@@ -7,7 +7,8 @@ from __future__ import annotations
 import unicodedata
 
 from gen.clean import first_sentence, nfkc
-from gen.meta.dates import cn_number, officials_named
+from gen.meta.dates import cn_number
+from gen.meta.officials import officials_named
 from gen.model import Reading
 from gen.tables import TagRule, Tables
 
