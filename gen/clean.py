@@ -1,4 +1,5 @@
-"""Pure text normalisation shared by every reader: whitespace, invisible characters, sentence ends."""
+"""Pure text normalisation shared by every reader: whitespace, invisible characters, sentences, and
+the punctuation tables readers and extractors share (sentence ends, brackets, enumerators)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-# Zero-width characters that break words (and search tokens) without showing.
-ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+from gen.hygiene import CONTROLS, INVISIBLE
 
 # Spaces that only indent or pad Chinese text: ideographic space, no-break space and friends.
 WIDE_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u202f"
@@ -15,9 +15,24 @@ WIDE_SPACES = "\u3000\u00a0\u2002\u2003\u2009\u202f"
 # Characters that end a sentence, and closing marks that may follow them.
 SENTENCE_END = "。！？!?；;…"
 CLOSERS = "”’」』）)》〕】\"'"
+# Quotes and brackets a sentence is not split inside (a quoted sentence stays whole).
+UNSPLIT_PAIRS = ("“”", "「」", "『』", "（）", "()")
+# Bracket pairs, opening mark first: text holding one mark without the other was cut between them.
+BRACKET_PAIRS = ("（）", "()", "“”", "《》", "【】", "「」", "[]", "‘’")
+# Enumerators opening a point or an item, as regex alternatives: "一、", "（二）", "3、", "3．" (not "1.5万").
+ENUMERATOR_FORMS = (r"[一二三四五六七八九十]{1,3}、", r"[(（][一二三四五六七八九十\d]{1,3}[)）]", r"\d{1,2}[、．](?!\d)")
+# Further forms print gives its subheads: a full stop after the numeral ("一．", "二.", "3.") and a
+# dash lead ("——"). The newspaper layout takes these too; the wire reader opens paragraphs at the
+# forms above only (these would also split one dxy item of 3,378, at "1. 姜xx").
+SUBHEAD_FORMS = (r"[一二三四五六七八九十]{1,3}[.．]", r"\d{1,2}\.(?!\d)", "——")
+ENUMERATOR = re.compile(f"^(?:{'|'.join(ENUMERATOR_FORMS)})")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+# What hygiene.scrub() removes, and the control characters it turns into line breaks: text scrub()
+# never saw (an HTML entity such as &#8203; that the HTML reader decodes, a reader called directly)
+# loses them here.
+_INVISIBLE = re.compile(f"[{re.escape(CONTROLS + INVISIBLE)}\x0b\x0c\x85]")
+_UNSPLIT_OPEN = "".join(pair[0] for pair in UNSPLIT_PAIRS)
+_UNSPLIT_CLOSE = "".join(pair[1] for pair in UNSPLIT_PAIRS)
 _SPACES = re.compile(f"[ \t{WIDE_SPACES}]+")
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
@@ -29,8 +44,8 @@ def normalise_newlines(text: str) -> str:
 
 
 def strip_invisible(text: str) -> str:
-    """Drop control characters (except tab and newline) and zero-width characters."""
-    return _ZERO_WIDTH.sub("", _CONTROL.sub("", text))
+    """Drop control characters (except tab, newline and carriage return) and invisible characters."""
+    return _INVISIBLE.sub("", text)
 
 
 def clean_line(text: str) -> str:
@@ -92,9 +107,9 @@ def _sentences(text: str) -> Iterator[str]:
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch in "“「『（(":
+        if ch in _UNSPLIT_OPEN:
             depth += 1
-        elif ch in "”」』）)":
+        elif ch in _UNSPLIT_CLOSE:
             depth = max(0, depth - 1)
         elif ch in SENTENCE_END and depth == 0:
             j = i + 1

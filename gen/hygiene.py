@@ -24,7 +24,8 @@ from functools import cache
 
 # Characters that only ever hide, join or reorder text: zero-width spaces and joiners, the BOM
 # (U+FEFF inside text), word joiner, soft hyphen, Mongolian vowel separator, and the bidirectional
-# marks and overrides (U+202E can make text display reversed: "Trojan Source").
+# marks and overrides (U+202E can make text display reversed: "Trojan Source"). clean.strip_invisible
+# drops the same characters from text that scrub() never saw.
 INVISIBLE = (
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
     "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

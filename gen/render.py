@@ -13,8 +13,7 @@ from markupsafe import escape as html_escape
 
 from gen import frontmatter
 from gen.model import Article, Block, Document, Span
-
-SAFE_SCHEMES = ("http", "https", "mailto")
+from gen.tables import SAFE_SCHEMES
 
 # Characters that start inline markup anywhere in a line (Python-Markdown's backslash escapes).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")

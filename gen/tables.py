@@ -1,7 +1,8 @@
-"""The editable rule tables in gen/data/, parsed once into frozen records.
+"""The editable rule tables in gen/data/, parsed once into frozen records, and the few fixed tables
+that modules with no common owner apply alike (safe link schemes).
 
-Every table is a UTF-8 CSV with a header row. A bad cell raises ValueError naming the file, the line
-and the field, so an editor who breaks a table learns where at once.
+Every editable table is a UTF-8 CSV with a header row. A bad cell raises ValueError naming the file,
+the line and the field, so an editor who breaks a table learns where at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ from importlib import resources
 
 DATA_PACKAGE = "gen.data"
 CITY = "北京市"  # the district value of city-wide documents
+
+# Link schemes a page may carry, each with how a link of it starts (an http link names a host). The
+# HTML reader keeps only such links and the renderer writes only such links: one table for both.
+SAFE_URL_STARTS = {"http": "http://", "https": "https://", "mailto": "mailto:"}
+SAFE_SCHEMES = tuple(SAFE_URL_STARTS)
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,18 @@ def test_read_br_paragraphs():
     assert paragraphs(fixture("br_paragraphs.html")) == ["第一段结束。", "第二段开头，接着写完。", "第三段由一个换行隔开。"]
 
 
+def test_read_br_after_any_sentence_end_ends_paragraph():
+    # the sentence ends of clean.ends_sentence, ASCII ";" and a closing 》 included
+    assert [b.text for b in html.blocks_from_html("<p>第一条;<br>第二条</p>")] == ["第一条;", "第二条"]
+    assert [b.text for b in html.blocks_from_html("<p>见《通知。》<br>第二条</p>")] == ["见《通知。》", "第二条"]
+    assert [b.text for b in html.blocks_from_html("<p>第一条，<br>接着写</p>")] == ["第一条，接着写"]
+
+
+def test_read_entity_encoded_invisible_characters_dropped():
+    # entities are decoded after hygiene.scrub(): a right-to-left override must still not reach the page
+    assert [b.text for b in html.blocks_from_html("<p>甲&#8238;乙&shy;丙&#8203;丁&lrm;</p>")] == ["甲乙丙丁"]
+
+
 def test_read_reporter_credit_ascii():
     reading = fixture("reporter_credit_ascii.html")
     assert reading.author == "张三、李四"

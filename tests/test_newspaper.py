@@ -90,7 +90,7 @@ def test_is_headline_like_accepts_headlines(text):
 @pytest.mark.parametrize(
     "text",
     ["会议还研究了其他事项。", "4月8日,中共中央政治局", "认真落实《区", "坚持“外防输入、内防反", "弹”,继续全面从严防控", "区", "要坚持和",
-     "我们才能继续掌握斗争主动权。坚决有力", "x" * 10, "字" * 101],
+     "我们才能继续掌握斗争主动权。坚决有力", "x" * 10, "字" * 101, "区委‘外防输入工作", "查看[附件"],
 )
 def test_is_headline_like_rejects_sentences_and_fragments(text):
     assert not is_headline_like(text)

@@ -101,6 +101,12 @@ def test_shorten_skips_dangling_clause():
     assert shorten(sentence) == "山东省报告新型冠状病毒感染的肺炎新增确诊病例8例"
 
 
+@pytest.mark.parametrize("opening, closing", [("（", "）"), ("[", "]"), ("“", "”")])
+def test_shorten_never_cuts_a_clause_inside_brackets(opening, closing):
+    sentence = f"北京市卫生健康委员会今天发布{opening}关于进一步加强新冠肺炎疫情防控，做好春节期间各项保障工作的通知{closing}全文"
+    assert shorten(sentence) == f"北京市卫生健康委员会今天发布{opening}关于进一步加强新冠肺炎疫情防控，做好春节期间各项…"
+
+
 def test_shorten_english_keeps_numbers_and_words():
     title = shorten("A total of 4,826 healthcare workers in Italy have been infected by the novel coronavirus")
     assert title == "A total of 4,826 healthcare workers in…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from gen.clean import SENTENCE_END, clean_line, sentence_spans
+from gen.clean import BRACKET_PAIRS, SENTENCE_END, clean_line, sentence_spans
 from gen.model import Found, Masthead, Reading
 
 TITLE_MAX = 40  # characters, "…" included
@@ -62,8 +62,6 @@ DANGLING_CLAUSE = re.compile(
     r"(?:其中|包括|分别为|分别是|如下|表示|指出|称|公布|通报|宣布|获悉|显示|介绍|透露|报道|发布|认为|强调)$"
     r"|(?:\d{1,2}\s*[日号时点分]|上午|下午|晚间|晚上|以来)$"
 )
-# Closing marks a title keeps when their opening mark is in it.
-BRACKET_PAIRS = ("（）", "()", "“”", "《》", "【】", "「」", "‘’")
 TRAILING_PUNCT = SENTENCE_END + "，,、：:；;·. \t"
 WEEKDAY = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]\s*")
 ISSUE_NUMBER = re.compile(r"第\s*(\d+)\s*期")
@@ -120,7 +118,8 @@ def _sentences(text: str) -> list[str]:
 
 
 def _balanced(text: str) -> bool:
-    return all(text.count(pair[0]) <= text.count(pair[1]) for pair in BRACKET_PAIRS if pair[0] != pair[1])
+    """True when no bracket is left open (a cut there would end the title inside brackets)."""
+    return all(text.count(pair[0]) <= text.count(pair[1]) for pair in BRACKET_PAIRS)
 
 
 def trim_punctuation(text: str) -> str:

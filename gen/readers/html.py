@@ -14,9 +14,10 @@ from itertools import groupby
 import lxml.html
 import nh3
 
-from gen.clean import WIDE_SPACES, normalise_newlines, strip_invisible
+from gen.clean import WIDE_SPACES, ends_sentence, normalise_newlines, strip_invisible
 from gen.model import Article, Block, Reading, Seed, Span
 from gen.readers.wire import extract_credits, kept_space, tidy_spaces
+from gen.tables import SAFE_SCHEMES, SAFE_URL_STARTS
 
 # --- sanitising -------------------------------------------------------------------------------
 
@@ -33,8 +34,8 @@ DROPPED_WITH_CONTENT = frozenset(
 # still reads as a paragraph; every other property is filtered out by nh3).
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "span": {"style"}, "div": {"style"}, "p": {"style"}}
 ALLOWED_STYLE_PROPERTIES = frozenset({"display"})
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-SAFE_HREF = re.compile(r"^(?:https?://[^\s\"'<>]+|mailto:[^\s\"'<>]+)$", re.IGNORECASE)
+# A link kept: a safe scheme's start, then no white space, quote or angle bracket to the end.
+SAFE_HREF = re.compile(rf"^(?:{'|'.join(map(re.escape, SAFE_URL_STARTS.values()))})[^\s\"'<>]+$", re.IGNORECASE)
 
 # --- structure --------------------------------------------------------------------------------
 
@@ -47,7 +48,6 @@ STYLE_RANK = {"": 0, "em": 1, "strong": 2}
 BLOCK_DISPLAY = re.compile(r"display\s*:\s*(?:block|flex|list-item|table)", re.IGNORECASE)
 # Two <br> in a row end a paragraph; one does when the text before it ends a sentence.
 BREAKS_PER_PARAGRAPH = 2
-SENTENCE_END_BEFORE_BREAK = re.compile(r"[。！？!?；…][”’」』）)\"']*\s*$")
 # Real pages nest a few levels; below this depth an element is read as plain text, so a hostile
 # document nested thousands deep cannot exhaust the stack.
 MAX_DEPTH = 100
@@ -206,7 +206,7 @@ def sanitise(fragment: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes=set(SAFE_SCHEMES),
         filter_style_properties=set(ALLOWED_STYLE_PROPERTIES),
         link_rel=None,
         strip_comments=True,
@@ -254,7 +254,7 @@ class _Flow:
         if not text:
             return
         if self.breaks and _WHITE.sub("", text):
-            ended = SENTENCE_END_BEFORE_BREAK.search(self.tail())
+            ended = ends_sentence(self.tail())
             if self.breaks >= BREAKS_PER_PARAGRAPH or ended:
                 self.end_paragraph()
             else:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 
-from gen.clean import WIDE_SPACES, clean_line, normalise_newlines, sentence_spans, strip_invisible
+from gen.clean import ENUMERATOR, WIDE_SPACES, clean_line, normalise_newlines, sentence_spans, strip_invisible
 from gen.model import Article, Reading, Seed, paragraph
 
 # --- paragraphs -------------------------------------------------------------------------------
@@ -20,10 +20,6 @@ PARAGRAPH_OPENINGS: tuple[str, ...] = (
     "第一，", "第二，", "第三，", "第四，", "第五，", "第六，",
     "首先", "其次", "再次", "最后", "此外，", "另外，",
     "据介绍", "据了解", "据悉", "据统计",
-)
-# "一、…", "（二）…", "3．…": enumerated points open a paragraph too ("1.5万" does not).
-ENUMERATED_OPENING = re.compile(
-    r"^(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．](?!\d))"
 )
 # A short sentence with no comma that opens with one of these is a topic sentence heading the
 # paragraph after it ("要加强宣传引导。"); a longer one is ordinary running text.
@@ -164,7 +160,7 @@ def tidy_spaces(text: str) -> str:
 
 def opens_paragraph(sentence: str) -> bool:
     """True when a sentence starts a new paragraph: an opening from the table, an enumerator, a topic."""
-    if sentence.startswith(PARAGRAPH_OPENINGS) or ENUMERATED_OPENING.match(sentence):
+    if sentence.startswith(PARAGRAPH_OPENINGS) or ENUMERATOR.match(sentence):
         return True
     return (
         sentence.startswith(TOPIC_OPENINGS)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from gen.clean import ends_sentence
+from gen.clean import BRACKET_PAIRS, ENUMERATOR_FORMS, SUBHEAD_FORMS, ends_sentence
 
 # Where a story jumps between pages: "(下转2版)", "（上接1版）", "(转第3版)", "（续第4版）".
 JUMP_MARKER = re.compile(
@@ -35,8 +35,6 @@ DANGLING_WORDS = frozenset(
 )
 # Characters a paragraph does not start with: a block starting so continues the one before.
 CONTINUATION_STARTS = "，,。.、；;：:）)”’》」』】！？!?…%·们"
-# Bracket pairs a headline keeps balanced; an open bracket means the block was cut.
-BRACKETS = ("（）", "()", "“”", "《》", "【】", "「」", "[]")
 # Signs of a story's opening sentence: a date in brackets or a bare day ("今天(4月8日)", "李克强7日"),
 # an opening "截至…", an enumeration comma. A headline-like block showing them is taken for a
 # headline only when a byline follows it.
@@ -46,7 +44,7 @@ NUMBER_FOLLOWERS = "0123456789.%年月日时分秒周万亿千百个名人家户
 # Characters either side of a block boundary handed to the word segmenter.
 WORD_WINDOW = 6
 # Enumerated subheads and items ("一、", "（二）", "3.", "——") open a section inside a story.
-_ENUMERATION = re.compile(r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、．.](?!\d)|——)")
+_ENUMERATION = re.compile(f"^(?:{'|'.join(ENUMERATOR_FORMS + SUBHEAD_FORMS)})")
 
 
 def extract_jump_markers(text: str) -> tuple[str, tuple[str, ...]]:
@@ -60,7 +58,8 @@ def _size(text: str) -> int:
 
 
 def _balanced(text: str) -> bool:
-    return all(text.count(pair[0]) == text.count(pair[1]) for pair in BRACKETS)
+    """True when every bracket is closed (a headline with an open one is a block cut short)."""
+    return all(text.count(pair[0]) == text.count(pair[1]) for pair in BRACKET_PAIRS)
 
 
 def continues_text(text: str) -> bool:
@@ -70,7 +69,7 @@ def continues_text(text: str) -> bool:
 
 
 def starts_enumeration(text: str) -> bool:
-    """True when a block starts with an enumerator such as "一、", "（二）" or "3."."""
+    """True when a block starts with an enumerator such as "一、", "（二）" or "3." (a subhead or an item)."""
     return bool(_ENUMERATION.match(text.lstrip()))
 
 
