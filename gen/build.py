@@ -1,48 +1,32 @@
-"""Orchestration: gather every seed, plan every page, then write; report per file."""
+"""Orchestration: under docs/'s lock, gather every seed, see every page, plan, guard, then write;
+report per file.
+
+Reading (gather, observe) and deciding (plan) write nothing; apply() is the only step that changes
+docs/, and it replaces a page only while the page is still what the plan saw.
+"""
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
-from gen import cache, fs, sync
+from gen import cache, frontmatter, fs, sync
+from gen import state as statefile
 from gen.config import Settings
-from gen.gather import DUPLICATE, ERROR, gather
-from gen.plan import Plan, base_sha, plan
+from gen.gather import DUPLICATE, ERROR, Gathered, fetch_text, gather
+from gen.model import Problem
+from gen.plan import ABSENT, Plan, Seen, Want, next_entry, plan, redecide
 from gen.report import Report, SeedOutcome
+from gen.state import Entry, State
 
-
-def apply(p: Plan, docs_dir: Path, old_state: dict[str, dict], c: cache.Cache) -> None:
-    """Write what the plan says. Base copies first and the state file last, so a run interrupted
-    anywhere leaves every page old or new and is simply run again."""
-    shas = {d.page: base_sha(d) for d in p.decisions if d.base is not None or d.base_sha is not None}
-    touched: list[Path] = []  # written or removed: made durable before the state
-    for d in p.decisions:
-        if d.base is not None and (d.action != sync.UNCHANGED or old_state.get(d.page, {}).get("sha256") != shas[d.page]):
-            if (kept := fs.write_base(docs_dir, shas[d.page], d.base)) is not None:
-                touched.append(kept)
-    for d in p.decisions:
-        if d.text is not None:
-            fs.write_atomic(docs_dir / d.page, d.text)
-            touched.append(docs_dir / d.page)
-        if d.proposal is not None:
-            fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
-            touched.append(docs_dir / sync.proposal_path(d.page))
-        elif d.page in shas and old_state.get(d.page, {}).get("conflict"):
-            fs.remove(docs_dir / sync.proposal_path(d.page), docs_dir)  # settled: the proposal is stale
-        if d.action == sync.REMOVE:
-            fs.remove(docs_dir / d.page, docs_dir)
-            touched.append(docs_dir / d.page)
-        elif d.action in (sync.WRITE, sync.UNCHANGED) and d.page in shas:
-            c.remember_page(fs.page_file(docs_dir, d.page), shas[d.page])
-    if p.state == old_state:
-        return
-    fs.make_durable(touched)
-    fs.save_state(docs_dir, p.state, old_state)
-    kept = {e["sha256"] for e in p.state.values() if e.get("sha256")}
-    fs.drop_bases(docs_dir, {e["sha256"] for e in old_state.values() if e.get("sha256")} - kept)
+# A build that would remove more pages than this at once, and more than this share of the
+# archive, stops and asks (--allow-removal): a wrong --seeds must not empty the archive.
+REMOVE_FREELY = 5
+REMOVE_SHARE = 0.10
+ALLOW_REMOVAL = "--allow-removal"
 
 
 @contextmanager
@@ -59,30 +43,288 @@ def cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build(settings: Settings, progress=None) -> Report:
-    """Gather, plan and (unless a dry run) write; the report accounts for every seed."""
-    with cycle_collector_paused():
+def build(settings: Settings, progress=None, waiting: Callable[[], None] | None = None) -> Report:
+    """Gather, plan and (unless a dry run) write, holding docs/'s lock; the report accounts for
+    every seed. `waiting` is called when another build holds the lock."""
+    with cycle_collector_paused(), fs.locked(settings.docs_dir, shared=settings.dry_run, waiting=waiting):
         return _build(settings, progress)
 
 
+# ---- seeing docs/ ------------------------------------------------------------------------------
+
+
+def _seed_named(text: str, shown: str) -> str | None:
+    """The `seed:` of a page's front matter, or None (no front matter, or not a document)."""
+    try:
+        seed = frontmatter.parse(text, shown).meta.get("seed")
+    except frontmatter.FrontMatterError:
+        return None
+    return seed if isinstance(seed, str) and seed else None
+
+
+def reconcile(st: State, docs_dir: Path, present: set[str]) -> State:
+    """The state made whole from docs/: pages an editor moved keep their seed; document pages the
+    state does not know (it was lost, damaged or merged) are recovered from the page and the base
+    copies; a previous release's index page that is still as generated is recognised."""
+    unknown = sorted(present - set(st.pages) - set(st.legacy_indexes))
+    if not unknown:
+        return st
+    found: list[statefile.Found] = []
+    plain: dict[str, str] = {}  # page -> hash, pages without a seed
+    for page in unknown:
+        try:
+            text = fs.read_text(docs_dir / page)
+        except fs.PageError:
+            continue
+        if text is None:
+            continue
+        seed = _seed_named(text, f"{docs_dir.as_posix()}/{page}")
+        if seed:
+            found.append(statefile.Found(page, seed, fs.text_digest(text)))
+        else:
+            plain[page] = fs.text_digest(text)
+    st = statefile.relocate(st, found, present)
+    known_seeds = {e.seed for e in st.pages.values()}
+    strangers = [f for f in found if f.seed not in known_seeds]
+    base_hashes = set(fs.list_bases(docs_dir)) if strangers or plain else set()
+    if strangers:
+        st = statefile.recover(st, strangers, _base_seeds(docs_dir, base_hashes))
+    legacy = {p: Entry(page=p, seed="", sha256=sha) for p, sha in plain.items() if sha in base_hashes}
+    if legacy:
+        st = replace(st, legacy_indexes={**st.legacy_indexes, **legacy})
+    return st
+
+
+def _base_seeds(docs_dir: Path, hashes: set[str]) -> dict[str, str]:
+    """Base hash -> the seed its front matter names, for every kept base copy of a document."""
+    out = {}
+    for sha in sorted(hashes):
+        text = fs.read_base(docs_dir, sha)
+        if text and (seed := _seed_named(text, sha)):
+            out[sha] = seed
+    return out
+
+
+def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[str], c: cache.Cache) -> dict[str, Seen]:
+    """Every page the plan decides on, as on disk now. A page the cache knows unchanged since it
+    was written is not read; the base copy is read only where a merge may need it."""
+    want_of_seed = {w.seed: w for w in wants.values()}
+    pages = {**{p: (None, w) for p, w in wants.items()}, **{p: (e, want_of_seed.get(e.seed)) for p, e in st.pages.items()},
+             **{p: (e, None) for p, e in st.legacy_indexes.items()}}
+    return {page: see(docs_dir, page, entry, want, page in force, c) for page, (entry, want) in pages.items()}
+
+
+def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None, forced: bool, c: cache.Cache | None) -> Seen:
+    """One page as on disk now (see observe)."""
+    new = want.new if want else None
+    file = fs.page_file(docs_dir, page)
+    if (c is not None and new is not None and entry is not None and not forced and not entry.conflict
+            and new.sha256 == entry.sha256 and c.page_unchanged(file, new.sha256)):
+        return Seen(new.sha256)
+    try:
+        text = fs.read_text(docs_dir / page)
+    except fs.PageError as exc:
+        return Seen("unreadable", error=str(exc))
+    if text is None:
+        return ABSENT
+    sha = fs.text_digest(text)
+    base = None
+    if entry is not None and entry.sha256 and sha not in entry.bases and new is not None and new.sha256 != entry.sha256:
+        base = fs.read_base(docs_dir, entry.sha256)
+    proposal = entry is not None and entry.conflict is not None and (docs_dir / sync.proposal_path(page)).exists()
+    return Seen(sha, text, base=base, proposal=proposal)
+
+
+def wanted(g: Gathered, st: State, force: frozenset[str], docs_dir: Path) -> dict[str, Want]:
+    """The page each readable seed wants, with its text fetched where something may be written."""
+    entries = st.by_seed()
+    out = {}
+    for page, (r, job, new) in g.pages.items():
+        entry = entries.get(r.seed)
+        if new.text is None and (entry is None or entry.sha256 != new.sha256 or entry.conflict or page in force):
+            new = fetch_text(r, job, new, docs_dir)
+        out[page] = Want(r.seed, new, r.summary.record)  # type: ignore[union-attr]
+    return out
+
+
+# ---- the guard ---------------------------------------------------------------------------------
+
+
+def refusal(p: Plan, st: State, seeds_found: int, settings: Settings) -> Problem | None:
+    """Why this plan must not be applied without the user's word, or None."""
+    if settings.allow_removal:
+        return None
+    removals = len(p.removals)
+    total = len(st.pages)
+    where = settings.seeds_dir.as_posix()
+    if seeds_found == 0 and total:
+        return Problem(where, f"no seeds found, but the archive has {total} pages from seeds: is --seeds right? "
+                       f"Nothing was changed. To remove every page whose seed is gone, run again with {ALLOW_REMOVAL}.")
+    if removals > REMOVE_FREELY and removals > REMOVE_SHARE * total:
+        first = ", ".join(d.page for d in p.removals[:3])
+        return Problem(where, f"this build would remove {removals} of {total} pages at once (their seeds are gone: {first} …). "
+                       f"Nothing was changed. If the seeds were removed on purpose, run again with {ALLOW_REMOVAL}.")
+    return None
+
+
+# ---- writing -----------------------------------------------------------------------------------
+
+
+def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.Cache | None) -> tuple[list[sync.Decision], list[Problem]]:
+    """Write what the plan says: base copies, moves, pages, then the state last, so a run
+    interrupted anywhere leaves every page old or new and is simply run again. A page that
+    changed on disk since the plan saw it is decided again (the save is merged or kept)."""
+    touched: list[Path] = []
+    problems: list[Problem] = []
+    for d in p.decisions:
+        if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
+            touched.append(written)
+    stuck: set[str] = set()  # pages whose move failed: left where they are
+    for m in p.moves:
+        if not fs.move_if_unchanged(docs_dir / m.old, docs_dir / m.new, m.expect):
+            stuck.add(m.new)
+            problems.append(Problem(f"{docs_dir.as_posix()}/{m.old}", "changed while the build ran; not moved this time (run the build again)",
+                                    severity="warning"))
+            continue
+        old_prop, new_prop = docs_dir / sync.proposal_path(m.old), docs_dir / sync.proposal_path(m.new)
+        if old_prop.exists():
+            fs.move_if_unchanged(old_prop, new_prop, None)
+        touched += [docs_dir / m.new, docs_dir / m.old]
+    pages = dict(p.state.pages)
+    before = {e.page: e for e in st.pages.values()}
+    by_seed_before = st.by_seed()
+    decisions = []
+    for d in p.decisions:
+        if d.page in stuck:
+            want = wants.get(d.page)
+            old = by_seed_before.get(want.seed) if want else None
+            pages.pop(d.page, None)
+            if old is not None:
+                pages[old.page] = old
+            decisions.append(replace(d, action=sync.KEPT, reason="not moved this time; run the build again", text=None))
+            continue
+        want = wants.get(d.page)
+        entry = before.get(d.page) or (by_seed_before.get(want.seed) if want else None)
+        for _ in range(3):
+            done = _write(d, docs_dir, touched)
+            if done:
+                break
+            d = redecide(d, entry, want, see(docs_dir, d.page, entry, want, False, None))
+            if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
+                touched.append(written)
+            if (kept := next_entry(d, entry, want)) is not None:
+                pages[d.page] = kept
+            else:
+                pages.pop(d.page, None)
+        decisions.append(d)
+        if c is not None and d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and pages[d.page].sha256:
+            try:
+                c.remember_page(fs.page_file(docs_dir, d.page), pages[d.page].sha256)  # type: ignore[arg-type]
+            except OSError:
+                pass
+    new_state = replace(p.state, pages=pages, moved=statefile.with_moves(p.state.moved, {}, pages))
+    fs.make_durable(touched)
+    if fs.save_state(docs_dir, new_state):
+        old = {b for e in (*st.pages.values(), *st.legacy_indexes.values()) for b in e.bases}
+        fs.drop_bases(docs_dir, old - {b for e in new_state.pages.values() for b in e.bases})
+    return decisions, problems
+
+
+def _write(d: sync.Decision, docs_dir: Path, touched: list[Path]) -> bool:
+    """Carry out one decision; False when the page changed since the plan saw it."""
+    path = docs_dir / d.page
+    if d.text is not None:
+        if not fs.replace_if_unchanged(path, d.text, d.expect):
+            return False
+        touched.append(path)
+    if d.proposal is not None:
+        fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
+        touched.append(docs_dir / sync.proposal_path(d.page))
+    elif d.action in (sync.WRITE, sync.MERGED) or (d.action == sync.KEPT and d.base_sha):
+        fs.remove(docs_dir / sync.proposal_path(d.page), docs_dir)  # settled: a proposal is stale
+    if d.action == sync.REMOVE and d.expect:
+        if not fs.remove_if_unchanged(path, d.expect, docs_dir):
+            return False
+        touched.append(path)
+    return True
+
+
+# ---- the run -----------------------------------------------------------------------------------
+
+
 def _build(settings: Settings, progress=None) -> Report:
+    docs = settings.docs_dir
+    notes: list[Problem] = []
+    if not settings.dry_run and docs.is_dir() and (n := fs.remove_stale_tmp(docs)):
+        notes.append(Problem(docs.as_posix(), f"{n} temporary files left by an interrupted build removed", severity="warning"))
+    st = fs.load_state(docs)
+    present = set(fs.list_pages(docs)) if docs.is_dir() else set()
+    had_state = fs.state_exists(docs)
+    st = reconcile(st, docs, present)
+    if had_state or present:
+        notes += [Problem(docs.as_posix(), n, severity="warning") for n in st.notes if not n.endswith(": missing")]
+    if not had_state and st.pages:
+        notes.append(Problem(docs.as_posix(), "the generator's state was missing and has been rebuilt from the pages: pages "
+                             "deleted by hand since the last build may come back; delete them again", severity="warning"))
     c = cache.load(settings.cache_dir)
-    results, texts, problems = gather(settings, c, progress)
-    state = fs.load_state(settings.docs_dir)
-    wanted = {r.summary.page: (r.seed, texts[r.summary.page], r.summary.record) for r in results if r.summary}
-    p = plan(wanted, settings.docs_dir, state, settings.force, c)
+    owners = frozenset(e.seed for e in st.pages.values())
+    placed = {e.seed: e.page for e in st.pages.values() if e.placed}
+    g = gather(settings, c, owners, placed, progress)
+    force = frozenset(settings.force)
+    wants = wanted(g, st, force, docs)
+    seen = observe(docs, st, wants, force, c)
+    p = plan(wants, g.failed, st, seen, force)
+    problems = list(g.problems) + notes + list(p.problems) + edited_page_problems(docs, seen, wants)
+    decisions = list(p.decisions)
+    seeds_found = len(g.results)
+    if (why := refusal(p, st, seeds_found, settings)) is not None:
+        problems.append(why)
+        decisions = [d for d in decisions if d.action != sync.UNCHANGED]
+        return _report(g, decisions, problems, dry_run=True, refused=True)
+    moved = {m.new: m.old for m in p.moves}
     if not settings.dry_run:
-        apply(p, settings.docs_dir, state, c)
-        cache.save(c)
-    by_page = p.by_page()
+        decisions, written_problems = apply(p, docs, st, wants, c)
+        problems += written_problems
+        try:
+            cache.save(c)
+        except OSError as exc:
+            problems.append(Problem(str(settings.cache_dir), f"the build cache could not be saved ({exc}); the next build reads every seed again",
+                                    severity="warning"))
+    return _report(g, decisions, problems, dry_run=settings.dry_run, moved=moved)
+
+
+def edited_page_problems(docs_dir: Path, seen: dict[str, Seen], wants: dict[str, Want]) -> list[Problem]:
+    """Front-matter problems of the pages read this run that are not as generated (edited by
+    hand), so the build says at once what `mkdocs build --strict` would fail on."""
+    from gen.check import check_text
+
+    found: list[Problem] = []
+    for page, looked in sorted(seen.items()):
+        want = wants.get(page)
+        if looked.error:
+            found.append(Problem(f"{docs_dir.as_posix()}/{page}", looked.error.split(": ", 1)[-1]))
+        elif looked.text is not None and (want is None or looked.sha256 != want.new.sha256):
+            found += check_text(looked.text, f"{docs_dir.as_posix()}/{page}")
+    return found
+
+
+def _report(g: Gathered, decisions: list[sync.Decision], problems: list[Problem], dry_run: bool, refused: bool = False,
+            moved: dict[str, str] | None = None) -> Report:
+    """Every seed's outcome: its page's decision (a page that only moved: `moved`), or why it has none."""
+    by_page = {d.page: d for d in decisions}
+    moved = moved or {}
     outcomes = []
-    for r in results:
+    for r in g.results:
         d = by_page.get(r.summary.page) if r.summary else None
-        if d:
+        if d and d.page in moved and d.action == sync.UNCHANGED:
+            outcome, reason, page = sync.MOVED, f"from {moved[d.page]}", d.page
+        elif d:
             outcome, reason, page = d.action, d.reason, d.page
+        elif r.summary and refused:
+            outcome, reason, page = sync.UNCHANGED, "nothing was changed", r.summary.page
         elif r.duplicate_of:
             outcome, reason, page = DUPLICATE, f"byte-identical to {r.duplicate_of}", None
         else:
             outcome, reason, page = ERROR, "", None
         outcomes.append(SeedOutcome(seed=r.seed, page=page, outcome=outcome, reason=reason, problems=r.problems))
-    return Report(seeds=outcomes, pages=p.decisions, problems=problems + p.problems, dry_run=settings.dry_run)
+    return Report(seeds=outcomes, pages=decisions, problems=problems, dry_run=dry_run)

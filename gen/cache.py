@@ -4,9 +4,8 @@ Everything is keyed by content: a seed's read is keyed by its path, the SHA-256 
 manifest entry and the generator's own version (a hash of gen/'s code and data), so any change
 to any of them reads the seed again. A file's (mtime, size) maps to its SHA-256 the way git's index
 does, so unchanged seeds need not even be opened. The cache is local (build/cache/, not in git)
-and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files, the
-near-duplicate result, and the index records with their pages' hashes; a run writes only the
-files whose content changed.
+and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files and the
+near-duplicate result; a run writes only the files whose content changed.
 """
 
 from __future__ import annotations
@@ -19,12 +18,9 @@ from functools import cache
 from pathlib import Path
 
 from gen import fs
-from gen.model import Meta
-from gen.slug import slug
 
-CACHE_FILE = "gather.pickle"  # index records, index page hashes, slugs
 NEAR_FILE = "near.pickle"  # near-identical documents
-FORMAT = 9
+FORMAT = 10
 
 
 @cache
@@ -49,7 +45,7 @@ class Cache:
 
     folder: Path | None = None
     reads: dict[str, tuple] = field(default_factory=dict)  # read key -> (result, sketch)
-    pages: dict[tuple, str] = field(default_factory=dict)  # (read key, duplicates, related) -> page text's SHA-256
+    pages: dict[tuple, str] = field(default_factory=dict)  # (read key, page, duplicates, related) -> page text's SHA-256
     stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # seed path -> (mtime_ns, size, sha256)
     page_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # page file -> (mtime_ns, size, sha256)
     used_reads: dict[str, tuple] = field(default_factory=dict)
@@ -60,29 +56,8 @@ class Cache:
     # Near-identical documents: the reads compared last time (page -> read key) and the result.
     near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     used_near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
-    # Index pages: the index records they were rendered from (as plain tuples), and each page's hash.
-    indexes: tuple[tuple[tuple, ...], dict[str, str]] = ((), {})
-    used_indexes: tuple[tuple[tuple, ...], dict[str, str]] = ((), {})
-    slugs: dict[str, str] = field(default_factory=dict)  # name -> slug (pinyin is slow to load)
-    used_slugs: dict[str, str] = field(default_factory=dict)
     # The per-seed tables as loaded, shard by shard (see SHARDED).
     shards: list[dict[str, dict]] = field(default_factory=list)
-
-    def slug(self, name: str) -> str:
-        """slug.slug(name), remembered across runs."""
-        found = self.used_slugs.get(name) or self.slugs.get(name) or slug(name)
-        self.used_slugs[name] = found
-        return found
-
-    def known_indexes(self, records: tuple[tuple, ...]) -> dict[str, str] | None:
-        """The hash of every index page, when they were last rendered from exactly these records
-        (see index_records)."""
-        old_records, shas = self.indexes
-        return shas if shas and old_records == records else None
-
-    def remember_indexes(self, records: tuple[tuple, ...], shas: dict[str, str]) -> None:
-        """Record the hash of every index page rendered from these records."""
-        self.used_indexes = (records, shas)
 
     def known_sha256(self, path: str) -> str | None:
         """The SHA-256 of a file whose (mtime, size) did not change since it was last hashed."""
@@ -127,11 +102,6 @@ class Cache:
         self.used_page_stats[path] = (mtime, size, sha256)
 
 
-def index_records(metas: tuple[Meta, ...]) -> tuple[tuple, ...]:
-    """Index records as plain tuples: quick to compare, and to keep."""
-    return tuple((m.page, m.title, m.date, m.district, m.source, m.tags) for m in metas)
-
-
 SHARDS = 16
 # The per-seed tables, each split into SHARDS files by a stable hash of the key, so a run that
 # changed a few seeds rewrites only the files holding them.
@@ -170,9 +140,8 @@ def load(cache_dir: Path | None) -> Cache:
     """The cache of the last run, or an empty one (missing, unreadable or another format)."""
     if cache_dir is None:
         return Cache()
-    data = _unpickle(fs.read_optional_bytes(cache_dir / CACHE_FILE))
     near = _unpickle(fs.read_optional_bytes(cache_dir / NEAR_FILE))
-    if data is None or near is None:
+    if near is None:
         return Cache(folder=cache_dir)
     tables: dict[str, dict] = {table: {} for table in SHARDED}
     shards = []
@@ -181,7 +150,7 @@ def load(cache_dir: Path | None) -> Cache:
         shards.append(shard)
         for table in SHARDED:
             tables[table].update(shard[table])
-    return Cache(folder=cache_dir, **tables, near=near["near"], indexes=data["indexes"], slugs=data["slugs"], shards=shards)
+    return Cache(folder=cache_dir, **tables, near=near["near"], shards=shards)
 
 
 def save(c: Cache) -> None:
@@ -210,6 +179,3 @@ def save(c: Cache) -> None:
         fs.write_bytes_atomic(c.folder / _shard_file(n), _pickle(**shards[n]))
     if c.used_near != c.near or not (c.folder / NEAR_FILE).exists():
         fs.write_bytes_atomic(c.folder / NEAR_FILE, _pickle(near=c.used_near))
-    slugs = c.used_slugs or c.slugs  # no slug made: the index pages were known
-    if c.used_indexes != c.indexes or slugs != c.slugs or not (c.folder / CACHE_FILE).exists():
-        fs.write_bytes_atomic(c.folder / CACHE_FILE, _pickle(indexes=c.used_indexes, slugs=slugs))

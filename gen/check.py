@@ -28,10 +28,24 @@ def check_text(text: str, shown: str) -> list[Problem]:
     return read_page(text, shown, shown)[0]
 
 
+class NotAnArchive(ValueError):
+    """The folder given is not an archive's docs folder."""
+
+
 def check_docs(docs_dir: Path) -> list[Problem]:
-    """Problems in every Markdown page under docs_dir."""
+    """Problems in every Markdown page under docs_dir; NotAnArchive when it is not a docs folder."""
+    if not docs_dir.is_dir():
+        raise NotAnArchive(f"--docs {docs_dir}: {'is not a folder' if docs_dir.exists() else 'no such folder'}")
+    pages = fs.list_pages(docs_dir)
+    if not pages and not (docs_dir / fs.STATE_DIR).is_dir():
+        raise NotAnArchive(f"--docs {docs_dir}: holds no pages and no generator state; is it the archive's docs folder?")
     problems = []
-    for page in fs.list_pages(docs_dir):
-        text = fs.read_text(docs_dir / page) or ""
-        problems.extend(check_text(text, (docs_dir / page).as_posix()))
+    for page in pages:
+        shown = (docs_dir / page).as_posix()
+        try:
+            text = fs.read_text(docs_dir / page) or ""
+        except fs.PageError as exc:
+            problems.append(Problem(shown, str(exc).removeprefix(f"{docs_dir / page}: ")))
+            continue
+        problems.extend(check_text(text, shown))
     return problems

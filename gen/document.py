@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import PurePosixPath
 
+from gen.identity import page_of
 from gen.manifest import Entry
 from gen.meta.dates import extract_date, resolve_article_date
 from gen.meta.district import extract_district
@@ -19,12 +20,6 @@ from gen.model import Document, Found, Reading, Seed
 from gen.tables import CITY, Tables
 
 MANIFEST_BASIS = "清单"
-
-
-def page_path(stem: str, date: dt.date | None) -> str:
-    """Docs-relative page path: archive/YYYY/MM/<stem>.md, or archive/undated/<stem>.md."""
-    folder = f"archive/{date:%Y/%m}" if date else "archive/undated"
-    return f"{folder}/{stem}.md"
 
 
 def _district_name(value: str, tables: Tables) -> str | None:
@@ -83,7 +78,7 @@ def make_document(seed: Seed, reading: Reading, entry: Entry | None, tables: Tab
         issue=masthead.issue if masthead else None,
         url=entry.url,
         tags=extract_tags(reading, tables),
-        page=page_path(seed.stem, date),  # type: ignore[arg-type]
+        page=page_of(seed.rel or PurePosixPath(seed.path).name),
         warnings=tuple(warnings),
     )
 

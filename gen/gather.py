@@ -12,7 +12,7 @@ import hashlib
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,8 @@ from gen import cache, fs, manifest
 from gen.config import Settings
 from gen.indexes import index_record
 from gen.model import Meta, Problem, Seed
-from gen.plan import Generated
+from gen.identity import name_problem
+from gen.sync import Generated
 from gen.render import PageParts, assemble, page_parts
 from gen.similar import Sketch, near_duplicates, sketch, update_near_duplicates
 from gen.tables import Tables, load_tables
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 # The readers, decoders and extractors are imported where a seed is read, not above: a re-run
 # that reads no seed (or one) is spared loading them, a tenth of a second.
 
-ManifestTables = list[tuple[dict[str, manifest.Entry], dict[str, manifest.Entry]]]
+ManifestTables = list[manifest.ManifestIndex]
 Progress = Callable[..., Iterable]  # tqdm-like: progress(iterable, total=None)
 
 # Below this many seeds, starting worker processes costs more than it saves.
@@ -80,7 +81,8 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def seed_jobs(seed_paths: list[str], seeds_dir: Path, root: Path, mtables: "ManifestTables") -> list["Job"]:
-    """(path, display path, manifest entry) per seed; paths resolved once for the folder, not per file."""
+    """(path, display path, path inside the seeds folder, manifest entry) per seed; paths resolved
+    once for the folder, not per file."""
     base = seeds_dir.resolve()
     shown_base = display_path(seeds_dir, root)
     prefix = os.path.join(seeds_dir, "")  # every listed seed path starts with it
@@ -88,7 +90,7 @@ def seed_jobs(seed_paths: list[str], seeds_dir: Path, root: Path, mtables: "Mani
     for path in seed_paths:
         rel = (path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, seeds_dir)).replace(os.sep, "/")
         entry = manifest.lookup(f"{base.as_posix()}/{rel}", mtables) if mtables else None
-        jobs.append((path, f"{shown_base}/{rel}", entry))
+        jobs.append((path, f"{shown_base}/{rel}", rel, entry))
     return jobs
 
 
@@ -110,18 +112,21 @@ def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tu
             problems.append(Problem(shown, f"manifest cannot be read: {exc}"))
             continue
         entries, found = manifest.read_manifest(text, shown, columns)
-        problems.extend(found)
-        tables.append(manifest.index_entries(entries, path.parent.resolve().as_posix()))
+        index = manifest.index_entries(entries, path.parent.resolve().as_posix())
+        problems += [*found, *index.problems]
+        tables.append(index)
     return tables, problems
 
 
-def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
+def read_one(path: str, shown: str, rel: str, entry: manifest.Entry | None, tables: Tables) -> tuple[SeedResult, Document | None]:
     """Read, decode and assemble one seed; any failure becomes a problem naming the file."""
     from gen.decode import decode_bytes
     from gen.document import make_document, seed_stem
     from gen.readers import read_seed
 
     key = ""  # known once the bytes are: then a failure is as much the content's as a page is
+    if why := name_problem(rel):
+        return SeedResult(shown, problems=(Problem(shown, why),)), None
     try:
         data = fs.read_bytes(path)
         sha = hashlib.sha256(data).hexdigest()
@@ -130,7 +135,7 @@ def read_one(path: str, shown: str, entry: manifest.Entry | None, tables: Tables
             return SeedResult(shown, problems=(Problem(shown, "is empty"),), key=key), None
         decoded = decode_bytes(data)
         seed = Seed(path=shown, stem=seed_stem(shown), sha256=sha, encoding=decoded.encoding, text=decoded.text,
-                    encoding_confidence=decoded.confidence)
+                    encoding_confidence=decoded.confidence, rel=rel)
         doc = make_document(seed, read_seed(seed), entry, tables)
     except OSError as exc:  # the file, not its content: not remembered
         return SeedResult(shown, problems=(Problem(shown, str(exc)),)), None
@@ -154,27 +159,45 @@ def _groups(results: list[SeedResult], key: Callable[[Summary], str]) -> list[li
     return list(groups.values())
 
 
-def merge_duplicates(results: list[SeedResult]) -> list[SeedResult]:
-    """Byte-identical seeds: the first (by path) keeps its page and names the others in it."""
+def merge_duplicates(results: list[SeedResult], owners: frozenset[str] = frozenset()) -> list[SeedResult]:
+    """Byte-identical seeds: one keeps its page and names the others in it: the one that already
+    has a page (so a copy added later never takes a page over), else the first by path."""
     replaced: dict[int, SeedResult] = {}  # id(result) -> what stands for it
     for group in _groups(results, lambda s: s.sha256):
-        primary, *copies = sorted(group, key=lambda r: r.seed)
-        replaced[id(primary)] = dataclasses.replace(primary, duplicate_seeds=tuple(c.seed for c in copies))
+        primary, *copies = sorted(group, key=lambda r: (r.seed not in owners, r.seed))
+        replaced[id(primary)] = dataclasses.replace(primary, duplicate_seeds=tuple(sorted(c.seed for c in copies)))
         for r in copies:
             note = Problem(r.seed, f"byte-identical to {primary.seed}; its page stands for both", severity="warning")
             replaced[id(r)] = SeedResult(r.seed, problems=r.problems + (note,), duplicate_of=primary.seed, key=r.key)
     return [replaced.get(id(r), r) for r in results]
 
 
-def drop_collisions(results: list[SeedResult]) -> list[SeedResult]:
-    """Seeds that would write the same page are all refused, each naming the others."""
+def drop_collisions(results: list[SeedResult], owners: frozenset[str] = frozenset()) -> list[SeedResult]:
+    """Seeds that would write the same page: the one that already has it keeps it; the others
+    are refused, each naming the rest."""
     replaced: dict[int, SeedResult] = {}
     for group in _groups(results, lambda s: s.page):
+        owner = [r for r in group if r.seed in owners][:1]
         for r in group:
+            if r in owner:
+                continue
             others = ", ".join(o.seed for o in group if o is not r)
             msg = f"would write the same page {r.summary.page} as {others}; rename one of them"  # type: ignore[union-attr]
             replaced[id(r)] = SeedResult(r.seed, problems=r.problems + (Problem(r.seed, msg),), key=r.key)
     return [replaced.get(id(r), r) for r in results]
+
+
+def place(results: list[SeedResult], placed: Mapping[str, str]) -> list[SeedResult]:
+    """Pages an editor moved stay where they put them: seed -> page."""
+    if not placed:
+        return results
+    out = []
+    for r in results:
+        if r.summary and r.seed in placed:
+            page = placed[r.seed]
+            r = dataclasses.replace(r, summary=dataclasses.replace(r.summary, page=page, record=dataclasses.replace(r.summary.record, page=page)))
+        out.append(r)
+    return out
 
 
 def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
@@ -194,36 +217,46 @@ def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch]
     out = []
     for r in results:
         if r.summary and r.summary.page in linked:
-            r = dataclasses.replace(r, related=tuple((p, titles[p]) for p in linked[r.summary.page]))
+            r = dataclasses.replace(r, related=tuple((p, titles[p]) for p in linked[r.summary.page] if p in titles))
         out.append(r)
     return out
 
 
-def render(r: SeedResult, job: Job, parts: PageParts | None, c: cache.Cache, docs_dir: Path) -> Generated:
+def render(r: SeedResult, parts: PageParts | None, c: cache.Cache) -> Generated:
     """The page of a gathered document, from the parts rendered when it was read. When nothing
-    the page depends on changed, the cache knows its hash and the text is fetched only if needed:
-    from the kept copy of generated pages, else by reading the seed again (its content is known
-    by its hash, so the document is the same)."""
-    key = (r.key, r.duplicate_seeds, r.related)
-
-    def fresh() -> str:
-        from gen.document import article_dates
-
-        found, doc = read_one(*job, load_tables())
-        if doc is None or found.key != r.key:
-            raise RuntimeError(f"{r.seed}: changed while the generator ran; run it again")
-        return assemble(page_parts(doc, article_dates(doc)), r.duplicate_seeds, r.related)
-
+    the page depends on changed, the cache knows its hash, and the text is fetched later only
+    if something is to be written (see fetch_text)."""
+    page = r.summary.page  # type: ignore[union-attr]
+    key = (r.key, page, r.duplicate_seeds, r.related)
     sha = c.pages.get(key)
-    if sha is None:
-        text = Generated.of(assemble(parts, r.duplicate_seeds, r.related) if parts is not None else fresh())
+    if sha is not None:
+        new = Generated(sha)
+    elif parts is not None:
+        new = Generated.of(assemble(dataclasses.replace(parts, page=page), r.duplicate_seeds, r.related))
     else:
-        text = Generated(sha, lambda: fs.read_base(docs_dir, sha) or fresh())
-    c.used_pages[key] = text.sha256
-    return text
+        new = Generated("")  # fetched by fetch_text
+    if new.sha256:
+        c.used_pages[key] = new.sha256
+    return new
 
 
-Job = tuple[str, str, "manifest.Entry | None"]  # (file, display path, manifest entry)
+def fetch_text(r: SeedResult, job: "Job", new: Generated, docs_dir: Path) -> Generated:
+    """The text of a page known so far by its hash: its kept base copy, or the seed read again
+    (its content is known by its hash, so the document is the same)."""
+    from gen.document import article_dates
+
+    if new.text is not None:
+        return new
+    if new.sha256 and (text := fs.read_base(docs_dir, new.sha256)) is not None and fs.text_digest(text) == new.sha256:
+        return Generated(new.sha256, text)
+    found, doc = read_one(*job, load_tables())
+    if doc is None or found.key != r.key:
+        raise ValueError(f"{r.seed}: changed while the generator ran; run it again")
+    parts = dataclasses.replace(page_parts(doc, article_dates(doc)), page=r.summary.page)  # type: ignore[union-attr]
+    return Generated.of(assemble(parts, r.duplicate_seeds, r.related))
+
+
+Job = tuple[str, str, str, "manifest.Entry | None"]  # (file, display path, path inside the seeds folder, manifest entry)
 
 
 def _read_job(job: Job) -> Read:
@@ -242,10 +275,18 @@ def read_all(jobs: list[Job], workers: int, progress: Progress | None) -> list[R
         items = progress(jobs) if progress else jobs
         return [_read_job(j) for j in items]
     load_tables()  # loaded once here; forked workers inherit it
-    # Workers collect cycles as usual (the parent pauses the collector; readers build trees).
-    with multiprocessing.get_context("fork").Pool(workers, initializer=gc.enable) as pool:
+    # Workers collect cycles as usual (the parent pauses the collector; readers build trees), and
+    # leave Ctrl-C to the parent, which stops them.
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
         results = pool.imap(_read_job, jobs, chunksize=CHUNK)
         return list(progress(results, total=len(jobs)) if progress else results)
+
+
+def _worker_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()
 
 
 def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Progress | None) -> list[Read]:
@@ -253,16 +294,16 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     unchanged; the others read now (in parallel)."""
     out: list[Read | None] = []
     todo: list[tuple[int, Job]] = []
-    for i, (path, shown, entry) in enumerate(jobs):
+    for i, (path, shown, rel, entry) in enumerate(jobs):
         # A file with new stats is hashed to find its read; with nothing cached, it is just read.
         sha = c.known_sha256(path) or (fs.sha256_of(path) if c.reads else None)
         hit = c.reads.get(cache.read_key(shown, sha, entry)) if sha else None
         out.append(hit)
         if hit is None:
-            todo.append((i, (path, shown, entry)))
-    for (i, (path, _, _)), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
+            todo.append((i, (path, shown, rel, entry)))
+    for (i, _), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
         out[i] = read
-    for (path, _, _), read in zip(jobs, out, strict=True):
+    for (path, _, _, _), read in zip(jobs, out, strict=True):
         result, found, _ = read  # type: ignore[misc]
         if result.key:
             c.used_reads[result.key] = (result, found, None)
@@ -271,18 +312,45 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     return out  # type: ignore[return-value]
 
 
-def gather(settings: Settings, c: cache.Cache, progress: Progress | None = None) -> tuple[list[SeedResult], dict[str, Generated], list[Problem]]:
-    """Every seed gathered into a result (in path order), the text of every page to generate
-    (by page), and manifest problems."""
-    seed_paths, found_manifests = fs.list_seeds(settings.seeds_dir)
-    mtables, problems = load_manifests(found_manifests + list(settings.manifests), settings.root, settings.manifest_columns)
-    jobs = seed_jobs(seed_paths, settings.seeds_dir, settings.root, mtables)
+@dataclass(frozen=True)
+class Gathered:
+    """Every seed gathered: a result per seed (in path order), the page each readable seed wants
+    with what the generator makes for it, and the problems of the listing and the manifests."""
+
+    results: list[SeedResult]
+    pages: dict[str, tuple[SeedResult, Job, Generated]]  # page -> (result, job, generated)
+    problems: list[Problem]
+    failed: frozenset[str]  # seeds that exist but have no page this time (unreadable, refused)
+
+
+def gather(settings: Settings, c: cache.Cache, owners: frozenset[str] = frozenset(), placed: Mapping[str, str] | None = None,
+           progress: Progress | None = None) -> Gathered:
+    """Read every seed (or recall it from the cache) and settle what depends on all of them.
+    `owners`: seeds that have a page already; `placed`: seed -> page for pages an editor moved."""
+    listing = fs.list_seeds(settings.seeds_dir)
+    mtables, problems = load_manifests(listing.manifests + list(settings.manifests), settings.root, settings.manifest_columns)
+    jobs = seed_jobs(listing.seeds, settings.seeds_dir, settings.root, mtables)
+    if mtables:
+        base = settings.seeds_dir.resolve().as_posix()
+        problems += manifest.unmatched(mtables, [f"{base}/{rel}" for _, _, rel, _ in jobs])
     reads = read_or_recall(jobs, c, settings.workers, progress)
     sketch_of = {r.key: s for r, s, _ in reads if s}
-    results = link_near_duplicates(drop_collisions(merge_duplicates([r for r, _, _ in reads])), sketch_of, c)
-    texts = {
-        r.summary.page: render(r, job, parts, c, settings.docs_dir)
+    results = place(drop_collisions(merge_duplicates([r for r, _, _ in reads], owners), owners), placed or {})
+    results = link_near_duplicates(results, sketch_of, c)
+    pages = {
+        r.summary.page: (r, job, render(r, parts, c))
         for r, job, (_, _, parts) in zip(results, jobs, reads, strict=True)
         if r.summary
     }
-    return results, texts, problems
+    for path, why in listing.skipped:
+        shown = display_path(Path(path), settings.root) if not os.path.islink(path) else _shown_link(path, settings.root)
+        results.append(SeedResult(shown, problems=(Problem(shown, why),)))
+    results.sort(key=lambda r: r.seed)
+    failed = frozenset(r.seed for r in results if r.summary is None and r.duplicate_of is None)
+    return Gathered(results, pages, problems, failed)
+
+
+def _shown_link(path: str, root: Path) -> str:
+    """A link's own path (not its target's), relative to the root when inside it."""
+    folder = display_path(Path(path).parent, root)
+    return f"{folder}/{Path(path).name}"

@@ -30,7 +30,7 @@ def _order(m: Meta) -> tuple:
 def _link(meta: Meta, from_page: str) -> str:
     # Pages are docs-relative paths without "..": climbing out of from_page's folder is enough.
     target = "../" * from_page.count("/") + meta.page
-    return f"[{escape(meta.title)}]({target})"
+    return f"[{escape(meta.title)}](<{target}>)"
 
 
 def _item(meta: Meta, from_page: str, show: Iterable[str] = ("date", "district", "source")) -> str:

@@ -18,6 +18,7 @@ class Seed:
     encoding: str  # codec the bytes were decoded with, e.g. "utf-8", "utf-8-sig", "gb18030"
     text: str  # decoded text, line endings normalised to "\n"
     encoding_confidence: float | None = None  # the detector's confidence when one guessed the codec; None when a rule decided
+    rel: str = ""  # path inside the seeds folder, e.g. "2020/a.txt": the page's identity ("" : the file name)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Document:
     issue: str | None
     url: str | None
     tags: tuple[str, ...]
-    page: str  # docs-relative POSIX path, e.g. "archive/2020/04/003_17d5a1e15a32e4e6.md"
+    page: str  # docs-relative POSIX path, e.g. "archive/003_17d5a1e15a32e4e6.md" (see identity.py)
     warnings: tuple[str, ...] = ()
 
 

@@ -1,215 +1,182 @@
-"""Plan every page of a build: what to write, merge, keep or remove, and the state to remember.
+"""Plan every document page of a build: what to write, merge, keep, move or remove, and the state
+to remember; pure.
 
-Reads the current docs/ (through fs), writes nothing. Document pages are decided first; the index
-pages are then rendered from the front matter those pages end up with, so an editor's correction
-reaches every index.
+Inputs are plain records gathered beforehand: the page each readable seed wants (`Want`), the
+seeds that exist but could not be read this time, the state, and each page as seen on disk
+(`Seen`). Index pages are not planned here: the `archive` MkDocs plugin makes them at site build.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import functools
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
-from gen import fs, sync
-from gen.cache import Cache, index_records
-from gen.check import read_page
-from gen.indexes import render_indexes
+from gen import state as statefile
+from gen import sync
 from gen.model import Meta, Problem
+from gen.state import Entry, State
+from gen.sync import Decision, Generated
 
 FORCED = "overwritten on request (--force)"
+RETIRED = "index pages are made by the archive plugin when the site is built; this generated copy is retired"
 
 
-@dataclass
-class Generated:
-    """A generated page's text, known by its hash; the text itself is fetched only when needed."""
+@dataclass(frozen=True)
+class Want:
+    """A page a readable seed wants: its seed, what the generator makes for it, its index record."""
 
-    sha256: str
-    fetch: Callable[[], str]
-    _text: str | None = None
-
-    @property
-    def text(self) -> str:
-        """The text (fetched once)."""
-        if self._text is None:
-            self._text = self.fetch()
-        return self._text
-
-    @classmethod
-    def of(cls, text: str) -> Generated:
-        """A text already in hand."""
-        return cls(sync.digest(text), lambda: text, text)
+    seed: str
+    new: Generated
+    meta: Meta
 
 
-@dataclass
+@dataclass(frozen=True)
+class Seen:
+    """A page file as it was before planning."""
+
+    sha256: str | None  # of its text (None: no file)
+    text: str | None = None  # None when not read: the cache knew it unchanged, and sha256 says what it holds
+    error: str | None = None  # it cannot be read (not UTF-8, a folder)
+    base: str | None = None  # its last generated text, when a merge may need it
+    proposal: bool = False  # a conflict proposal stands beside it
+
+
+ABSENT = Seen(None)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A page to move to its stable path before anything is written."""
+
+    old: str
+    new: str
+    expect: str | None  # the hash of what was seen at `old`
+
+
+@dataclass(frozen=True)
 class Plan:
-    """Every page decision and the state to save after applying them."""
+    """Every page decision, the moves, the state to save after applying them, and problems."""
 
-    decisions: list[sync.Decision] = field(default_factory=list)
-    state: dict[str, dict] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
+    decisions: tuple[Decision, ...] = ()
+    moves: tuple[Move, ...] = ()
+    state: State = field(default_factory=State)
+    problems: tuple[Problem, ...] = ()
 
-    def by_page(self) -> dict[str, sync.Decision]:
+    def by_page(self) -> dict[str, Decision]:
         """Decisions keyed by page."""
         return {d.page: d for d in self.decisions}
 
-
-def _known(entry: dict) -> sync.Known:
-    return sync.Known(sha256=entry.get("sha256"), deleted=bool(entry.get("deleted")), conflict=entry.get("conflict"))
-
-
-def decide_page(docs_dir: Path, page: str, generated: Generated | None, entry: dict, force: bool, c: Cache) -> sync.Decision:
-    """Read what the decision needs for one page from disk, then decide. With the build cache, a
-    page whose file is unchanged since it was last written or checked is not read at all (nor is
-    the generated text fetched)."""
-    if generated is not None and not force and not entry.get("conflict"):
-        if generated.sha256 == entry.get("sha256") and c.page_unchanged(fs.page_file(docs_dir, page), generated.sha256):
-            return sync.Decision(page, sync.UNCHANGED, base_sha=generated.sha256)
-    new = generated.text if generated is not None else None
-    decision = _decide_read(docs_dir, page, new, entry, force)
-    if generated is not None and decision.base is new and new is not None:
-        return dataclasses.replace(decision, base_sha=generated.sha256)
-    return decision
+    @property
+    def removals(self) -> list[Decision]:
+        """Document pages the plan removes because their seeds are gone."""
+        return [d for d in self.decisions if d.action == sync.REMOVE and d.reason != RETIRED]
 
 
-def _decide_read(docs_dir: Path, page: str, new: str | None, entry: dict, force: bool) -> sync.Decision:
-    on_disk = fs.read_text(docs_dir / page)
+def known(entry: Entry | None) -> sync.Known:
+    """What the state remembers of a page, as the decision needs it."""
+    if entry is None:
+        return sync.Known()
+    return sync.Known(sha256=entry.sha256, deleted=entry.deleted, conflict=entry.conflict, also=entry.also, gone=entry.gone)
+
+
+def decide(page: str, want: Want | None, entry: Entry | None, seen: Seen, force: bool) -> Decision:
+    """One page's decision from what was seen."""
+    new = want.new if want else None
+    if seen.error:
+        return Decision(page, sync.KEPT, f"left as it is: {seen.error}")
     if force and new is not None:
-        if on_disk == new:
-            return sync.Decision(page, sync.UNCHANGED, base=new)
-        return sync.Decision(page, sync.WRITE, FORCED, text=new, base=new)
-    known = _known(entry)
-    base = None
-    if on_disk is not None and known.sha256 and sync.digest(on_disk) != known.sha256:
-        base = fs.read_base(docs_dir, known.sha256)
-    proposal_exists = known.conflict is not None and (docs_dir / sync.proposal_path(page)).exists()
-    return sync.decide(page, new, on_disk, known, base, proposal_exists)
+        if seen.sha256 == new.sha256:
+            return Decision(page, sync.UNCHANGED, base=new.text, base_sha=new.sha256, expect=seen.sha256)
+        return Decision(page, sync.WRITE, FORCED, text=new.text, base=new.text, base_sha=new.sha256, expect=seen.sha256)
+    on_disk = seen.text if seen.text is not None else ("" if seen.sha256 is not None else None)
+    return sync.decide(page, new, on_disk, known(entry), seen.base, seen.proposal, disk_sha=seen.sha256)
 
 
-def base_sha(decision: sync.Decision) -> str | None:
-    """The hash of the generated text a decision keeps as the base."""
-    if decision.base_sha is not None:
-        return decision.base_sha
-    return sync.digest(decision.base) if decision.base is not None else None
-
-
-def next_entry(decision: sync.Decision, entry: dict, seed: str | None, new: Generated | None, meta: Meta | None = None) -> dict | None:
-    """The state entry to remember for a page after this decision (None: forget the page).
-
-    With the hash of the generated text goes its index record, so that readers of the state (the
-    MkDocs plugin) need not parse the front matter of pages nobody edited."""
-    keep_seed = {"seed": seed} if seed else {}
-    action = decision.action
-    if action in (sync.FOREIGN, sync.REMOVE, sync.ORPHAN) or (action == sync.UNCHANGED and new is None):
+def next_entry(d: Decision, entry: Entry | None, want: Want | None) -> Entry | None:
+    """The state entry to remember for a page after its decision (None: forget the page)."""
+    seed = want.seed if want else entry.seed if entry else None
+    if seed is None or d.action in (sync.FOREIGN, sync.REMOVE):
         return None
-    if decision.base is not None or decision.base_sha is not None:
-        record = {"meta": meta_to_json(meta)} if meta is not None else {}
-        return {**keep_seed, "sha256": base_sha(decision), **record}
-    if action == sync.CONFLICT:
-        return {**entry, **keep_seed, "conflict": new.sha256}  # type: ignore[union-attr]
-    if action == sync.DELETED:
-        return {**entry, **keep_seed, "deleted": True}
-    return {**entry, **keep_seed}
+    old = entry or Entry(page=d.page, seed=seed)
+    if d.base_sha is not None:
+        meta = replace(want.meta, page=d.page) if want and d.base_sha == want.new.sha256 else None
+        return Entry(page=d.page, seed=seed, sha256=d.base_sha, placed=old.placed, meta=meta)
+    if d.action == sync.CONFLICT and want:
+        return replace(old, page=d.page, seed=seed, conflict=want.new.sha256, gone=False)
+    if d.action == sync.DELETED:
+        return replace(old, page=d.page, seed=seed, deleted=True)
+    if d.action == sync.ORPHAN:
+        return replace(old, page=d.page, gone=True)
+    if d.action == sync.UNCHANGED and want is None:
+        return None  # no page, and no seed for it
+    return replace(old, page=d.page, seed=seed, gone=False)
 
 
-def final_text(decision: sync.Decision, docs_dir: Path) -> str | None:
-    """The page's text once the plan is applied (None: no page)."""
-    if decision.text is not None:
-        return decision.text
-    if decision.action in (sync.DELETED, sync.REMOVE):
-        return None
-    if decision.action == sync.UNCHANGED and decision.base is not None:
-        return decision.base  # unchanged: the page on disk is exactly this text
-    return fs.read_text(docs_dir / decision.page)
+def _moves(wants: Mapping[str, Want], state: State, seen: Mapping[str, Seen]) -> tuple[dict[str, Entry], list[Move], list[Problem]]:
+    """Entries keyed by the page they will have, and the moves that takes: a page of the previous
+    release's dated layout goes to its seed's stable path, with its hand edits."""
+    entries = dict(state.pages)
+    moves: list[Move] = []
+    problems: list[Problem] = []
+    by_seed = state.by_seed()
+    for page, want in sorted(wants.items()):
+        entry = by_seed.get(want.seed)
+        if entry is None or entry.page == page or entry.placed:
+            continue
+        if page in entries or seen.get(page, ABSENT).sha256 is not None:
+            problems.append(Problem(want.seed, f"its page cannot move from {entry.page} to {page}: a file stands there; "
+                                    "both are left as they are", severity="warning"))
+            continue
+        del entries[entry.page]
+        entries[page] = replace(entry, page=page)
+        if seen.get(entry.page, ABSENT).sha256 is not None or entry.conflict:
+            moves.append(Move(entry.page, page, seen.get(entry.page, ABSENT).sha256))
+    return entries, moves, problems
 
 
-def is_generated(decision: sync.Decision, new: Generated | None) -> bool:
-    """True when the page ends up exactly as generated (its index record is then known)."""
-    return new is not None and decision.action in (sync.WRITE, sync.UNCHANGED) and base_sha(decision) == new.sha256
+def plan(wants: Mapping[str, Want], failed: frozenset[str], state: State, seen: Mapping[str, Seen],
+         force: frozenset[str] = frozenset()) -> Plan:
+    """Decide every page. `wants`: page -> Want for every readable seed; `failed`: seeds that
+    exist but could not be read this time (their pages and entries stay as they are); `seen`:
+    every page of `wants`, of the state and of its moves, as on disk."""
+    entries, moves, problems = _moves(wants, state, seen)
+    moved_from = {m.new: m.old for m in moves}
+    decisions: list[Decision] = []
+    pages: dict[str, Entry] = {}
+    for page in sorted(set(wants) | set(entries)):
+        want, entry = wants.get(page), entries.get(page)
+        looked = seen.get(moved_from.get(page, page), ABSENT)
+        if entry is not None and want is not None and entry.seed != want.seed and entry.seed in failed:
+            problems.append(Problem(want.seed, f"would write {page}, the page of {entry.seed}, which could not be read "
+                                    "this time; left as it is"))
+            want = None
+        if want is None and entry is not None and entry.seed in failed:
+            decisions.append(Decision(page, sync.KEPT, "its seed could not be read this time; the page is left as it was"))
+            pages[page] = entry
+            continue
+        d = decide(page, want, entry, looked, page in force)
+        if page in moved_from:
+            d = replace(d, expect=looked.sha256) if d.expect is None and looked.sha256 else d
+        decisions.append(d)
+        if (kept := next_entry(d, entry, want)) is not None:
+            pages[page] = kept
+    for m in moves:
+        decisions.append(Decision(m.old, sync.MOVED, f"to {m.new}, its stable path; the old address redirects there"))
+    for page, entry in sorted(state.legacy_indexes.items()):
+        looked = seen.get(page, ABSENT)
+        if looked.sha256 is None or looked.error:
+            continue
+        if looked.sha256 in entry.bases:
+            decisions.append(Decision(page, sync.REMOVE, RETIRED, expect=looked.sha256))
+        else:
+            decisions.append(Decision(page, sync.KEPT, "an index page edited by hand: the site shows it in place of the "
+                                      "generated one (delete it to get the generated page back)"))
+    moved = statefile.with_moves(state.moved, {m.old: m.new for m in moves}, pages)
+    new_state = State(pages=pages, moved=moved)
+    return Plan(decisions=tuple(decisions), moves=tuple(moves), state=new_state, problems=tuple(problems))
 
 
-def plan(wanted: dict[str, tuple[str, Generated, Meta]], docs_dir: Path, state: dict[str, dict], force: tuple[str, ...],
-         c: Cache) -> Plan:
-    """Decide every page. `wanted`: page -> (seed path, generated text, its index record) for every
-    readable seed; the record spares parsing the front matter of pages nobody edited."""
-    out = Plan()
-    finals: dict[str, str] = {}
-    known_metas: list[Meta] = []
-    doc_pages = sorted(set(wanted) | {p for p, s in state.items() if s.get("seed")})
-    for page in doc_pages:
-        seed, new, meta = wanted.get(page, (None, None, None))
-        entry = state.get(page, {})
-        decision = decide_page(docs_dir, page, new, entry, page in force, c)
-        _add(out, decision, entry, seed, new, meta)
-        if meta is not None and is_generated(decision, new):
-            known_metas.append(meta)
-        elif (text := final_text(decision, docs_dir)) is not None:
-            finals[page] = text
-
-    metas = known_metas + metas_of(finals, out.problems, docs_dir.as_posix())
-    indexes = index_pages(tuple(sorted(metas, key=lambda m: m.page)), docs_dir, c)
-    for page in sorted(set(indexes) | {p for p, s in state.items() if not s.get("seed")}):
-        new = indexes.get(page)
-        decision = decide_page(docs_dir, page, new, state.get(page, {}), page in force, c)
-        _add(out, decision, state.get(page, {}), None, new)
-    return out
-
-
-def index_pages(metas: tuple[Meta, ...], docs_dir: Path, c: Cache) -> dict[str, Generated]:
-    """Every index page. When the records are those the cache saw last time, the pages are known
-    by their hashes, and rendered only if a text is needed and its kept copy is missing."""
-
-    @functools.cache
-    def rendered() -> dict[str, str]:
-        return render_indexes(list(metas), c.slug)
-
-    records = index_records(metas)
-    known = c.known_indexes(records)
-    if known is None:
-        pages = {page: Generated.of(text) for page, text in rendered().items()}
-    else:
-        pages = {page: Generated(sha, functools.partial(_index_text, docs_dir, page, sha, rendered)) for page, sha in known.items()}
-    c.remember_indexes(records, {page: g.sha256 for page, g in pages.items()})
-    return pages
-
-
-def _index_text(docs_dir: Path, page: str, sha256: str, rendered: Callable[[], dict[str, str]]) -> str:
-    return fs.read_base(docs_dir, sha256) or rendered()[page]
-
-
-def _add(out: Plan, decision: sync.Decision, entry: dict, seed: str | None, new: Generated | None, meta: Meta | None = None) -> None:
-    out.decisions.append(decision)
-    remembered = next_entry(decision, entry, seed, new, meta)
-    if remembered is not None:
-        out.state[decision.page] = remembered
-
-
-def meta_to_json(meta: Meta) -> dict:
-    """An index record as stored in the state file."""
-    return {
-        "title": meta.title,
-        "date": meta.date.isoformat() if meta.date else None,
-        "district": meta.district,
-        "source": meta.source,
-        "tags": list(meta.tags),
-    }
-
-
-def meta_from_json(page: str, data: dict) -> Meta:
-    """An index record from the state file."""
-    date = dt.date.fromisoformat(data["date"]) if data.get("date") else None
-    return Meta(page=page, title=data["title"], date=date, district=data.get("district"), source=data.get("source"), tags=tuple(data.get("tags") or ()))
-
-
-def metas_of(finals: dict[str, str], problems: list[Problem], docs: str = "docs") -> list[Meta]:
-    """Index records from the final text of every document page; broken front matter is reported."""
-    metas: list[Meta] = []
-    for page, text in sorted(finals.items()):
-        found, meta = read_page(text, page, f"{docs}/{page}")
-        problems.extend(found)
-        if meta:
-            metas.append(meta)
-    return metas
+def redecide(d: Decision, entry: Entry | None, want: Want | None, seen: Seen) -> Decision:
+    """A page's decision again, when it changed on disk between planning and writing (an editor
+    saved it meanwhile): the save is merged or kept, never overwritten."""
+    return decide(d.page, want, entry, seen, force=False)

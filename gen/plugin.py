@@ -1,31 +1,48 @@
-"""MkDocs plugin `archive`: check every page's front matter and rebuild the index pages from it, on every build.
+"""MkDocs plugin `archive`: check every page's front matter, make the index pages, redirect moved
+pages, and never read docs/ while a generator build is writing it.
 
 MkDocs 1.6 silently drops front matter it cannot parse; here every problem is logged with file,
-line and field first, so `mkdocs build --strict` fails on it. The index pages are recomputed from
-the front matter as it stands, so `mkdocs serve` shows an editor's corrected district or date on
-the district and timeline pages at once. Index pages an editor changed by hand are left as they are.
+line and field first, so `mkdocs build --strict` fails on it. The index pages (home, timeline,
+districts, sources, tags) are made here, on every build and serve, from the front matter as it
+stands, so an editor's corrected district or date shows on them at once; they are this plugin's
+alone (`gen build` writes none). A page an editor puts at an index page's path is shown instead.
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from pathlib import Path
 
+from mkdocs.config import config_options
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from gen import fs, sync
+from gen import fs
 from gen.check import read_page
+from gen.config import OPTION_DEFAULTS
 from gen.indexes import render_indexes
 from gen.model import Meta, Problem
-from gen.plan import meta_from_json
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
+from gen.state import Entry
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
+REDIRECTS = "redirects"  # mkdocs-redirects writes the pages that send old addresses on
+
 
 class ArchivePlugin(BasePlugin):
-    """Registered as `archive` (pyproject entry point); list it under `plugins:` in mkdocs.yml."""
+    """Registered as `archive` (pyproject entry point); list it under `plugins:` in mkdocs.yml.
+    Its options are the generator's settings (see gen/config.py); the plugin checks they are well formed."""
+
+    config_scheme = (
+        ("seeds", config_options.Type(str, default=OPTION_DEFAULTS["seeds"])),
+        ("manifests", config_options.ListOfItems(config_options.Type(str), default=[])),
+        ("manifest_columns", config_options.DictOfItems(config_options.Type(str), default={})),
+    )
+
+    index_pages: frozenset[str] = frozenset()
+    _lock: ExitStack | None = None
 
     def on_config(self, config):
         """No repository configured: no "edit this page" button (rather than a broken relative link)."""
@@ -33,11 +50,33 @@ class ArchivePlugin(BasePlugin):
             config["edit_uri"] = ""
         return config
 
-    index_pages: frozenset[str] = frozenset()
+    def on_pre_build(self, config):
+        """Wait while `gen build` writes docs/, and keep it from starting until this build has read them."""
+        self._release()
+        self._lock = ExitStack()
+        self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
+                                           waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
 
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def on_post_build(self, config):
+        self._release()
+
+    def on_build_error(self, error):
+        self._release()
+
+    def on_shutdown(self):
+        self._release()
+
+    @event_priority(50)  # before mkdocs-redirects reads its map (0)
     def on_files(self, files: Files, config) -> Files:
-        """Validate every page's front matter; refresh the generator-owned index pages."""
-        files, self.index_pages = refresh_indexes(files, config)
+        """Validate every page's front matter; add the index pages; point moved pages' old addresses on."""
+        state = fs.load_state(Path(config["docs_dir"]))
+        files, self.index_pages = refresh_indexes(files, config, state.pages)
+        redirect_moved(files, config, state.moved)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
@@ -55,8 +94,8 @@ class ArchivePlugin(BasePlugin):
         return env
 
     def on_page_context(self, context, page, config, nav):
-        """Index pages are generated: editing them in the repository would be overwritten."""
-        if page.file.src_uri in self.index_pages or page.file.generated_by:
+        """Index pages are generated: there is no file to edit."""
+        if page.file.src_uri in self.index_pages and page.file.generated_by:
             page.edit_url = None
         return context
 
@@ -66,9 +105,9 @@ class ArchivePlugin(BasePlugin):
 _CHECKED: dict[tuple[str, int, int], tuple[tuple[Problem, ...], Meta | None]] = {}
 
 
-def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], Meta | None]:
+def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem, ...], Meta | None]:
     """A page's front-matter problems and index record. A page still exactly as the generator wrote
-    it is known from the state file; any other page is parsed and checked strictly."""
+    it is known from the state; any other page is parsed and checked strictly."""
     path = file.abs_src_path
     key = None
     if path and not file.generated_by:
@@ -76,8 +115,8 @@ def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], M
         if key in _CHECKED:
             return _CHECKED[key]
     text = file.content_string
-    if entry.get("meta") and sync.digest(text) == entry.get("sha256"):
-        found: tuple[tuple[Problem, ...], Meta | None] = ((), meta_from_json(file.src_uri, entry["meta"]))
+    if entry is not None and entry.meta is not None and fs.text_digest(text) == entry.sha256:
+        found: tuple[tuple[Problem, ...], Meta | None] = ((), entry.meta)
     else:
         problems, meta = read_page(text, file.src_uri, shown)
         found = (tuple(problems), meta)
@@ -86,31 +125,37 @@ def examine(file: File, shown: str, entry: dict) -> tuple[tuple[Problem, ...], M
     return found
 
 
-def refresh_indexes(files: Files, config) -> tuple[Files, frozenset[str]]:
-    """Log front-matter problems of every page; rebuild index pages from the valid front matter."""
+def refresh_indexes(files: Files, config, entries) -> tuple[Files, frozenset[str]]:
+    """Log front-matter problems of every page; add the index pages made from the valid front
+    matter, except where a page of the editor's stands at an index page's path."""
     docs_dir = Path(config["docs_dir"])
-    try:
-        state = fs.load_state(docs_dir)
-    except ValueError as exc:
-        log.warning(str(exc))
-        state = {}
     metas = []
     for file in list(files.documentation_pages()):
-        problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", state.get(file.src_uri, {}))
+        problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", entries.get(file.src_uri))
         for problem in problems:
             log.warning(str(problem))
         if meta:
             metas.append(meta)
     indexes = render_indexes(metas)
     for page, text in indexes.items():
-        entry = state.get(page)
         existing = files.get_file_from_path(page)
         if existing is None:
-            if entry is None or not entry.get("deleted"):
-                files.append(File.generated(config, page, content=text))
-            continue
-        if entry is None or existing.content_string == text:
-            continue  # a hand-made page, or already current
-        if sync.digest(existing.content_string) == entry.get("sha256"):
+            files.append(File.generated(config, page, content=text))
+        elif existing.generated_by:
             existing.content_string = text
+        else:
+            log.info("%s/%s: a page of your own stands in place of the generated index page", docs_dir.name, page)
     return files, frozenset(indexes)
+
+
+def redirect_moved(files: Files, config, moved) -> None:
+    """Old addresses of moved pages answer with a redirect to where the page is now (through
+    mkdocs-redirects); a page standing at an old address wins."""
+    live = {old: new for old, new in moved.items() if files.get_file_from_path(old) is None and files.get_file_from_path(new) is not None}
+    if not live:
+        return
+    plugin = config["plugins"].get(REDIRECTS)
+    if plugin is None:
+        log.warning("%d pages moved and their old addresses need redirects: add `%s` under plugins in mkdocs.yml", len(live), REDIRECTS)
+        return
+    plugin.config["redirect_maps"] = {**live, **(plugin.config.get("redirect_maps") or {})}

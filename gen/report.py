@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -76,6 +77,10 @@ class Report:
             "problems": [str(p) for p in self.problems],
         }
 
+    def to_text(self) -> str:
+        """The report file's text: JSON with one line per seed, page and problem (readable diffs)."""
+        return json_lines(self.to_json(), "seeds", "pages", "problems")
+
     def summary(self, verbose: bool = False, docs: str = "docs") -> str:
         """Lines for the terminal: changed pages and problems (the first ones unless verbose), then counts."""
         lines = []
@@ -100,3 +105,20 @@ class Report:
             f"{len(self.conflicts)} conflicts, {len(self.errors)} errors, {len(self.warnings)} warnings"
         )
         return "\n".join(lines)
+
+
+_ONE = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def json_lines(data: dict, *big: str) -> str:
+    """JSON with one line per item of the `big` members, keys sorted."""
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if key in big and isinstance(value, (list, dict)) and value:
+            items = [f"  {_ONE(k)}: {_ONE(v)}" for k, v in value.items()] if isinstance(value, dict) else [f"  {_ONE(v)}" for v in value]
+            open_, close = ("{", "}") if isinstance(value, dict) else ("[", "]")
+            parts.append(f"{_ONE(key)}: {open_}\n" + ",\n".join(items) + f"\n {close}")
+        else:
+            parts.append(f"{_ONE(key)}: {_ONE(value)}")
+    return "{\n " + ",\n ".join(parts) + "\n}\n"

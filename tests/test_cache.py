@@ -23,9 +23,9 @@ def reads(monkeypatch):
     seen: list[str] = []
     real = gen.gather.read_one
 
-    def counting(path, shown, entry, tables):
+    def counting(path, shown, rel, entry, tables):
         seen.append(shown)
-        return real(path, shown, entry, tables)
+        return real(path, shown, rel, entry, tables)
 
     monkeypatch.setattr(gen.gather, "read_one", counting)
     return seen
@@ -68,7 +68,7 @@ def test_new_generator_version_reads_everything_again(tree, reads, monkeypatch):
 
 def test_corrupt_cache_is_ignored(tree, reads):
     main(["build"])
-    (tree / "build" / "cache" / gen.cache.CACHE_FILE).write_bytes(b"not a pickle")
+    (tree / "build" / "cache" / gen.cache.NEAR_FILE).write_bytes(b"not a pickle")
     reads.clear()
     assert main(["build"]) == 0
     assert len(reads) == 5
@@ -113,3 +113,11 @@ def test_rerun_rewrites_only_the_cache_files_that_changed(tree):
     # near-duplicate and index files
     assert rewritten and len(rewritten) <= 2 * 4 + 2
     assert len(rewritten) < len(after)
+
+
+def test_unwritable_cache_is_a_warning_not_a_failure(tree, capsys):
+    (tree / "build").mkdir()
+    (tree / "build" / "cache").write_text("a file where the cache folder would be", encoding="utf-8")
+    assert main(["build"]) == 0
+    assert "build cache could not be saved" in capsys.readouterr().out
+    assert len(list((tree / "docs" / "archive").glob("*.md"))) == 5

@@ -1,6 +1,6 @@
 from gen import sync
 from gen.merge import MINE, THEIRS, Merged, merge3
-from gen.sync import Known, decide, digest
+from gen.sync import Generated, Known, decide, digest
 
 FM = '---\ntitle: "t"\n---\n'
 OLD = FM + "一\n二\n三\n"
@@ -9,6 +9,7 @@ EDIT = FM + "一改\n二\n三\n"
 
 
 def _decide(new, on_disk, written=None, base=None, **known):
+    new = Generated.of(new) if new is not None else None
     return decide("p.md", new, on_disk, Known(sha256=digest(written) if written else None, **known), base, False)
 
 
@@ -42,9 +43,9 @@ def test_decide_edited_page_conflicts_on_the_same_line():
 
 
 def test_decide_conflict_settled_when_proposal_removed():
-    d = decide("p.md", NEW, EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=False)
+    d = decide("p.md", Generated.of(NEW), EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=False)
     assert d.action == sync.KEPT and d.base == NEW
-    d = decide("p.md", NEW, EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=True)
+    d = decide("p.md", Generated.of(NEW), EDIT, Known(sha256=digest(OLD), conflict=digest(NEW)), OLD, proposal_exists=True)
     assert d.action == sync.MERGED
 
 
@@ -81,3 +82,28 @@ def test_merge3_conflict_has_markers():
 
 def test_proposal_path_is_hidden_beside_the_page():
     assert sync.proposal_path("archive/2020/04/x.md") == "archive/2020/04/.x.proposed.md"
+
+
+def test_decide_page_matching_any_base_a_merge_left_is_untouched():
+    d = decide("p.md", Generated.of(NEW), OLD, Known(sha256=digest(EDIT), also=(digest(OLD),)), None, False)
+    assert (d.action, d.text) == (sync.WRITE, NEW)
+
+
+def test_decide_page_known_by_hash_alone_needs_no_text():
+    d = decide("p.md", Generated(digest(NEW)), "", Known(sha256=digest(NEW)), None, False, disk_sha=digest(NEW))
+    assert (d.action, d.base_sha) == (sync.UNCHANGED, digest(NEW))
+
+
+def test_decide_write_without_the_text_fails_loudly():
+    try:
+        decide("p.md", Generated(digest(NEW)), OLD, Known(sha256=digest(OLD)), None, False)
+    except ValueError as exc:
+        assert "not fetched" in str(exc)
+    else:
+        raise AssertionError("a write without the text must not pass")
+
+
+def test_decide_edited_orphan_is_reported_once():
+    first = _decide(None, EDIT, OLD)
+    again = _decide(None, EDIT, OLD, gone=True)
+    assert first.action == again.action == sync.ORPHAN and not first.quiet and again.quiet

@@ -11,8 +11,8 @@ from harness import PREFIX, REPO
 from gen.search.fold import fold_table
 from gen.search.text import normalise, tokens
 
-NEWSPAPER = "archive/2020/04/003_17d5a1e15a32e4e6/"  # 石景山报, one ## section per article
-WIRE = "archive/2022/06/000_73acca2f4bde7c0a/"
+NEWSPAPER = "archive/003_17d5a1e15a32e4e6/"  # 石景山报, one ## section per article
+WIRE = "archive/000_73acca2f4bde7c0a/"
 
 
 def search(page, base_url: str, query: str, start: str = WIRE):
