@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 # The same commit builds the same site: sitemap dates follow the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: site docs serve test check clean
+.PHONY: site docs serve test test-fast check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The tests that need no site build, browser, subprocess or corpus: seconds.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -q
 
 clean:
 	rm -rf site build

@@ -45,7 +45,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     config_file = args.config_file
     if config_file is not None and not config_file.is_file():
         raise SettingsError(f"--config-file {config_file}: no such file")
-    project = load_project(config_file or find_config(Path.cwd()))
+    found = config_file or find_config(Path.cwd()) or (find_config(args.docs.resolve().parent) if args.docs else None)
+    project = load_project(found, default_root=args.docs.resolve().parent if args.docs else None)
     docs = args.docs or project.docs_dir
     building = args.command == "build"
     columns = manifest.parse_columns(args.manifest_columns) if args.manifest_columns is not None else project.manifest_columns

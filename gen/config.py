@@ -101,10 +101,12 @@ def plugin_options(data: object) -> dict[str, object] | None:
     return None
 
 
-def load_project(config_file: Path | None) -> Project:
-    """The project as mkdocs.yml describes it; without one, the current folder with the defaults."""
+def load_project(config_file: Path | None, default_root: Path | None = None) -> Project:
+    """The project as mkdocs.yml describes it; without one, the defaults, with the root the docs
+    folder's parent when it is known (so a run from elsewhere never writes into docs/), else the
+    current folder."""
     if config_file is None:
-        root = Path.cwd()
+        root = default_root or Path.cwd()
         return Project(root=root, config_file=None, docs_dir=Path("docs"), seeds_dir=Path(str(OPTION_DEFAULTS["seeds"])))
     try:
         data = yaml.load(config_file.read_text(encoding="utf-8-sig"), Loader=_Loader)  # noqa: S506 (a safe loader)

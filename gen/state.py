@@ -26,6 +26,9 @@ OLD_FILE = "state.json"  # version 1
 FORMAT = "archive-generator-state"
 VERSION = 2
 _CONFLICT_MARKS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+# The base of a page recovered without any base copy of its seed: it matches no text, so the page
+# counts as edited, and a change of the generator's is proposed beside it rather than written.
+UNKNOWN_BASE = "unknown"
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def recover(state: State, found: Iterable[Found], bases: Mapping[str, str]) -> S
             sha = f.sha256
         else:
             candidates = by_seed.get(f.seed, [])
-            sha = candidates[0] if len(candidates) == 1 else None
+            sha = candidates[0] if len(candidates) == 1 else UNKNOWN_BASE
         pages[f.page] = Entry(page=f.page, seed=f.seed, sha256=sha, also=tuple(s for s in by_seed.get(f.seed, []) if s != sha))
         known_seeds.add(f.seed)
         added += 1

@@ -15,6 +15,18 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
+# Whole modules that build real sites, drive a browser or read the whole corpus; single slow
+# tests carry @pytest.mark.slow themselves. `pytest -m "not slow"` runs the rest in seconds.
+SLOW_MODULES = {"test_accounting", "test_score_meta", "test_score_pipeline", "test_score_newspaper", "test_hostile",
+                "test_search_plugin", "test_concurrency", "test_newcomer", "test_upgrade"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.module.__name__.rpartition(".")[2] in SLOW_MODULES or "browser" in item.path.parts:
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite golden files from the current output")
 

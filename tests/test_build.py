@@ -149,6 +149,7 @@ def test_check_reports_broken_front_matter(tree, capsys):
     assert rel in out and "date" in out and "not a real date" in out
 
 
+@pytest.mark.slow
 def test_mkdocs_build_strict_passes(tree):
     assert build() == 0
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tree, capture_output=True, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})

@@ -75,6 +75,7 @@ def test_edited_body_line_survives_and_unchanged_output_leaves_it_alone(tree, ca
     assert outcome(tree, HTML)["outcome"] == "kept"
 
 
+@pytest.mark.slow
 def test_edited_front_matter_reaches_every_index(tree):
     edit(page_of(tree, HTML), 'district: "海淀区"', 'district: "朝阳区"')
     assert main(["build"]) == 0
@@ -110,6 +111,7 @@ def test_reader_change_merges_into_edited_page(tree, monkeypatch):
     assert "于军同志主持会议" in text and "新版阅读器" in text
 
 
+@pytest.mark.slow
 def test_conflict_keeps_editor_file_writes_proposal_and_reports_diff(tree, capsys):
     edited = edit(page_of(tree, HTML), "避免过度消杀、无效消杀", "避免过度消杀（编辑）")
     change_seed(tree, HTML, "避免过度消杀、无效消杀", "避免过度消杀和无效消杀")
@@ -132,6 +134,7 @@ def test_conflict_keeps_editor_file_writes_proposal_and_reports_diff(tree, capsy
     assert main(["build"]) == 0 and outcome(tree, HTML)["outcome"] == "kept"
 
 
+@pytest.mark.slow
 def test_deleted_page_is_not_recreated_and_reported_once(tree, capsys):
     page = page_of(tree, WIRE)
     line = f"deleted-by-editor  docs/{outcome(tree, WIRE)['page']}"
@@ -187,6 +190,7 @@ def test_removed_seed_removes_untouched_page_and_keeps_edited_one(tree):
     assert actions[html_page.relative_to(tree / "docs").as_posix()] == "orphan-kept"
 
 
+@pytest.mark.slow
 def test_broken_yaml_is_reported_by_check_build_and_mkdocs(tree, capsys):
     page = page_of(tree, HTML)
     edit(page, 'district: "海淀区"', 'district: "海淀区\ntags: [')
@@ -201,6 +205,7 @@ def test_broken_yaml_is_reported_by_check_build_and_mkdocs(tree, capsys):
     assert result.returncode != 0 and rel in result.stderr and "YAML" in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("old", "new", "field", "says"),
     [
@@ -260,6 +265,7 @@ def test_status_lists_what_a_build_would_do_and_writes_nothing(tree, capsys):
     assert snapshot(tree / "docs") == before
 
 
+@pytest.mark.slow
 def test_live_preview_picks_up_edited_district_without_the_generator(tree):
     edit(page_of(tree, HTML), 'district: "海淀区"', 'district: "朝阳区"')
     result = mkdocs_build(tree)
@@ -269,6 +275,7 @@ def test_live_preview_picks_up_edited_district_without_the_generator(tree):
     assert "第103次会议" not in (tree / "site" / "districts" / "haidianqu" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_edit_button_points_at_the_markdown_source(tree, monkeypatch):
     monkeypatch.setenv("ARCHIVE_REPO_URL", "https://github.com/acme/archive")
     result = mkdocs_build(tree)

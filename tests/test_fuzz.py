@@ -123,6 +123,7 @@ def test_front_matter_round_trips_arbitrary_unicode(meta):
     assert frontmatter.parse(frontmatter.dump(meta)).meta == meta
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [

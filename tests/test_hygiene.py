@@ -85,6 +85,7 @@ def test_removed_warning_names_the_characters_and_the_line():
     assert "2× U+0000 NUL" in warning and "1× U+0007" in warning and "line 2" in warning
 
 
+@pytest.mark.slow
 def test_hygiene_is_linear_on_a_5mb_line():
     line = "鐨勬槸Ã¤\ufffd中文 " * 500_000
     start = time.perf_counter()

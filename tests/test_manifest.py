@@ -158,6 +158,7 @@ def test_unmatched_each_manifest_on_its_own():
     assert problems[0].message == "'y.txt' matches no seed"
 
 
+@pytest.mark.slow
 def test_unmatched_is_linear_in_rows_and_seeds():
     n = 100_000
     entries = [manifest.Entry("m.csv", i + 2, f"d{i % 97}/f{i}.txt") for i in range(n)]
