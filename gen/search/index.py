@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gen.fs import write_bytes_atomic
 from gen.search.encode import bucket_of, put_deltas, put_varint
 from gen.search.extract import Section
 from gen.search.fold import browser_pairs
@@ -310,15 +311,13 @@ SEPARATOR = r"[\s\-]+"
 
 
 def write_index(root: Path, written: Written) -> None:
-    """Write a build's files under root/<build>/, the stub root/search_index.json, drop older builds.
+    """Write a build's files under root/<build>/, then the stub root/search_index.json (replaced
+    atomically), then drop older builds: a reader of the site sees the old index or the new one,
+    never a half-written or deleted one.
 
     The stub is the file Material's bundle fetches and hands to the worker: Material's config
     (lang, separator, pipeline) plus ours under `archive`, and no documents.
     """
-    if root.is_dir():
-        for old in root.iterdir():
-            if old.is_dir() and old.name != written.build:
-                shutil.rmtree(old)
     base = root / written.build
     made: set[Path] = set()
     for name, data in written.files.items():
@@ -328,4 +327,7 @@ def write_index(root: Path, written: Written) -> None:
             made.add(path.parent)
         path.write_bytes(data)
     stub = {"config": {"lang": ["zh"], "separator": SEPARATOR, "pipeline": [], "archive": written.config}, "docs": []}
-    (root / "search_index.json").write_text(json.dumps(stub, ensure_ascii=False), encoding="utf-8")
+    write_bytes_atomic(root / "search_index.json", json.dumps(stub, ensure_ascii=False).encode("utf-8"))
+    for old in root.iterdir():
+        if old.is_dir() and old.name != written.build:
+            shutil.rmtree(old)
