@@ -27,6 +27,8 @@ from gen.state import Entry, State
 REMOVE_FREELY = 5
 REMOVE_SHARE = 0.10
 ALLOW_REMOVAL = "--allow-removal"
+# How many times a page found saved since the plan saw it is decided and tried again.
+SAVES_MET = 3
 
 
 @contextmanager
@@ -46,7 +48,7 @@ def cycle_collector_paused() -> Iterator[None]:
 def build(settings: Settings, progress=None, waiting: Callable[[], None] | None = None) -> Report:
     """Gather, plan and (unless a dry run) write, holding docs/'s lock; the report accounts for
     every seed. `waiting` is called when another build holds the lock."""
-    with cycle_collector_paused(), fs.locked(settings.docs_dir, shared=settings.dry_run, waiting=waiting):
+    with cycle_collector_paused(), fs.locked(settings.docs_dir, shared=settings.dry_run, waiting=waiting, create=not settings.dry_run):
         return _build(settings, progress)
 
 
@@ -205,15 +207,20 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.C
             continue
         want = wants.get(d.page)
         entry = before.get(d.page) or (by_seed_before.get(want.seed) if want else None)
-        for _ in range(3):
-            done = _write(d, docs_dir, touched)
-            if done:
+        for _ in range(SAVES_MET):
+            if _write(d, docs_dir, touched):
                 break
             d = redecide(d, entry, want, see(docs_dir, d.page, entry, want, False, None))
             if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
                 touched.append(written)
             if (kept := next_entry(d, entry, want)) is not None:
                 pages[d.page] = kept
+            else:
+                pages.pop(d.page, None)
+        else:  # saved again each time it was about to be written: leave it, and everything known of it
+            d = sync.Decision(d.page, sync.KEPT, "saved again and again while the build ran; left as it is (run the build again)")
+            if entry is not None:
+                pages[d.page] = entry
             else:
                 pages.pop(d.page, None)
         decisions.append(d)

@@ -305,17 +305,24 @@ def remove(path: Path, stop_at: Path) -> None:
 
 
 @contextmanager
-def locked(docs_dir: Path, shared: bool = False, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+def locked(docs_dir: Path, shared: bool = False, waiting: Callable[[], None] | None = None, create: bool = True) -> Iterator[None]:
     """Hold docs/'s lock: exclusive for a build that writes, shared for readers (MkDocs). The
-    lock is the operating system's (flock), so a killed holder never leaves it taken."""
+    lock is the operating system's (flock), so a killed holder never leaves it taken. A reader
+    that must write nothing at all (`gen status`) passes create=False: where no lock file is,
+    no build has held one."""
     folder = docs_dir / STATE_DIR
     if shared and not folder.is_dir():
         yield  # nothing generated here yet: nothing to wait for, and a reader creates nothing
         return
-    folder.mkdir(parents=True, exist_ok=True)
-    if not shared and not (folder / ".gitignore").exists():
-        write_atomic(folder / ".gitignore", STATE_GITIGNORE)
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    if not shared:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / ".gitignore").exists():
+            write_atomic(folder / ".gitignore", STATE_GITIGNORE)
+    try:
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
+    except FileNotFoundError:
+        yield
+        return
     try:
         mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX
         try:
