@@ -107,22 +107,29 @@ def _base_seeds(docs_dir: Path, hashes: set[str]) -> dict[str, str]:
     return out
 
 
-def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[str], c: cache.Cache) -> dict[str, Seen]:
-    """Every page the plan decides on, as on disk now. A page the cache knows unchanged since it
-    was written is not read; the base copy is read only where a merge may need it."""
+def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[str], c: cache.Cache) -> tuple[dict[str, Seen], dict[str, cache.Stat]]:
+    """Every page the plan decides on, as on disk now, and the Stats of the pages the cache knew
+    unchanged (which were not read). The base copy is read only where a merge may need it."""
     want_of_seed = {w.seed: w for w in wants.values()}
     pages = {**{p: (None, w) for p, w in wants.items()}, **{p: (e, want_of_seed.get(e.seed)) for p, e in st.pages.items()},
              **{p: (e, None) for p, e in st.legacy_indexes.items()}}
-    return {page: see(docs_dir, page, entry, want, page in force, c) for page, (entry, want) in pages.items()}
+    seen: dict[str, Seen] = {}
+    unchanged: dict[str, cache.Stat] = {}
+    for page, (entry, want) in pages.items():
+        new = want.new if want else None
+        file = fs.page_file(docs_dir, page)
+        if (new is not None and entry is not None and page not in force and not entry.conflict and new.sha256 == entry.sha256
+                and (stat := c.page_unchanged(file, new.sha256)) is not None):
+            seen[page] = Seen(new.sha256)
+            unchanged[file] = stat
+        else:
+            seen[page] = see(docs_dir, page, entry, want)
+    return seen, unchanged
 
 
-def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None, forced: bool, c: cache.Cache | None) -> Seen:
-    """One page as on disk now (see observe)."""
+def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None) -> Seen:
+    """One page as on disk now, read (see observe)."""
     new = want.new if want else None
-    file = fs.page_file(docs_dir, page)
-    if (c is not None and new is not None and entry is not None and not forced and not entry.conflict
-            and new.sha256 == entry.sha256 and c.page_unchanged(file, new.sha256)):
-        return Seen(new.sha256)
     try:
         text = fs.read_text(docs_dir / page)
     except fs.PageError as exc:
@@ -172,11 +179,14 @@ def refusal(p: Plan, st: State, seeds_found: int, settings: Settings) -> Problem
 # ---- writing -----------------------------------------------------------------------------------
 
 
-def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.Cache | None) -> tuple[list[sync.Decision], list[Problem]]:
+def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged: dict[str, cache.Stat]
+          ) -> tuple[list[sync.Decision], list[Problem], dict[str, cache.Stat]]:
     """Write what the plan says: base copies, moves, pages, then the state last, so a run
     interrupted anywhere leaves every page old or new and is simply run again. A page that
-    changed on disk since the plan saw it is decided again (the save is merged or kept)."""
+    changed on disk since the plan saw it is decided again (the save is merged or kept).
+    Returns the decisions as carried out, problems, and the Stat of every page now as generated."""
     touched: list[Path] = []
+    page_stats: dict[str, cache.Stat] = {}
     problems: list[Problem] = []
     for d in p.decisions:
         if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
@@ -210,7 +220,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.C
         for _ in range(SAVES_MET):
             if _write(d, docs_dir, touched):
                 break
-            d = redecide(d, entry, want, see(docs_dir, d.page, entry, want, False, None))
+            d = redecide(d, entry, want, see(docs_dir, d.page, entry, want))
             if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
                 touched.append(written)
             if (kept := next_entry(d, entry, want)) is not None:
@@ -224,9 +234,10 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.C
             else:
                 pages.pop(d.page, None)
         decisions.append(d)
-        if c is not None and d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and pages[d.page].sha256:
+        if d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and pages[d.page].sha256:
+            file = fs.page_file(docs_dir, d.page)
             try:
-                c.remember_page(fs.page_file(docs_dir, d.page), pages[d.page].sha256)  # type: ignore[arg-type]
+                page_stats[file] = cache.stat_of(file, pages[d.page].sha256, unchanged.get(file))  # type: ignore[arg-type]
             except OSError:
                 pass
     new_state = replace(p.state, pages=pages, moved=statefile.with_moves(p.state.moved, {}, pages))
@@ -234,7 +245,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], c: cache.C
     if fs.save_state(docs_dir, new_state):
         old = {b for e in (*st.pages.values(), *st.legacy_indexes.values()) for b in e.bases}
         fs.drop_bases(docs_dir, old - {b for e in new_state.pages.values() for b in e.bases})
-    return decisions, problems
+    return decisions, problems, page_stats
 
 
 def _write(d: sync.Decision, docs_dir: Path, touched: list[Path]) -> bool:
@@ -279,7 +290,7 @@ def _build(settings: Settings, progress=None) -> Report:
     g = gather(settings, c, owners, placed, progress)
     force = frozenset(settings.force)
     wants = wanted(g, st, force, docs)
-    seen = observe(docs, st, wants, force, c)
+    seen, unchanged = observe(docs, st, wants, force, c)
     p = plan(wants, g.failed, st, seen, force)
     problems = list(g.problems) + notes + list(p.problems) + edited_page_problems(docs, seen, wants)
     decisions = list(p.decisions)
@@ -290,10 +301,10 @@ def _build(settings: Settings, progress=None) -> Report:
         return _report(g, decisions, problems, dry_run=True, refused=True)
     moved = {m.new: m.old for m in p.moves}
     if not settings.dry_run:
-        decisions, written_problems = apply(p, docs, st, wants, c)
+        decisions, written_problems, page_stats = apply(p, docs, st, wants, unchanged)
         problems += written_problems
         try:
-            cache.save(c)
+            cache.save(c, replace(g.used, page_stats=page_stats))
         except OSError as exc:
             problems.append(Problem(str(settings.cache_dir), f"the build cache could not be saved ({exc}); the next build reads every seed again",
                                     severity="warning"))

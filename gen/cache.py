@@ -6,6 +6,10 @@ to any of them reads the seed again. A file's (mtime, size) maps to its SHA-256 
 does, so unchanged seeds need not even be opened. The cache is local (build/cache/, not in git)
 and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files and the
 near-duplicate result; a run writes only the files whose content changed.
+
+A memo at one boundary: load() gives the last run's tables, read only; the steps of a run look
+things up in them and return what they used (gather.Gathered.used, the page Stats of
+build.apply), and save() keeps exactly that, as the next run's cache.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -39,67 +44,60 @@ def read_key(shown: str, sha256: str, entry: object) -> str:
     return hashlib.sha256(f"{generator_version()}\0{shown}\0{sha256}\0{entry!r}".encode()).hexdigest()
 
 
-@dataclass
+Stat = tuple[int, int, str]  # (mtime_ns, size, sha256) of a file when it was last hashed
+
+
+@dataclass(frozen=True)
 class Cache:
-    """What the last run read and rendered; `used_*` collect what this run needs (and is saved)."""
+    """What the last run read and rendered, as loaded: read only. A run hands what it used to
+    save() as a `Used` record, which becomes the next run's cache."""
 
     folder: Path | None = None
-    reads: dict[str, tuple] = field(default_factory=dict)  # read key -> (result, sketch)
-    pages: dict[tuple, str] = field(default_factory=dict)  # (read key, page, duplicates, related) -> page text's SHA-256
-    stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # seed path -> (mtime_ns, size, sha256)
-    page_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)  # page file -> (mtime_ns, size, sha256)
-    used_reads: dict[str, tuple] = field(default_factory=dict)
-    used_pages: dict[tuple, str] = field(default_factory=dict)
-    used_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
-    used_page_stats: dict[str, tuple[int, int, str]] = field(default_factory=dict)
-    checked: set[str] = field(default_factory=set)  # page files found unchanged by their stats this run
+    reads: Mapping[str, tuple] = field(default_factory=dict)  # read key -> (result, sketch, None)
+    pages: Mapping[tuple, str] = field(default_factory=dict)  # (read key, page, duplicates, related) -> page text's SHA-256
+    stats: Mapping[str, Stat] = field(default_factory=dict)  # seed path -> its Stat
+    page_stats: Mapping[str, Stat] = field(default_factory=dict)  # page file -> its Stat
     # Near-identical documents: the reads compared last time (page -> read key) and the result.
     near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
-    used_near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
     # The per-seed tables as loaded, shard by shard (see SHARDED).
-    shards: list[dict[str, dict]] = field(default_factory=list)
+    shards: tuple[dict[str, dict], ...] = ()
 
-    def known_sha256(self, path: str) -> str | None:
-        """The SHA-256 of a file whose (mtime, size) did not change since it was last hashed."""
-        found = self.stats.get(path)
-        try:
-            if found and (found[0], found[1]) == fs.file_stat(path):
-                self.used_stats[path] = found
-                return found[2]
-        except OSError:
-            pass
+    def known_stat(self, path: str) -> Stat | None:
+        """The remembered Stat of a seed whose (mtime, size) did not change since it was hashed."""
+        return _unchanged(self.stats.get(path), path)
+
+    def page_unchanged(self, path: str, sha256: str) -> Stat | None:
+        """The remembered Stat of a page file that still holds the text with this hash (same
+        (mtime, size) as when that was last checked), so it need not be read; else None."""
+        found = self.page_stats.get(path)
+        return _unchanged(found, path) if found and found[2] == sha256 else None
+
+
+def _unchanged(found: Stat | None, path: str) -> Stat | None:
+    try:
+        return found if found and (found[0], found[1]) == fs.file_stat(path) else None
+    except OSError:
         return None
 
-    def remember_sha256(self, path: str, sha256: str) -> None:
-        """Record a file's hash with its current (mtime, size)."""
-        known = self.used_stats.get(path)
-        if known and known[2] == sha256:
-            return  # found unchanged by known_sha256 this run
-        mtime, size = fs.file_stat(path)
-        self.used_stats[path] = (mtime, size, sha256)
 
-    def page_unchanged(self, path: str, sha256: str) -> bool:
-        """True when a page file still holds the text with this hash (same (mtime, size) as when
-        that was last checked), so it need not be read."""
-        found = self.page_stats.get(path)
-        if not found or found[2] != sha256:
-            return False
-        try:
-            same = (found[0], found[1]) == fs.file_stat(path)
-        except OSError:
-            return False
-        if same:
-            self.checked.add(path)
-        return same
+def stat_of(path: str, sha256: str, known: Stat | None = None) -> Stat:
+    """A file's Stat now (the known one when it still holds this hash)."""
+    if known is not None and known[2] == sha256:
+        return known
+    mtime, size = fs.file_stat(path)
+    return (mtime, size, sha256)
 
-    def remember_page(self, path: str, sha256: str) -> None:
-        """Record that a page file now holds the text with this hash."""
-        found = self.page_stats.get(path)
-        if found and found[2] == sha256 and path in self.checked:
-            self.used_page_stats[path] = found
-            return
-        mtime, size = fs.file_stat(path)
-        self.used_page_stats[path] = (mtime, size, sha256)
+
+@dataclass(frozen=True)
+class Used:
+    """What a run used and made: exactly what the next run's cache holds, so the cache never
+    outgrows the archive."""
+
+    reads: Mapping[str, tuple] = field(default_factory=dict)
+    pages: Mapping[tuple, str] = field(default_factory=dict)
+    stats: Mapping[str, Stat] = field(default_factory=dict)
+    page_stats: Mapping[str, Stat] = field(default_factory=dict)
+    near: tuple[dict, dict] = field(default_factory=lambda: ({}, {}))
 
 
 SHARDS = 16
@@ -150,32 +148,32 @@ def load(cache_dir: Path | None) -> Cache:
         shards.append(shard)
         for table in SHARDED:
             tables[table].update(shard[table])
-    return Cache(folder=cache_dir, **tables, near=near["near"], shards=shards)
+    return Cache(folder=cache_dir, **tables, near=near["near"], shards=tuple(shards))
 
 
-def save(c: Cache) -> None:
-    """Keep what this run used (so the cache never outgrows the archive); only the files whose
-    content changed are written."""
+def save(c: Cache, used: Used) -> None:
+    """Keep what this run used; only the files whose content changed are written."""
     if c.folder is None:
         return
-    shards = c.shards or [{table: {} for table in SHARDED} for _ in range(SHARDS)]
+    # The loaded shards are the cache's own: copied, as a run that fails after this leaves it read.
+    shards = [{t: dict(shard[t]) for t in SHARDED} for shard in c.shards] or [{t: {} for t in SHARDED} for _ in range(SHARDS)]
     dirty = {n for n in range(SHARDS) if not (c.folder / _shard_file(n)).exists()}
-    for table, old, used in (("reads", c.reads, c.used_reads), ("pages", c.pages, c.used_pages),
-                             ("stats", c.stats, c.used_stats), ("page_stats", c.page_stats, c.used_page_stats)):
+    for table in SHARDED:
+        old, new = getattr(c, table), getattr(used, table)
         # Reads and pages are keyed by their content: the same key holds the same value.
         if table in ("reads", "pages"):
-            added = used.keys() - old.keys()
+            added = new.keys() - old.keys()
         else:  # mostly the very tuples loaded
-            added = {k for k, v in used.items() if old.get(k) is not v and old.get(k) != v}
-        for key in old.keys() - used.keys():
+            added = {k for k, v in new.items() if old.get(k) is not v and old.get(k) != v}
+        for key in old.keys() - new.keys():
             n = _shard_of(table, key)
             del shards[n][table][key]
             dirty.add(n)
         for key in added:
             n = _shard_of(table, key)
-            shards[n][table][key] = used[key]
+            shards[n][table][key] = new[key]
             dirty.add(n)
     for n in sorted(dirty):
         fs.write_bytes_atomic(c.folder / _shard_file(n), _pickle(**shards[n]))
-    if c.used_near != c.near or not (c.folder / NEAR_FILE).exists():
-        fs.write_bytes_atomic(c.folder / NEAR_FILE, _pickle(near=c.used_near))
+    if used.near != c.near or not (c.folder / NEAR_FILE).exists():
+        fs.write_bytes_atomic(c.folder / NEAR_FILE, _pickle(near=used.near))

@@ -200,10 +200,10 @@ def place(results: list[SeedResult], placed: Mapping[str, str]) -> list[SeedResu
     return out
 
 
-def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch], c: cache.Cache) -> list[SeedResult]:
+def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch], c: cache.Cache) -> tuple[list[SeedResult], tuple[dict, dict]]:
     """Every document learns the pages of near-identical documents (updating last run's answer
-    when the build cache has it: only pairs near a changed document are compared again).
-    `sketch_of`: read key -> the sketch of its text."""
+    when the build cache has it: only pairs near a changed document are compared again), and
+    what to remember of it. `sketch_of`: read key -> the sketch of its text."""
     titles = {r.summary.page: r.summary.title for r in results if r.summary}
     compared = {r.summary.page: r.key for r in results if r.summary and r.key in sketch_of}
     new = [sketch_of[key] for _, key in sorted(compared.items())]
@@ -213,31 +213,26 @@ def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch]
         linked = update_near_duplicates(old, old_linked, new)
     else:
         linked = near_duplicates(new)
-    c.used_near = (compared, linked)
     out = []
     for r in results:
         if r.summary and r.summary.page in linked:
             r = dataclasses.replace(r, related=tuple((p, titles[p]) for p in linked[r.summary.page] if p in titles))
         out.append(r)
-    return out
+    return out, (compared, linked)
 
 
-def render(r: SeedResult, parts: PageParts | None, c: cache.Cache) -> Generated:
-    """The page of a gathered document, from the parts rendered when it was read. When nothing
-    the page depends on changed, the cache knows its hash, and the text is fetched later only
-    if something is to be written (see fetch_text)."""
+def render(r: SeedResult, parts: PageParts | None, c: cache.Cache) -> tuple[tuple, Generated]:
+    """The page of a gathered document, from the parts rendered when it was read, with its cache
+    key. When nothing the page depends on changed, the cache knows its hash, and the text is
+    fetched later only if something is to be written (see fetch_text)."""
     page = r.summary.page  # type: ignore[union-attr]
     key = (r.key, page, r.duplicate_seeds, r.related)
     sha = c.pages.get(key)
     if sha is not None:
-        new = Generated(sha)
-    elif parts is not None:
-        new = Generated.of(assemble(dataclasses.replace(parts, page=page), r.duplicate_seeds, r.related))
-    else:
-        new = Generated("")  # fetched by fetch_text
-    if new.sha256:
-        c.used_pages[key] = new.sha256
-    return new
+        return key, Generated(sha)
+    if parts is not None:
+        return key, Generated.of(assemble(dataclasses.replace(parts, page=page), r.duplicate_seeds, r.related))
+    return key, Generated("")  # fetched by fetch_text
 
 
 def fetch_text(r: SeedResult, job: "Job", new: Generated, docs_dir: Path) -> Generated:
@@ -289,38 +284,49 @@ def _worker_init() -> None:
     gc.enable()
 
 
-def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Progress | None) -> list[Read]:
+def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Progress | None) -> tuple[list[Read], dict, dict]:
     """Each seed's read from the cache when its content, manifest entry and the generator are
-    unchanged; the others read now (in parallel)."""
+    unchanged; the others read now (in parallel). Also what to remember: the reads and the
+    seeds' Stats."""
     out: list[Read | None] = []
     todo: list[tuple[int, Job]] = []
+    known: dict[str, cache.Stat] = {}
     for i, (path, shown, rel, entry) in enumerate(jobs):
         # A file with new stats is hashed to find its read; with nothing cached, it is just read.
-        sha = c.known_sha256(path) or (fs.sha256_of(path) if c.reads else None)
+        if (stat := c.known_stat(path)) is not None:
+            known[path] = stat
+        sha = stat[2] if stat else (fs.sha256_of(path) if c.reads else None)
         hit = c.reads.get(cache.read_key(shown, sha, entry)) if sha else None
         out.append(hit)
         if hit is None:
             todo.append((i, (path, shown, rel, entry)))
     for (i, _), read in zip(todo, read_all([j for _, j in todo], workers, progress), strict=True):
         out[i] = read
+    reads: dict[str, tuple] = {}
+    stats: dict[str, cache.Stat] = {}
     for (path, _, _, _), read in zip(jobs, out, strict=True):
         result, found, _ = read  # type: ignore[misc]
         if result.key:
-            c.used_reads[result.key] = (result, found, None)
+            reads[result.key] = (result, found, None)
             if result.summary:
-                c.remember_sha256(path, result.summary.sha256)
-    return out  # type: ignore[return-value]
+                try:
+                    stats[path] = cache.stat_of(path, result.summary.sha256, known.get(path))
+                except OSError:
+                    pass
+    return out, reads, stats  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class Gathered:
     """Every seed gathered: a result per seed (in path order), the page each readable seed wants
-    with what the generator makes for it, and the problems of the listing and the manifests."""
+    with what the generator makes for it, the problems of the listing and the manifests, and
+    what the cache should remember of the seeds."""
 
     results: list[SeedResult]
     pages: dict[str, tuple[SeedResult, Job, Generated]]  # page -> (result, job, generated)
     problems: list[Problem]
     failed: frozenset[str]  # seeds that exist but have no page this time (unreadable, refused)
+    used: cache.Used  # reads, rendered pages' hashes, seed Stats, near-duplicates
 
 
 def gather(settings: Settings, c: cache.Cache, owners: frozenset[str] = frozenset(), placed: Mapping[str, str] | None = None,
@@ -333,21 +339,24 @@ def gather(settings: Settings, c: cache.Cache, owners: frozenset[str] = frozense
     if mtables:
         base = settings.seeds_dir.resolve().as_posix()
         problems += manifest.unmatched(mtables, [f"{base}/{rel}" for _, _, rel, _ in jobs])
-    reads = read_or_recall(jobs, c, settings.workers, progress)
+    reads, used_reads, stats = read_or_recall(jobs, c, settings.workers, progress)
     sketch_of = {r.key: s for r, s, _ in reads if s}
     results = place(drop_collisions(merge_duplicates([r for r, _, _ in reads], owners), owners), placed or {})
-    results = link_near_duplicates(results, sketch_of, c)
-    pages = {
-        r.summary.page: (r, job, render(r, parts, c))
-        for r, job, (_, _, parts) in zip(results, jobs, reads, strict=True)
-        if r.summary
-    }
+    results, near = link_near_duplicates(results, sketch_of, c)
+    pages: dict[str, tuple[SeedResult, Job, Generated]] = {}
+    rendered: dict[tuple, str] = {}
+    for r, job, (_, _, parts) in zip(results, jobs, reads, strict=True):
+        if r.summary:
+            key, new = render(r, parts, c)
+            pages[r.summary.page] = (r, job, new)
+            if new.sha256:
+                rendered[key] = new.sha256
     for path, why in listing.skipped:
         shown = display_path(Path(path), settings.root) if not os.path.islink(path) else _shown_link(path, settings.root)
         results.append(SeedResult(shown, problems=(Problem(shown, why),)))
     results.sort(key=lambda r: r.seed)
     failed = frozenset(r.seed for r in results if r.summary is None and r.duplicate_of is None)
-    return Gathered(results, pages, problems, failed)
+    return Gathered(results, pages, problems, failed, cache.Used(reads=used_reads, pages=rendered, stats=stats, near=near))
 
 
 def _shown_link(path: str, root: Path) -> str:
