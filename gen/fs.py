@@ -189,6 +189,20 @@ def _put_back(aside: Path, path: Path) -> None:
     os.unlink(aside)
 
 
+def _take_aside(path: Path, expect: str) -> tuple[Path | None, bool]:
+    """Move the file at path aside while it holds the text with hash `expect`: (where it went,
+    or None when it is not there or holds something else (then it stays), whether it was there)."""
+    aside = _tmp_beside(path)
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return None, False
+    if _digest_of(aside) != expect:
+        _put_back(aside, path)
+        return None, True
+    return aside, True
+
+
 def replace_if_unchanged(path: Path, text: str, expect: str | None) -> bool:
     """Put text at path only while the file there is still what the plan read: `expect` is the
     hash of its text then (None: there was no file). False, and nothing changed, when someone
@@ -196,41 +210,32 @@ def replace_if_unchanged(path: Path, text: str, expect: str | None) -> bool:
     between the check and the replacement is never overwritten."""
     tmp = _write_tmp(path, text.encode("utf-8"), durable=False)
     try:
+        aside = None
         if expect is not None:
-            aside = _tmp_beside(path)
-            try:
-                os.rename(path, aside)
-            except FileNotFoundError:
+            aside, _ = _take_aside(path, expect)
+            if aside is None:
                 return False
-            if _digest_of(aside) != expect:
-                _put_back(aside, path)
-                return False
-            try:
-                os.link(tmp, path)
-            except FileExistsError:  # saved again in between: theirs stands
-                os.unlink(aside)
-                return False
-            os.unlink(aside)
-            return True
         try:
-            os.link(tmp, path)
+            os.link(tmp, path)  # never over a file: one saved in between stands
         except FileExistsError:
             return False
+        except BaseException:
+            if aside is not None:
+                _put_back(aside, path)
+                aside = None
+            raise
         return True
     finally:
         tmp.unlink(missing_ok=True)
+        if aside is not None:
+            aside.unlink(missing_ok=True)
 
 
 def remove_if_unchanged(path: Path, expect: str, stop_at: Path) -> bool:
     """Delete a page only while it is still what the plan read (see replace_if_unchanged)."""
-    aside = _tmp_beside(path)
-    try:
-        os.rename(path, aside)
-    except FileNotFoundError:
-        return True
-    if _digest_of(aside) != expect:
-        _put_back(aside, path)
-        return False
+    aside, was_there = _take_aside(path, expect)
+    if aside is None:
+        return not was_there
     remove(aside, stop_at)
     return True
 

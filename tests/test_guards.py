@@ -208,3 +208,16 @@ def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(project):
     done = subprocess.run([sys.executable, "-m", "gen", "build"], cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr
     assert not [p for p in (project / "docs").rglob("*") if p.name.startswith(fs.TMP_PREFIX)]
+
+
+def test_replace_if_unchanged_never_overwrites_a_save(tmp_path):
+    page = tmp_path / "p.md"
+    page.write_text("生成的\n", encoding="utf-8")
+    seen = fs.text_digest("生成的\n")
+    assert fs.replace_if_unchanged(page, "新的\n", seen) and page.read_text(encoding="utf-8") == "新的\n"
+    page.write_text("编辑保存的\n", encoding="utf-8")  # saved after the plan saw "新的"
+    assert not fs.replace_if_unchanged(page, "更新的\n", fs.text_digest("新的\n"))
+    assert page.read_text(encoding="utf-8") == "编辑保存的\n"
+    assert not fs.replace_if_unchanged(page, "更新的\n", None), "a file that appeared is not overwritten"
+    assert not fs.remove_if_unchanged(page, seen, tmp_path) and page.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.md"], "nothing set aside is left behind"
