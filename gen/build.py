@@ -18,7 +18,7 @@ from gen import state as statefile
 from gen.config import Settings
 from gen.gather import DUPLICATE, ERROR, Gathered, fetch_text, gather
 from gen.model import Problem
-from gen.plan import ABSENT, Plan, Seen, Want, next_entry, plan, redecide
+from gen.plan import ABSENT, Plan, Seen, Want, made_from_another_seed, next_entry, plan, redecide
 from gen.report import Report, SeedOutcome
 from gen.state import Entry, State
 
@@ -152,7 +152,20 @@ def wanted(g: Gathered, st: State, force: frozenset[str], docs_dir: Path) -> dic
         entry = entries.get(r.seed)
         if new.text is None and (entry is None or entry.sha256 != new.sha256 or entry.conflict or page in force):
             new = fetch_text(r, job, new, docs_dir)
-        out[page] = Want(r.seed, new, r.summary.record)  # type: ignore[union-attr]
+        out[page] = Want(r.seed, new, r.summary.record, r.summary.sha256)  # type: ignore[union-attr]
+    return out
+
+
+def with_texts_seen_to_need(wants: dict[str, Want], g: Gathered, st: State, seen: dict[str, Seen], docs_dir: Path) -> dict[str, Want]:
+    """Wants with the text fetched for pages that, as seen, were made from another version of
+    their seed than the state's base (see plan.made_from_another_seed): their text is proposed."""
+    entries = st.by_seed()
+    out = dict(wants)
+    for page, want in wants.items():
+        entry = entries.get(want.seed)
+        if want.new.text is None and entry is not None and made_from_another_seed(want, entry, seen.get(entry.page, ABSENT)):
+            r, job, _ = g.pages[page]
+            out[page] = replace(want, new=fetch_text(r, job, want.new, docs_dir))
     return out
 
 
@@ -193,14 +206,14 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
             touched.append(written)
     stuck: set[str] = set()  # pages whose move failed: left where they are
     for m in p.moves:
-        if not fs.move_if_unchanged(docs_dir / m.old, docs_dir / m.new, m.expect):
+        if not fs.move_if_unchanged(docs_dir / m.old, docs_dir / m.new, m.expect, docs_dir):
             stuck.add(m.new)
             problems.append(Problem(f"{docs_dir.as_posix()}/{m.old}", "changed while the build ran; not moved this time (run the build again)",
                                     severity="warning"))
             continue
         old_prop, new_prop = docs_dir / sync.proposal_path(m.old), docs_dir / sync.proposal_path(m.new)
         if old_prop.exists():
-            fs.move_if_unchanged(old_prop, new_prop, None)
+            fs.move_if_unchanged(old_prop, new_prop, None, docs_dir)
         touched += [docs_dir / m.new, docs_dir / m.old]
     pages = dict(p.state.pages)
     before = {e.page: e for e in st.pages.values()}
@@ -291,6 +304,7 @@ def _build(settings: Settings, progress=None) -> Report:
     force = frozenset(settings.force)
     wants = wanted(g, st, force, docs)
     seen, unchanged = observe(docs, st, wants, force, c)
+    wants = with_texts_seen_to_need(wants, g, st, seen, docs)
     p = plan(wants, g.failed, st, seen, force)
     problems = list(g.problems) + notes + list(p.problems) + edited_page_problems(docs, seen, wants)
     decisions = list(p.decisions)

@@ -240,9 +240,9 @@ def remove_if_unchanged(path: Path, expect: str, stop_at: Path) -> bool:
     return True
 
 
-def move_if_unchanged(src: Path, dst: Path, expect: str | None) -> bool:
+def move_if_unchanged(src: Path, dst: Path, expect: str | None, stop_at: Path) -> bool:
     """Move a page to a new path (never over an existing file) while it is what the plan read
-    (expect None: whatever it holds)."""
+    (expect None: whatever it holds); folders left empty go, up to stop_at."""
     dst.parent.mkdir(parents=True, exist_ok=True)
     if expect is not None and _digest_of(src) != expect:
         return False
@@ -250,7 +250,7 @@ def move_if_unchanged(src: Path, dst: Path, expect: str | None) -> bool:
         os.link(src, dst)
     except (FileExistsError, FileNotFoundError):
         return False
-    os.unlink(src)
+    remove(src, stop_at)
     return True
 
 

@@ -8,6 +8,7 @@ seeds that exist but could not be read this time, the state, and each page as se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -28,6 +29,7 @@ class Want:
     seed: str
     new: Generated
     meta: Meta
+    seed_sha256: str = ""  # of the seed's bytes, as the page's front matter states it
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,25 @@ def known(entry: Entry | None) -> sync.Known:
     return sync.Known(sha256=entry.sha256, deleted=entry.deleted, conflict=entry.conflict, also=entry.also, gone=entry.gone)
 
 
+_SEED_SHA = re.compile(r'^seed_sha256: "?([0-9a-f]{64})"?$', re.M)
+
+
+def made_from_another_seed(want: Want, entry: Entry, seen: Seen) -> bool:
+    """True when an edited page was made from another version of its seed than the generated
+    text the state knows as its base (two git branches: one regenerated the page, the other
+    edited the earlier version, and the merge kept the edit): the known base is then not this
+    page's, and the generator's change must be proposed, not taken as already there."""
+    if seen.text is None or seen.sha256 in entry.bases or want.new.sha256 != entry.sha256 or entry.conflict == want.new.sha256:
+        return False
+    stated = _SEED_SHA.search(seen.text.partition("\n---\n")[0])
+    return bool(stated and want.seed_sha256 and stated.group(1) != want.seed_sha256)
+
+
 def decide(page: str, want: Want | None, entry: Entry | None, seen: Seen, force: bool) -> Decision:
     """One page's decision from what was seen."""
     new = want.new if want else None
+    if want is not None and entry is not None and made_from_another_seed(want, entry, seen):
+        entry = replace(entry, sha256=statefile.UNKNOWN_BASE, also=())
     if seen.error:
         return Decision(page, sync.KEPT, f"left as it is: {seen.error}")
     if force and new is not None:

@@ -11,8 +11,11 @@ alone (`gen build` writes none). A page an editor puts at an index page's path i
 from __future__ import annotations
 
 import logging
+import posixpath
+import re
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import unquote
 
 from mkdocs.config import config_options
 from mkdocs.plugins import BasePlugin, event_priority
@@ -71,18 +74,22 @@ class ArchivePlugin(BasePlugin):
     def on_shutdown(self):
         self._release()
 
+    moved: dict[str, str] = {}
+
     @event_priority(50)  # before mkdocs-redirects reads its map (0)
     def on_files(self, files: Files, config) -> Files:
         """Validate every page's front matter; add the index pages; point moved pages' old addresses on."""
         state = fs.load_state(Path(config["docs_dir"]))
         files, self.index_pages = refresh_indexes(files, config, state.pages)
-        redirect_moved(files, config, state.moved)
+        self.moved = redirect_moved(files, config, state.moved)
         return files
 
     def on_page_markdown(self, markdown, page, config, files):
-        """Tags as escaped HTML before the tags plugin (which prints them unescaped) collects them."""
+        """Links to a moved page's old path lead to where it is now (a page an editor wrote
+        before the move still links the old path); tags as escaped HTML before the tags plugin
+        (which prints them unescaped) collects them."""
         page.meta.update(escape_meta(page.meta, (TAGS_KEY,)))
-        return markdown
+        return relink_moved(markdown, page.file.src_uri, self.moved) if self.moved else markdown
 
     @event_priority(150)  # before the tags plugin renders its listings (100) and before any page
     def on_env(self, env, config, files):
@@ -148,14 +155,32 @@ def refresh_indexes(files: Files, config, entries) -> tuple[Files, frozenset[str
     return files, frozenset(indexes)
 
 
-def redirect_moved(files: Files, config, moved) -> None:
+def redirect_moved(files: Files, config, moved) -> dict[str, str]:
     """Old addresses of moved pages answer with a redirect to where the page is now (through
-    mkdocs-redirects); a page standing at an old address wins."""
+    mkdocs-redirects); a page standing at an old address wins. The moves in effect."""
     live = {old: new for old, new in moved.items() if files.get_file_from_path(old) is None and files.get_file_from_path(new) is not None}
     if not live:
-        return
+        return live
     plugin = config["plugins"].get(REDIRECTS)
     if plugin is None:
         log.warning("%d pages moved and their old addresses need redirects: add `%s` under plugins in mkdocs.yml", len(live), REDIRECTS)
-        return
+        return live
     plugin.config["redirect_maps"] = {**live, **(plugin.config.get("redirect_maps") or {})}
+    return live
+
+
+# A Markdown link's target to a page: inline `](path.md#frag)`, `](<path.md>)`, or a reference `[x]: path.md`.
+_LINK = re.compile(r"(\]\(<?|^\s*\[[^\]]+\]:\s*<?)([^()<>\s#]+\.md)(#[^()<>\s]*)?", re.M)
+
+
+def relink_moved(markdown: str, page: str, moved: dict[str, str]) -> str:
+    """Links in a page (docs-relative `page`) to moved pages' old paths, pointed at where they are now."""
+    here = posixpath.dirname(page)
+
+    def swap(m: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(here, unquote(m.group(2))))
+        if target not in moved:
+            return m.group(0)
+        return m.group(1) + posixpath.relpath(moved[target], here or ".") + (m.group(3) or "")
+
+    return _LINK.sub(swap, markdown)

@@ -83,7 +83,7 @@ class Report:
 
     def summary(self, verbose: bool = False, docs: str = "docs") -> str:
         """Lines for the terminal: changed pages and problems (the first ones unless verbose), then counts."""
-        lines = []
+        lines = ["nothing was changed; a build would do this:"] if self.dry_run else []
         verb = "would be written" if self.dry_run else "written"
         shown = [d for d in self.pages if verbose or (d.action != sync.UNCHANGED and not d.quiet)]
         for d in shown if verbose else [d for d in shown if d.action != sync.WRITE or len(shown) <= SHOW_AT_MOST]:

@@ -368,10 +368,7 @@ def test_git_merge_of_two_branches_that_both_built(tmp_path):
 @pytest.mark.slow  # runs mkdocs or git
 @pytest.mark.parametrize("line", [
     pytest.param("another", id="edit-in-another-paragraph"),
-    pytest.param("same", id="edit-in-the-same-paragraph", marks=pytest.mark.xfail(strict=True, reason=(
-        "gen/sync.py:97 decide(): after a git conflict on the page resolved with the editor's side, the page derives from "
-        "the old seed (its seed_sha256 says so) while the merged state's base is branch A's new text, so the page is "
-        "'kept' as edited and A's change is silently lost (no merge, no proposal, exit 0)"))),
+    pytest.param("same", id="edit-in-the-same-paragraph"),
 ])
 def test_git_merge_of_a_regenerated_page_and_a_hand_edit(tmp_path, line):
     """Branch A changes a seed (its page is rewritten); branch B edits that page by hand; after the

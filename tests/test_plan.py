@@ -102,3 +102,16 @@ def test_name_problem_refuses_names_that_cannot_be_pages():
         assert name_problem(bad), bad
     for good in ("a.txt", "2020/石景山报 第30期 (1).txt", "x-y_z.html"):
         assert name_problem(good) is None, good
+
+
+def test_plan_proposes_the_change_to_a_page_made_from_another_version_of_its_seed():
+    """After a git merge kept an edit of the page's earlier version while the state learnt the
+    regenerated text: the known base is not the page's, so the generator's text is proposed."""
+    stale = OLD.replace('seed: "seeds/a.txt"', 'seed: "seeds/a.txt"\nseed_sha256: "' + "a" * 64 + '"').replace("一", "一改")
+    want = Want("seeds/a.txt", Generated.of(NEW), Meta(page="archive/a.md", title="t"), seed_sha256="b" * 64)
+    st = State(pages={"archive/a.md": Entry("archive/a.md", "seeds/a.txt", digest(NEW))})
+    p = plan({"archive/a.md": want}, frozenset(), st, {"archive/a.md": _seen(stale)})
+    d = p.decisions[0]
+    assert d.action == sync.CONFLICT and d.proposal == NEW and d.text is None
+    fresh = stale.replace("a" * 64, "b" * 64)
+    assert plan({"archive/a.md": want}, frozenset(), st, {"archive/a.md": _seen(fresh)}).decisions[0].action == sync.KEPT

@@ -212,10 +212,6 @@ def test_upgrade_from_0_1_redirects_old_addresses(tmp_path, layout):
 
 @pytest.mark.slow  # runs mkdocs or git
 @pytest.mark.parametrize("layout", LAYOUTS)
-@pytest.mark.xfail(strict=True, reason=(
-    "the edited 0.1 home page (kept) links to the pages' old dated paths, which the build moved: "
-    "`mkdocs build --strict` fails on 'target is not found'; gen/plugin.py knows the moves (state.moved, "
-    "redirect_moved) but only redirects the old URLs, it does not point links to them at the new pages"))
 def test_upgrade_from_0_1_site_builds_strict_with_the_edited_home_page(tmp_path, layout):
     a = release_01(tmp_path, layout)
     done = build(a.root)
