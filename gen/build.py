@@ -286,8 +286,12 @@ def _write(d: sync.Decision, docs_dir: Path, touched: list[Path]) -> bool:
 def _build(settings: Settings, progress=None) -> Report:
     docs = settings.docs_dir
     notes: list[Problem] = []
-    if not settings.dry_run and docs.is_dir() and (n := fs.remove_stale_tmp(docs)):
-        notes.append(Problem(docs.as_posix(), f"{n} temporary files left by an interrupted build removed", severity="warning"))
+    if not settings.dry_run and docs.is_dir():
+        restored, removed = fs.restore_stray(docs)
+        if restored:
+            notes.append(Problem(docs.as_posix(), f"{restored} pages an interrupted build had set aside are back in place", severity="warning"))
+        if removed:
+            notes.append(Problem(docs.as_posix(), f"{removed} temporary files left by an interrupted build removed", severity="warning"))
     st = fs.load_state(docs)
     present = set(fs.list_pages(docs)) if docs.is_dir() else set()
     had_state = fs.state_exists(docs)

@@ -30,6 +30,8 @@ MAX_SEED_BYTES = 20 * 1024 * 1024
 # Temporary files: short fixed-prefix names (a long page name cannot make them too long), and
 # recognisable, so a build removes any that a killed process left behind.
 TMP_PREFIX = ".gen-tmp-"
+# A page set aside while it is replaced or removed (see _take_aside): its own name follows.
+ASIDE_PREFIX = ".gen-aside-"
 # The previous release named them after the file (".NAME.PID.tmp").
 _OLD_TMP = re.compile(r"^\..+\.\d+\.tmp$")
 
@@ -191,13 +193,20 @@ def _put_back(aside: Path, path: Path) -> None:
 
 def _take_aside(path: Path, expect: str) -> tuple[Path | None, bool]:
     """Move the file at path aside while it holds the text with hash `expect`: (where it went,
-    or None when it is not there or holds something else (then it stays), whether it was there)."""
-    aside = _tmp_beside(path)
+    or None when it is not there or holds something else (then it stays), whether it was there).
+    The aside's name keeps the page's, so a build stopped right now has it put back by the next
+    (restore_stray)."""
+    aside = path.with_name(f"{ASIDE_PREFIX}{secrets.token_hex(4)}-{path.name}")
     try:
         os.rename(path, aside)
     except FileNotFoundError:
         return None, False
-    if _digest_of(aside) != expect:
+    try:
+        same = _digest_of(aside) == expect
+    except BaseException:
+        _put_back(aside, path)
+        raise
+    if not same:
         _put_back(aside, path)
         return None, True
     return aside, True
@@ -265,15 +274,25 @@ def list_pages(docs_dir: Path) -> list[str]:
     return sorted(pages)
 
 
-def remove_stale_tmp(folder: Path) -> int:
-    """Delete temporary files a killed build left under folder; how many."""
-    removed = 0
+def restore_stray(folder: Path) -> tuple[int, int]:
+    """What a stopped build left under folder: pages it had set aside go back to their place
+    (unless a file stands there again), temporary files go. (pages put back, files removed)"""
+    restored = removed = 0
     for root, _, files in os.walk(folder):
         for name in files:
-            if name.startswith(TMP_PREFIX) or _OLD_TMP.match(name):
-                Path(root, name).unlink(missing_ok=True)
+            path = Path(root, name)
+            if name.startswith(ASIDE_PREFIX):
+                original = path.with_name(name[len(ASIDE_PREFIX) + 9 :])  # after "<8 hex>-"
+                try:
+                    os.link(path, original)
+                    restored += 1
+                except FileExistsError:
+                    pass
+                path.unlink()
+            elif name.startswith(TMP_PREFIX) or _OLD_TMP.match(name):
+                path.unlink(missing_ok=True)
                 removed += 1
-    return removed
+    return restored, removed
 
 
 # Up to this many files are synced one by one; beyond, one system-wide sync is quicker.
@@ -321,8 +340,6 @@ def locked(docs_dir: Path, shared: bool = False, waiting: Callable[[], None] | N
         return
     if not shared:
         folder.mkdir(parents=True, exist_ok=True)
-        if not (folder / ".gitignore").exists():
-            write_atomic(folder / ".gitignore", STATE_GITIGNORE)
     try:
         fd = os.open(folder / LOCK_FILE, os.O_RDWR | (os.O_CREAT if create else 0), 0o644)
     except FileNotFoundError:
@@ -336,6 +353,8 @@ def locked(docs_dir: Path, shared: bool = False, waiting: Callable[[], None] | N
             if waiting:
                 waiting()
             fcntl.flock(fd, mode)
+        if not shared and not (folder / ".gitignore").exists():  # under the lock: no other build cleans up beside it
+            write_atomic(folder / ".gitignore", STATE_GITIGNORE)
         yield
     finally:
         os.close(fd)

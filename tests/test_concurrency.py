@@ -80,9 +80,6 @@ def test_mkdocs_strict_during_a_build_reads_docs_before_or_after_it(base, tmp_pa
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="fs.replace_if_unchanged sets the old page aside as a .gen-tmp-* file; a build "
-                   "stopped there (SIGKILL, or Ctrl-C) leaves the page only in that file, which the next build deletes "
-                   "as a stale temporary, then reports the page deleted by an editor")
 def test_build_stopped_while_a_hand_edited_page_is_set_aside_keeps_the_page(base, tmp_path):
     results = []
     for t in (0, 2):  # SIGKILL, then SIGINT; both aimed at a hand-edited page

@@ -173,6 +173,18 @@ def test_a_page_the_editor_renamed_keeps_its_seed(tree):
     assert moves == [{"moved": f"archive/{HTML}.md", "to": "archive/海淀区会议.md"}]
 
 
+def test_a_page_a_killed_build_had_set_aside_is_put_back(tree):
+    edited = page(tree, HTML).read_text(encoding="utf-8").replace("于军主持会议", "于军同志主持会议", 1)
+    page(tree, HTML).unlink()
+    (tree / "docs" / "archive" / f"{fs.ASIDE_PREFIX}0badcafe-{HTML}.md").write_text(edited, encoding="utf-8")
+    shutil.copy(page(tree, WIRE), tree / "docs" / "archive" / f"{fs.ASIDE_PREFIX}0badcafe-{WIRE}.md")  # already replaced
+    page(tree, WIRE).write_text(page(tree, WIRE).read_text(encoding="utf-8") + "\n编辑补记\n", encoding="utf-8")
+    assert main(["build"]) == 0
+    assert page(tree, HTML).read_text(encoding="utf-8") == edited
+    assert "编辑补记" in page(tree, WIRE).read_text(encoding="utf-8"), "a file standing at the path again wins"
+    assert not list((tree / "docs" / "archive").glob(f"{fs.ASIDE_PREFIX}*"))
+
+
 def test_temporary_files_of_a_killed_build_are_removed(tree):
     stray = [tree / "docs" / "archive" / f"{fs.TMP_PREFIX}4242-deadbeef", tree / "docs" / "archive" / f".{WIRE}.md.4242.tmp"]
     for path in stray:
