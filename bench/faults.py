@@ -53,11 +53,10 @@ PYTHON = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
 TIMEOUT = 600
 
-for _path in (REPO, REPO / "tests"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 
-from conftest import make_project  # noqa: E402  (tests/conftest.py: seeds-less project folder)
+from tests.conftest import make_project  # noqa: E402  (a project folder: mkdocs.yml, overrides)
 from gen import frontmatter  # noqa: E402
 from gen.fs import ASIDE_PREFIX, TMP_PREFIX  # noqa: E402
 

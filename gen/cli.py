@@ -10,7 +10,7 @@ from pathlib import Path
 from gen import check as checking
 from gen import fs, manifest
 from gen.build import build
-from gen.config import Settings, SettingsError, find_config, load_project, validate
+from gen.config import CACHE_DIR, REPORT_FILE, Settings, SettingsError, find_config, load_project, validate
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -56,12 +56,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         docs_dir=docs,
         manifests=tuple(args.manifest) or project.manifests,
         manifest_columns=columns,
-        report_path=(args.report or project.root / "build" / "report.json") if building else None,
+        report_path=(args.report or project.root / REPORT_FILE) if building else None,
         force=tuple(_page_of(Path(p), docs) for p in getattr(args, "force", [])),
         dry_run=not building,
         progress=sys.stderr.isatty(),
         workers=(os.cpu_count() or 1) if args.jobs is None else args.jobs,
-        cache_dir=None if args.no_cache else project.root / "build" / "cache",
+        cache_dir=None if args.no_cache else project.root / CACHE_DIR,
         allow_removal=getattr(args, "allow_removal", False),
     )
     validate(settings)

@@ -22,6 +22,10 @@ from pathlib import Path
 import yaml
 
 CONFIG_FILE = "mkdocs.yml"
+# Beside mkdocs.yml, never published and never committed: the build cache (disposable; the
+# generator's and the search plugin's) and the run report.
+CACHE_DIR = Path("build") / "cache"
+REPORT_FILE = Path("build") / "report.json"
 PLUGIN = "archive"
 # The plugin's options and their defaults (gen/plugin.py declares the same names to MkDocs).
 OPTION_DEFAULTS: dict[str, object] = {"seeds": "seeds", "manifests": [], "manifest_columns": {}}

@@ -1,5 +1,5 @@
-"""Every disk access of the generator: listing seeds, reading pages, atomic and guarded writes,
-the lock, the state file and the base copies."""
+"""The generator's disk access: listing and reading seeds, reading pages, atomic and guarded
+writes, the lock, the state file and the base copies."""
 
 from __future__ import annotations
 

@@ -29,6 +29,8 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from gen.config import CACHE_DIR
+from gen.fs import write_bytes_atomic
 from gen.search.index import Limits
 from gen.search.sink import ChildSink, LocalSink, SearchBuildError
 
@@ -38,7 +40,7 @@ WORKER = "assets/javascripts/archive-search/worker.js"
 PAGE_SCRIPT = "assets/javascripts/archive-search/page.js"
 MATERIAL_NAME = "material/search"
 # Rendered pages kept for dirty builds, beside the generator's cache (not published, not in git).
-STORE = Path("build") / "cache" / "search-pages.pickle"
+STORE = CACHE_DIR / "search-pages.pickle"
 
 
 class ArchiveSearchConfig(Config):
@@ -177,10 +179,10 @@ def _save_pages(store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
     """Keep the rendered pages for the next dirty build (atomically)."""
     if store is None:
         return
-    store.parent.mkdir(parents=True, exist_ok=True)
-    tmp = store.with_name(f".{store.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
-    os.replace(tmp, store)
+    try:
+        write_bytes_atomic(store, pickle.dumps(pages, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError as exc:  # the cache is disposable: the next dirty build renders every page
+        log.info("search: the page cache %s could not be saved (%s)", store, exc)
 
 
 def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
