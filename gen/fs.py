@@ -104,6 +104,11 @@ def page_file(docs_dir: Path, page: str) -> str:
     return f"{docs_dir}{os.sep}{page}"
 
 
+def read_whole(path: Path) -> bytes:
+    """A file's bytes (a manifest: no size limit, OSError when it cannot be read)."""
+    return path.read_bytes()
+
+
 def read_optional_bytes(path: Path) -> bytes | None:
     """A file's bytes, or None when it does not exist or cannot be read."""
     try:

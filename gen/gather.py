@@ -97,7 +97,7 @@ def seed_jobs(seed_paths: list[str], seeds_dir: Path, root: Path, mtables: "Mani
 def _manifest_text(path: Path) -> str:
     from gen.decode import decode
 
-    return decode(path.read_bytes())[0]
+    return decode(fs.read_whole(path))[0]
 
 
 def load_manifests(paths: list[Path], root: Path, columns: dict[str, str]) -> tuple[ManifestTables, list[Problem]]:
