@@ -323,11 +323,22 @@ def make_durable(paths: list[Path]) -> None:
 
 def remove(path: Path, stop_at: Path) -> None:
     """Delete a file and any folders left empty by it, up to (not including) stop_at."""
-    path.unlink(missing_ok=True)
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return  # nothing was there: no folder was emptied (and a large folder is not listed for nothing)
     parent = path.parent
-    while parent != stop_at and parent.is_dir() and not any(parent.iterdir()):
+    while parent != stop_at and _empty(parent):
         parent.rmdir()
         parent = parent.parent
+
+
+def _empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except (FileNotFoundError, NotADirectoryError):
+        return False
 
 
 # ---- the lock ------------------------------------------------------------------------------

@@ -89,7 +89,8 @@ def made_from_another_seed(want: Want, entry: Entry, seen: Seen) -> bool:
     text the state knows as its base (two git branches: one regenerated the page, the other
     edited the earlier version, and the merge kept the edit): the known base is then not this
     page's, and the generator's change must be proposed, not taken as already there."""
-    if seen.text is None or seen.sha256 in entry.bases or want.new.sha256 != entry.sha256 or entry.conflict == want.new.sha256:
+    if (seen.text is None or seen.sha256 in entry.bases or want.new.sha256 != entry.sha256
+            or want.new.sha256 in (entry.conflict, entry.settled)):
         return False
     stated = _SEED_SHA.search(seen.text.partition("\n---\n")[0])
     return bool(stated and want.seed_sha256 and stated.group(1) != want.seed_sha256)
@@ -118,7 +119,8 @@ def next_entry(d: Decision, entry: Entry | None, want: Want | None) -> Entry | N
     old = entry or Entry(page=d.page, seed=seed)
     if d.base_sha is not None:
         meta = replace(want.meta, page=d.page) if want and d.base_sha == want.new.sha256 else None
-        return Entry(page=d.page, seed=seed, sha256=d.base_sha, placed=old.placed, meta=meta)
+        settled = d.base_sha if d.action == sync.KEPT else None  # the editor kept their page against this text
+        return Entry(page=d.page, seed=seed, sha256=d.base_sha, placed=old.placed, settled=settled, meta=meta)
     if d.action == sync.CONFLICT and want:
         return replace(old, page=d.page, seed=seed, conflict=want.new.sha256, gone=False)
     if d.action == sync.DELETED:

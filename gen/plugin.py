@@ -11,6 +11,7 @@ alone (`gen build` writes none). A page an editor puts at an index page's path i
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import re
 from contextlib import ExitStack
@@ -132,6 +133,21 @@ def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem,
     return found
 
 
+# (mkdocs.yml, index page) -> the text made for it last, in this process (`mkdocs serve`).
+_MADE: dict[tuple[str, str], str] = {}
+
+
+class IndexFile(File):
+    """An index page made by this plugin. Under `mkdocs serve --dirty` it is rendered again only
+    when its text changed (MkDocs takes every generated file for modified, and the largest index
+    pages are most of a rebuild's time)."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed or not os.path.isfile(self.abs_dest_path)
+
+
 def refresh_indexes(files: Files, config, entries) -> tuple[Files, frozenset[str]]:
     """Log front-matter problems of every page; add the index pages made from the valid front
     matter, except where a page of the editor's stands at an index page's path."""
@@ -146,10 +162,14 @@ def refresh_indexes(files: Files, config, entries) -> tuple[Files, frozenset[str
     indexes = render_indexes(metas)
     for page, text in indexes.items():
         existing = files.get_file_from_path(page)
-        if existing is None:
-            files.append(File.generated(config, page, content=text))
-        elif existing.generated_by:
-            existing.content_string = text
+        if existing is None or existing.generated_by:
+            if existing is not None:
+                files.remove(existing)
+            made = IndexFile.generated(config, page, content=text)
+            key = (str(config.config_file_path), page)
+            made.changed = _MADE.get(key) != text
+            _MADE[key] = text
+            files.append(made)
         else:
             log.info("%s/%s: a page of your own stands in place of the generated index page", docs_dir.name, page)
     return files, frozenset(indexes)

@@ -43,6 +43,7 @@ class Entry:
     deleted: bool = False  # an editor deleted the page and has been told
     placed: bool = False  # an editor moved the page here: it stays where they put it
     gone: bool = False  # its seed is gone and the page, edited by hand, is kept (reported once)
+    settled: str | None = None  # the generated text (hash) an editor settled a conflict against, keeping their page
     meta: Meta | None = None  # its index record, when the page is exactly as generated
 
     @property
@@ -92,7 +93,8 @@ def _entry(page: str, data: dict) -> Entry:
     if not all(v is None or isinstance(v, str) for v in (sha, conflict)) or not all(isinstance(a, str) for a in also):
         raise ValueError("a hash is not a string")
     return Entry(page=page, seed=seed, sha256=sha, also=tuple(also), conflict=conflict, deleted=bool(data.get("deleted")),
-                 placed=bool(data.get("placed")), gone=bool(data.get("gone")), meta=_meta_from_json(page, data.get("meta")))
+                 placed=bool(data.get("placed")), gone=bool(data.get("gone")), settled=data.get("settled") if isinstance(data.get("settled"), str) else None,
+                 meta=_meta_from_json(page, data.get("meta")))
 
 
 def _combine(a: Entry, b: Entry) -> Entry:
@@ -101,7 +103,7 @@ def _combine(a: Entry, b: Entry) -> Entry:
         return a
     bases = tuple(dict.fromkeys(a.bases + b.bases))
     return replace(a, sha256=bases[0] if bases else None, also=bases[1:], conflict=a.conflict or b.conflict,
-                   deleted=a.deleted and b.deleted, placed=a.placed or b.placed, gone=a.gone and b.gone,
+                   deleted=a.deleted and b.deleted, placed=a.placed or b.placed, gone=a.gone and b.gone, settled=a.settled or b.settled,
                    meta=a.meta if a.meta == b.meta else None)
 
 
@@ -189,6 +191,8 @@ def _entry_json(e: Entry) -> dict:
         out["placed"] = True
     if e.gone:
         out["gone"] = True
+    if e.settled:
+        out["settled"] = e.settled
     if e.meta is not None:
         out["meta"] = meta_to_json(e.meta)
     return out

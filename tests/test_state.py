@@ -16,7 +16,7 @@ META = Meta(page="archive/a.md", title="标题", date=dt.date(2020, 3, 1), distr
 
 def _state() -> State:
     return State(pages={"archive/a.md": Entry("archive/a.md", "seeds/a.txt", "1" * 64, meta=META),
-                        "archive/b.md": Entry("archive/b.md", "seeds/b.txt", "2" * 64, conflict="3" * 64),
+                        "archive/b.md": Entry("archive/b.md", "seeds/b.txt", "2" * 64, conflict="3" * 64, settled="5" * 64),
                         "archive/c.md": Entry("archive/c.md", "seeds/c.txt", "4" * 64, deleted=True, placed=True, gone=True)},
                  moved={"archive/2020/03/a.md": "archive/a.md"})
 
