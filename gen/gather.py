@@ -206,9 +206,9 @@ def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch]
     what to remember of it. `sketch_of`: read key -> the sketch of its text."""
     titles = {r.summary.page: r.summary.title for r in results if r.summary}
     compared = {r.summary.page: r.key for r in results if r.summary and r.key in sketch_of}
-    new = [sketch_of[key] for _, key in sorted(compared.items())]
+    new = [_keyed(sketch_of[key], page) for page, key in sorted(compared.items())]
     old_keys, old_linked = c.near  # page -> read key, as compared last time
-    old = [c.reads[key][1] for key in old_keys.values() if key in c.reads]
+    old = [_keyed(c.reads[key][1], page) for page, key in old_keys.items() if key in c.reads]
     if old_keys and len(old) == len(old_keys):
         linked = update_near_duplicates(old, old_linked, new)
     else:
@@ -219,6 +219,12 @@ def link_near_duplicates(results: list[SeedResult], sketch_of: dict[str, Sketch]
             r = dataclasses.replace(r, related=tuple((p, titles[p]) for p in linked[r.summary.page] if p in titles))
         out.append(r)
     return out, (compared, linked)
+
+
+def _keyed(s: Sketch, page: str) -> Sketch:
+    """A sketch keyed by the page it is compared as (a page an editor moved is not at the path
+    its seed would give it)."""
+    return s if s.key == page else dataclasses.replace(s, key=page)
 
 
 def render(r: SeedResult, parts: PageParts | None, c: cache.Cache) -> tuple[tuple, Generated]:

@@ -233,3 +233,15 @@ def test_replace_if_unchanged_never_overwrites_a_save(tmp_path):
     assert not fs.replace_if_unchanged(page, "更新的\n", None), "a file that appeared is not overwritten"
     assert not fs.remove_if_unchanged(page, seen, tmp_path) and page.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.md"], "nothing set aside is left behind"
+
+
+def test_near_duplicates_link_a_page_where_the_editor_moved_it(tree):
+    renamed = tree / "docs" / "archive" / "新京报稿.md"
+    page(tree, WIRE).rename(renamed)
+    assert main(["build"]) == 0
+    text = (tree / "seeds" / f"{WIRE}.txt").read_text(encoding="utf-8")
+    (tree / "seeds" / "repost.txt").write_text(text.replace("新京报讯", "海淀区融媒体中心讯"), encoding="utf-8")
+    assert main(["build"]) == 0
+    repost = page(tree, "repost").read_text(encoding="utf-8")
+    assert "(新京报稿.md)" in repost and f"({WIRE}.md)" not in repost
+    assert "(repost.md)" in renamed.read_text(encoding="utf-8")
