@@ -5,10 +5,11 @@ from __future__ import annotations
 from types import ModuleType
 
 from gen.model import Reading, Seed
-from gen.readers import html, newspaper, wire
+from gen.readers import day, html, newspaper, wire
 
 # Tried in order; the first whose looks_like() accepts the text reads it. wire accepts anything.
-READERS: tuple[ModuleType, ...] = (newspaper, html, wire)
+# day first: it takes only text that parses as a JSON object with a story list, which no other kind is.
+READERS: tuple[ModuleType, ...] = (day, newspaper, html, wire)
 
 
 def pick_reader(text: str) -> ModuleType:
