@@ -1,7 +1,8 @@
 """Assemble a Document from a reading, a manifest entry and the extractors; pure.
 
 Precedence for every field: manifest > stated in the text > inferred > absent, and each value
-carries how it was found.
+carries how it was found. Dates: manifest > masthead > the lead's full date > the seed's path >
+inferred (gen/meta/dates.py).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import PurePosixPath
 
 from gen.identity import page_of
 from gen.manifest import Entry
-from gen.meta.dates import extract_date, resolve_article_date
+from gen.meta.dates import decide_date, resolve_article_date
 from gen.meta.district import extract_district
+from gen.meta.filedate import extract_path_date
 from gen.meta.source import extract_source
 from gen.meta.tags import extract_tags
 from gen.meta.title import derive_title
@@ -50,9 +52,14 @@ def make_document(seed: Seed, reading: Reading, entry: Entry | None, tables: Tab
         title, title_basis = seed.stem, "文件名"
         warnings.append("no title could be found or derived; the file name stands in")
 
-    date, date_basis = _pick(entry.date, extract_date(reading, tables))
-    if date is None:
-        warnings.append("no date: the text states none with a year, and no evidence decides the year")
+    # The path inside the seeds folder, else the file name: never the folders above the seeds.
+    path, path_warnings = extract_path_date(seed.rel or PurePosixPath(seed.path).name)
+    dating = decide_date(reading, tables, path=path)
+    date, date_basis = _pick(entry.date, dating.found)
+    if entry.date is None:  # what the evidence says matters only when the manifest does not say
+        warnings += [*path_warnings, *dating.warnings]
+        if date is None and not path_warnings and not dating.warnings:
+            warnings.append("no date: the text states none with a year, and no evidence decides the year")
 
     source_found = extract_source(reading, tables)
     source = entry.source or (source_found.value if source_found else None)

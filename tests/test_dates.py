@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gen.meta.dates import cn_number, extract_date, find_lead_dates, resolve_article_date
+from gen.meta.dates import DEFAULT_SCOPE, cn_number, extract_date, find_lead_dates, infer_year, resolve_article_date
 from gen.meta.officials import in_office, officials_named
 from gen.model import Article, Masthead, Reading, paragraph
 from gen.tables import Official, load_tables, parse_table
@@ -292,3 +292,21 @@ def test_cn_number_round_trips_arabic(number):
 def test_extract_date_yesterday_in_brackets_is_the_day_before(tables):
     found = extract_date(wire("央视网消息：昨天（5月11日），上海本土确诊病例出院432例。奥密克戎"), tables)
     assert (found.value, found.basis) == (dt.date(2022, 5, 12), "推断：奥密克戎；昨天，取次日")
+
+
+# --- the path's window (gen/meta/filedate.py; the rules are tested in tests/test_filedate.py) ------
+
+def test_infer_year_window_decides_and_is_reported(tables):
+    window = (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+    assert infer_year(6, 1, "", tables, DEFAULT_SCOPE, window=window) == (dt.date(2021, 6, 1), ("文件名",))
+
+
+def test_infer_year_window_with_a_single_year_scope_still_decides(tables):
+    scope = window = (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+    assert infer_year(6, 1, "", tables, scope, window=window) == (dt.date(2020, 6, 1), ("文件名",))
+
+
+def test_infer_year_window_and_era_term_disagree_leave_no_year(tables):
+    window = (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+    day, used = infer_year(6, 1, "奥密克戎", tables, DEFAULT_SCOPE, window=window)
+    assert day is None and used == ("文件名", "奥密克戎")
