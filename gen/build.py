@@ -362,5 +362,6 @@ def _report(g: Gathered, decisions: list[sync.Decision], problems: list[Problem]
             outcome, reason, page = DUPLICATE, f"byte-identical to {r.duplicate_of}", None
         else:
             outcome, reason, page = ERROR, "", None
-        outcomes.append(SeedOutcome(seed=r.seed, page=page, outcome=outcome, reason=reason, problems=r.problems))
+        outcomes.append(SeedOutcome(seed=r.seed, page=page, outcome=outcome, reason=reason, problems=r.problems,
+                                    normalised=r.normalised))
     return Report(seeds=outcomes, pages=decisions, problems=problems, dry_run=dry_run)

@@ -65,6 +65,7 @@ class SeedResult:
     duplicate_seeds: tuple[str, ...] = ()  # byte-identical seeds this page stands for
     related: tuple[tuple[str, str], ...] = ()  # (page, title) of near-identical documents
     key: str = ""  # cache key of the read
+    normalised: tuple[tuple[str, int], ...] = ()  # routine repairs the reader made: (what, how many)
 
 
 # What reading one seed yields: its result, the sketch of its text, and the parts of its page
@@ -146,7 +147,7 @@ def read_one(path: str, shown: str, rel: str, entry: manifest.Entry | None, tabl
     record = index_record(doc)
     summary = Summary(record.page, record.title, sha, record)
     warnings = tuple(Problem(shown, w, severity="warning") for w in (*decoded.warnings, *doc.warnings))
-    return SeedResult(shown, summary, problems=warnings, key=key), doc
+    return SeedResult(shown, summary, problems=warnings, key=key, normalised=doc.reading.normalised), doc
 
 
 def _groups(results: list[SeedResult], key: Callable[[Summary], str]) -> list[list[SeedResult]]:

@@ -98,6 +98,9 @@ class Reading:
     editor: str | None = None  # from a trailing credit such as "责任编辑：邓健"
     author: str | None = None  # from a trailing credit such as "（记者 唐炜）"
     warnings: tuple[str, ...] = ()  # non-fatal oddities worth reporting
+    # Routine repairs the reader made, as (what, how many), e.g. (("punctuation", 124),) for OCR
+    # commas made full width; reported per seed, never a warning. Only non-zero counts.
+    normalised: tuple[tuple[str, int], ...] = ()
 
     # Computed once per reading: every extractor needs them. (cached_property stores into the
     # instance dict directly, which a frozen dataclass allows.)

@@ -24,6 +24,7 @@ class SeedOutcome:
     outcome: str  # a sync action, or "error" when the seed could not be read
     reason: str = ""
     problems: tuple[Problem, ...] = ()
+    normalised: tuple[tuple[str, int], ...] = ()  # routine repairs: (what, how many), e.g. ("punctuation", 124)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class Report:
                     "outcome": s.outcome,
                     "reason": s.reason,
                     "problems": [str(p) for p in s.problems],
+                    **({"normalised": dict(s.normalised)} if s.normalised else {}),
                 }
                 for s in self.seeds
             ],

@@ -7,6 +7,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gen.model import ContentsItem, Reading, Seed
 from gen.readers import newspaper
@@ -24,6 +26,7 @@ from gen.readers.newspaper.layout import (
     splits_word,
     starts_enumeration,
 )
+from gen.readers.newspaper.punctuation import FULL_WIDTH, normalise_punctuation, url_spans
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "newspaper"
@@ -205,6 +208,99 @@ def test_join_column_breaks_keeps_enumerated_items():
 
 def test_join_column_breaks_wrapped_lines_and_blanks():
     assert join_column_breaks(["居民可就近预约", "", " 检测,免去排队之苦。"]) == ["居民可就近预约检测,免去排队之苦。"]
+
+
+# --- punctuation.py: half-width marks in Chinese text -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised", "count"),
+    [
+        ("4月8日,中共中央", "4月8日，中共中央", 1),  # after the day of a date
+        ("会议指出,要坚持", "会议指出，要坚持", 1),
+        ("“常态化”,中国疫情防控", "“常态化”，中国疫情防控", 1),  # past a closing quote
+        ("意味着什么呢?笔者以为", "意味着什么呢？笔者以为", 1),
+        ("最后的胜利一定属于我们!", "最后的胜利一定属于我们！", 1),  # at the end
+        ("兢兢业业;各社区", "兢兢业业；各社区", 1),
+        ("心理干预热线:51517558", "心理干预热线：51517558", 1),  # a Chinese label before a number
+        ("重症病例,1例危重症", "重症病例，1例危重症", 1),
+        ("共50,其中", "共50，其中", 1),  # a number before Chinese
+        ("0-24时, 全省报告", "0-24时， 全省报告", 1),  # the space is clean_inline's to drop
+    ],
+)
+def test_normalise_punctuation_marks_in_chinese_text(text, normalised, count):
+    assert normalise_punctuation(text) == (normalised, count)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1,000", "27,980万", "12:30", "比分3:2", "http://x.cn/a,b", "www.sjs.gov.cn/?a=1;b=2", "COVID-19, SARS and MERS",
+     "COVID-19,SARS", "citizens,” Trudeau said", "Hello, world!", "f(x) = (a+b)", "OK,“好的”", "会议&lt;b&gt;。会议", "",
+     "，（）：全角不变"],
+)
+def test_normalise_punctuation_leaves_numbers_urls_and_latin(text):
+    assert normalise_punctuation(text) == (text, 0)
+
+
+def test_normalise_punctuation_time_after_a_label():
+    assert normalise_punctuation("时间:12:30") == ("时间：12:30", 1)
+
+
+def test_normalise_punctuation_url_then_chinese():
+    assert normalise_punctuation("网址:http://x.cn/a,b,详见") == ("网址：http://x.cn/a,b，详见", 2)
+    assert normalise_punctuation("(见http://x.cn/a_(b))") == ("（见http://x.cn/a_(b)）", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("(记者 张三)", "（记者 张三）"),  # what it holds is Chinese
+        ("本报讯(通讯员石伟)4月", "本报讯（通讯员石伟）4月"),
+        ("新冠肺炎(COVID-19)疫情", "新冠肺炎（COVID-19）疫情"),  # what surrounds it is Chinese
+        ("(1)要加强社区统筹", "（1）要加强社区统筹"),
+        ("（下转2版)", "（下转2版）"),  # OCR printed one half of the pair wide
+        ("(a(中x),b", "(a（中x）,b"),  # an unpaired bracket stays as printed
+        ("新冠肺炎 (COVID-19) 疫情", "新冠肺炎 （COVID-19） 疫情"),  # spaces aside
+        ("[点击](javascript:alert(1))。会议", "[点击](javascript:alert(1))。会议"),  # set against other punctuation
+    ],
+)
+def test_normalise_punctuation_bracket_pairs(text, normalised):
+    assert normalise_punctuation(text)[0] == normalised
+
+
+def test_normalise_punctuation_counts_each_mark_of_a_pair():
+    assert normalise_punctuation("本报讯(记者 张三)近日,") == ("本报讯（记者 张三）近日，", 3)
+
+
+def test_normalise_punctuation_jump_marker_still_found():
+    # The reader takes jump markers out before this step; made full width they would still be found.
+    text, _ = normalise_punctuation("服务保障。(下转2版)")
+    assert text == "服务保障。（下转2版）" and extract_jump_markers(text) == ("服务保障。", ("2版",))
+
+
+def test_url_spans_end_before_sentence_punctuation():
+    text = "见http://www.sjs.gov.cn/a,b。或www.x.cn,详见"
+    assert [text[a:b] for a, b in url_spans(text)] == ["http://www.sjs.gov.cn/a,b", "www.x.cn"]
+
+
+# Letters and digits of both kinds, the marks of the table, their full-width forms, quotes, spaces.
+_MIXED_TEXT = st.lists(st.sampled_from(list("中文日报aZé09１Ａ ,:;?!()（），：“”…—./") + ["http://", "www."]), max_size=40).map("".join)
+_NOT_CHINESE = st.text(st.characters(codec="latin-1") | st.sampled_from(list("“”‘’…—（），：。、")), max_size=60)
+
+
+@given(_NOT_CHINESE)
+def test_normalise_punctuation_never_changes_text_without_chinese(text):
+    assert normalise_punctuation(text) == (text, 0)
+
+
+@given(_MIXED_TEXT)
+def test_normalise_punctuation_changes_only_marks_of_the_table(text):
+    out, count = normalise_punctuation(text)
+    assert len(out) == len(text)
+    changed = [(a, b) for a, b in zip(text, out) if a != b]
+    assert all(FULL_WIDTH[a] == b for a, b in changed) and count == len(changed)
+    assert [c for c in out if c.isalnum()] == [c for c in text if c.isalnum()]  # digits and letters untouched
+    assert normalise_punctuation(out) == (out, 0)  # decided by letters and digits only: once is enough
 
 
 # --- the reader: sniffing ----------------------------------------------------------------------
@@ -390,14 +486,14 @@ def test_read_seed_004_articles(issue_004):
 def test_read_seed_004_contents(issue_004):
     assert issue_004.contents == (
         ContentsItem("常卫主持召开专题会议 研究疫情防控时期支持企业发展工作", "2版"),
-        ContentsItem("我区开通疫情心理干预热线:51517558", "2版"),
+        ContentsItem("我区开通疫情心理干预热线：51517558", "2版"),
     )
 
 
 def test_read_seeds_byline_prefix_removed(issue_003, issue_004):
     for reading in (issue_003, issue_004):
         assert not any("本报讯" in a.text for a in reading.articles)
-    assert issue_003.articles[1].blocks[0].text.startswith("4月15日下午,区委常委会召开会议。")
+    assert issue_003.articles[1].blocks[0].text.startswith("4月15日下午，区委常委会召开会议。")
 
 
 def test_read_seeds_jump_markers_removed(issue_003):
@@ -428,8 +524,45 @@ def test_read_seeds_paragraphs_are_clean(issue_003, issue_004):
                 assert "  " not in block.text and "\u3000" not in block.text
 
 
-def test_read_keeps_ocr_punctuation(issue_003):
-    assert "4月8日,中共中央" in issue_003.articles[0].blocks[0].text  # ASCII comma as printed
+def test_read_seeds_punctuation_made_full_width(issue_003, issue_004):
+    assert issue_003.articles[0].blocks[0].text.startswith("4月8日，中共中央")
+    assert "意味着什么呢？笔者以为" in issue_003.text and "最后的胜利一定属于我们！" in issue_004.text
+    for reading in (issue_003, issue_004):
+        shown = [reading.text, *(a.byline or "" for a in reading.articles), *(c.title for c in reading.contents)]
+        assert not any(mark in text for mark in ",:;?!()" for text in shown)
+
+
+def test_read_seeds_count_what_was_normalised(issue_003, issue_004):
+    # 003: 123 commas and a question mark; 004: 126 commas, 2 semicolons, 1 "!" and the 导读 item's colon.
+    assert issue_003.normalised == (("punctuation", 124),)
+    assert issue_004.normalised == (("punctuation", 130),)
+
+
+def test_read_punctuation_after_column_breaks_in_headline_byline_and_body():
+    text = ("石景山报\n2020年4月16日 星期四\n\n李克强:稳就业保民生\n\n文/张三,李四\n\n"
+            "全国人民齐心协力,铸就了一道钢铁\n\n长城, 坚不可摧。热线:12345,网址http://x.cn/a,b。\n\n"
+            "导读\n\n我区开通热线:51517558\n\n[2版]")
+    reading = newspaper.read(seed_of(text))
+    (article,) = reading.articles
+    assert (article.heading, article.byline) == ("李克强：稳就业保民生", "张三，李四")
+    assert article.blocks[0].text == "全国人民齐心协力，铸就了一道钢铁长城，坚不可摧。热线：12345，网址http://x.cn/a,b。"
+    assert reading.contents == (ContentsItem("我区开通热线：51517558", "2版"),)
+    assert reading.normalised == (("punctuation", 7),)  # headline 1, byline 1, body 4, 导读 1
+
+
+def test_read_nothing_to_normalise_counts_nothing():
+    reading = newspaper.read(seed_of("石景山报\n2020年4月16日 星期四\n\n区委常委会召开会议\n\n会议听取了汇报。"))
+    assert reading.normalised == ()
+
+
+def test_extract_masthead_url_ends_before_chinese():
+    masthead, _ = newspaper.extract_masthead(["海淀报", "2021年3月5日 星期五", "海淀新闻网www.bjhd.gov.cn欢迎访问"])
+    assert masthead.url == "www.bjhd.gov.cn"
+
+
+def test_read_seeds_masthead_kept_as_printed(issue_003):
+    m = issue_003.masthead
+    assert "●区政府:12345" in m.lines and "第30期(总第1907期)本期8版" in m.lines and m.issue == "第30期(总第1907期)"
 
 
 # --- fixtures: one per edge case -------------------------------------------------------------------
@@ -438,7 +571,7 @@ def test_read_keeps_ocr_punctuation(issue_003):
 def test_read_two_line_headline():
     (article,) = fixture("two_line_headline").articles
     assert (article.heading, article.byline, article.date_text) == ("学院路街道 推出社区核酸检测便民服务", "记者 张三", "3月4日上午")
-    assert article.blocks[0].text == "3月4日上午,学院路街道在辖区内设立五个便民检测点,居民可就近预约检测,免去排队之苦。"
+    assert article.blocks[0].text == "3月4日上午，学院路街道在辖区内设立五个便民检测点，居民可就近预约检测，免去排队之苦。"
 
 
 def test_read_article_without_byline():
@@ -451,8 +584,8 @@ def test_read_jump_marker_variants():
     reading = fixture("jump_markers")
     got = [(a.heading, a.continued) for a in reading.articles]
     assert got == [("区委召开专题会议部署复工复产", "2版"), ("社区志愿者坚守岗位", "4版"), ("老旧小区改造加快推进", None)]
-    assert reading.articles[0].blocks[0].text.endswith("要统筹推进疫情防控和复工复产,确保各项措施落到实处。")
-    assert reading.articles[1].blocks[0].text == "志愿者们每天在小区门口测温登记,风雨无阻。"
+    assert reading.articles[0].blocks[0].text.endswith("要统筹推进疫情防控和复工复产，确保各项措施落到实处。")
+    assert reading.articles[1].blocks[0].text == "志愿者们每天在小区门口测温登记，风雨无阻。"
     assert not any(word in reading.text for word in ("转", "上接"))
 
 
@@ -468,7 +601,7 @@ def test_read_crlf_line_endings():
     reading = newspaper.read(seed_of(text))
     (article,) = reading.articles
     assert article.heading == "八角街道开展垃圾分类宣传"
-    assert article.blocks[0].text == "4月22日,八角街道组织志愿者入户宣传垃圾分类知识,发放宣传材料三千余份。"
+    assert article.blocks[0].text == "4月22日，八角街道组织志愿者入户宣传垃圾分类知识，发放宣传材料三千余份。"
     assert reading.masthead.date == dt.date(2020, 4, 23)
     assert not any("\r" in b.text for b in article.blocks)
 

@@ -1,10 +1,12 @@
-"""The run report: every seed accounted for, stable JSON, a short terminal summary; pure."""
+"""The run report: every seed accounted for, stable JSON, a short terminal summary; pure, but for
+one build that checks what the report file says of the seeds."""
 
 from __future__ import annotations
 
 import json
 
 from gen import sync
+from gen.cli import main
 from gen.model import Problem
 from gen.report import SHOW_AT_MOST, Report, SeedOutcome
 
@@ -44,3 +46,24 @@ def test_summary_of_a_large_run_shows_counts_not_every_new_page():
     lines = _report(n_written=SHOW_AT_MOST + 5).summary().splitlines()
     assert not any(line.strip().startswith("written") for line in lines)
     assert lines[-1].startswith(f"{SHOW_AT_MOST + 6} seeds:")
+
+
+def test_to_json_counts_what_a_reader_normalised_only_where_it_did():
+    seeds = [SeedOutcome("seeds/a.txt", "archive/a.md", sync.WRITE, "new page", normalised=(("punctuation", 124),)),
+             SeedOutcome("seeds/b.txt", "archive/b.md", sync.WRITE, "new page")]
+    report = Report(seeds=seeds, pages=[], problems=[])
+    a, b = report.to_json()["seeds"]
+    assert list(a) == ["seed", "page", "outcome", "reason", "problems", "normalised"] and a["normalised"] == {"punctuation": 124}
+    assert list(b) == ["seed", "page", "outcome", "reason", "problems"]
+    assert not report.warnings, "a routine repair is no warning"
+    assert '"normalised":{"punctuation":124}' in report.to_text()
+
+
+def test_build_report_counts_the_newspaper_punctuation_made_full_width(project):
+    assert main(["build", "--strict"]) == 0, "a routine repair must not fail --strict"
+    data = json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))
+    normalised = {s["seed"]: s["normalised"] for s in data["seeds"] if "normalised" in s}
+    assert normalised == {"seeds/003_17d5a1e15a32e4e6.txt": {"punctuation": 124}, "seeds/004_487f552e651a47cf.txt": {"punctuation": 130}}
+    assert main(["build"]) == 0  # recalled from the cache, the count is reported again
+    data = json.loads((project / "build" / "report.json").read_text(encoding="utf-8"))
+    assert sum("normalised" in s for s in data["seeds"]) == 2

@@ -22,6 +22,7 @@ import pytest
 from gen.clean import clean_inline, clean_line, ends_sentence
 from gen.model import Reading, Seed
 from gen.readers import newspaper
+from gen.readers.newspaper.punctuation import FULL_WIDTH
 from tests.test_score_meta import floor_problems, load_floors
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -45,6 +46,9 @@ WRAP_SHARE = 0.3  # breaks printed as a single newline (a wrapped line) instead 
 JUMP_RATE = 0.15  # stories ending "(下转2版)"
 CONTENTS_RATE = 0.5  # issues with a 导读 block (the day's last two stories)
 CONTEXT = 6  # characters either side of a break used to find it in the output
+# The reader prints the OCR's , : ; ? ! ( ) full width in Chinese text (punctuation.py), while the
+# answer key keeps the OCR's widths: the layout scores compare both with every such mark narrow.
+FOLD = str.maketrans({wide: narrow for narrow, wide in FULL_WIDTH.items()})
 
 
 @dataclass(frozen=True)
@@ -200,21 +204,22 @@ def score(issues: list[Issue]) -> dict[str, float]:
     f1s, joined, kept, bylines, contents = [], [0, 0], [0, 0], [0, 0], [0, 0]
     for n, issue in enumerate(issues):
         reading = newspaper.read(Seed(f"synthetic/{n}.txt", str(n), "", "utf-8", issue.text))
-        out = output_text(reading)
-        f1s.append(f1([a.heading for a in reading.articles if a.heading], [s.heading for s in issue.stories]))
-        joined[0] += sum(left + right in out for left, right in issue.breaks)
+        out = output_text(reading).translate(FOLD)
+        headings = [a.heading.translate(FOLD) for a in reading.articles if a.heading]
+        f1s.append(f1(headings, [s.heading.translate(FOLD) for s in issue.stories]))
+        joined[0] += sum((left + right).translate(FOLD) in out for left, right in issue.breaks)
         joined[1] += len(issue.breaks)
         for story in issue.stories:
             pairs = zip(story.paragraphs, story.paragraphs[1:])
             for a, b in pairs:
-                kept[0] += f"{a[-CONTEXT:]}\n{b[:CONTEXT]}" in out
+                kept[0] += f"{a[-CONTEXT:]}\n{b[:CONTEXT]}".translate(FOLD) in out
                 kept[1] += 1
-        found = {a.heading: a.byline for a in reading.articles}
+        found = {(a.heading or "").translate(FOLD): a.byline and a.byline.translate(FOLD) for a in reading.articles}
         for story in issue.stories:
-            if story.heading in found:
-                bylines[0] += found[story.heading] == story.byline
+            if story.heading.translate(FOLD) in found:
+                bylines[0] += found[story.heading.translate(FOLD)] == (story.byline and story.byline.translate(FOLD))
                 bylines[1] += 1
-        contents[0] += [c.title for c in reading.contents] == list(issue.contents)
+        contents[0] += [c.title.translate(FOLD) for c in reading.contents] == [t.translate(FOLD) for t in issue.contents]
         contents[1] += 1
     return {
         "article_f1": sum(f1s) / len(f1s),

@@ -1,5 +1,6 @@
 """Reader for OCR'd district newspaper issues (石景山报, 海淀报 …): masthead, 导读, articles; the
-page layout (headlines, jump markers, column breaks) is in layout.py."""
+page layout (headlines, jump markers, column breaks) is in layout.py, the OCR's half-width
+punctuation made full width in punctuation.py."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from gen.readers.newspaper.layout import (
     is_headline_like,
     join_column_breaks,
 )
+from gen.readers.newspaper.punctuation import normalise_punctuation, url_spans
 
 # --- masthead ---------------------------------------------------------------------------------
 
@@ -28,7 +30,6 @@ DATE_LINE = re.compile(
 ISSUE = re.compile(r"第\s*\d+\s*期(?:\s*[(（]\s*总第\s*\d+\s*期\s*[)）])?")
 PAGES = re.compile(r"(?:本期|今日|共)\s*(?P<n>\d{1,2})\s*版")
 PUBLISHER = (re.compile(r"^(?P<who>.{2,40}?)\s*主办$"), re.compile(r"^主办(?:单位)?\s*[:：]\s*(?P<who>.{2,40})$"))
-URL = re.compile(r"https?://[\w./:%~#?&=+-]+|www\.[\w./%~#?&=+-]+")
 # Short lines ending in 报 that are reports, not paper names.
 NOT_PAPER_ENDS = ("汇报", "通报", "举报", "上报", "申报", "填报", "回报", "简报", "情报", "预报", "捷报", "喜报")
 # "石景山报", "北京青年报" (matched with spaces removed: OCR spaces out the big masthead letters).
@@ -182,7 +183,8 @@ def extract_masthead(lines: list[str]) -> tuple[Masthead | None, list[str]]:
         return None, ["no masthead found at the top of the issue"]
     paper = next((_squeeze(x) for x in lines if is_paper_name(x)), None)
     date, date_text, warnings = _parse_date(lines)
-    issue, pages, url = _first(ISSUE, lines), _first(PAGES, lines), _first(URL, lines)
+    issue, pages = _first(ISSUE, lines), _first(PAGES, lines)
+    url = next((line[start:end] for line in lines for start, end in url_spans(line)), None)
     if paper is None:
         warnings.append("masthead has no paper name (a short line ending in 报)")
     masthead = Masthead(
@@ -192,7 +194,7 @@ def extract_masthead(lines: list[str]) -> tuple[Masthead | None, list[str]]:
         issue=_squeeze(issue.group(0)) if issue else None,
         pages=int(pages["n"]) if pages else None,
         publisher=_publisher(lines),
-        url=url.group(0) if url else None,
+        url=url,
         lines=tuple(lines),
     )
     return masthead, warnings
@@ -338,8 +340,10 @@ def extract_article_date(text: str) -> str | None:
     return m.group(0) if m else None
 
 
-def build_article(heading: str | None, body: list[Line]) -> tuple[Article, list[str]]:
-    """One Article from its headline and body lines, with warnings about oddities."""
+def build_article(heading: str | None, body: list[Line]) -> tuple[Article, list[str], int]:
+    """One Article from its headline and body lines, with warnings about oddities and how many
+    punctuation marks were made full width (in its headline, byline and paragraphs)."""
+    heading, normalised = normalise_punctuation(heading) if heading else (heading, 0)
     name = f"article '{heading}'" if heading else "untitled article"
     warnings: list[str] = []
     byline: str | None = None
@@ -366,11 +370,21 @@ def build_article(heading: str | None, body: list[Line]) -> tuple[Article, list[
             continue
         pending.append(line.text)
     paragraphs += join_column_breaks(pending)
-    blocks = tuple(paragraph(p) for p in map(clean_inline, paragraphs) if p)
+    if byline:
+        byline, n = normalise_punctuation(byline)
+        normalised += n
+    texts = []
+    for text in paragraphs:
+        # Before clean_inline, which then drops a space left between "，" and Chinese ("时, 全省").
+        text, n = normalise_punctuation(text)
+        texts.append(clean_inline(text))
+        normalised += n
+    blocks = tuple(paragraph(p) for p in texts if p)
     if not blocks:
         warnings.append(f"{name} has no body text")
     date_text = extract_article_date(blocks[0].text) if blocks else None
-    return Article(heading=heading, byline=byline, date_text=date_text, blocks=blocks, continued=continued), warnings
+    article = Article(heading=heading, byline=byline, date_text=date_text, blocks=blocks, continued=continued)
+    return article, warnings, normalised
 
 
 # --- reader -----------------------------------------------------------------------------------
@@ -383,6 +397,7 @@ def read(seed: Seed) -> Reading:
         raise ValueError(f"{seed.path}: newspaper issue has no text")
     head, rest = split_masthead(lines)
     body, contents, warnings = split_contents(rest)
+    contents, normalised = _normalise_contents(contents)
     classified, debris = classify(body)
     masthead, more = extract_masthead(head + debris)
     warnings += more
@@ -390,9 +405,10 @@ def read(seed: Seed) -> Reading:
     for heading, story in split_stories(classified):
         if heading is None and articles == []:
             warnings.append("text before the first headline")
-        article, more = build_article(heading, story)
+        article, more, n = build_article(heading, story)
         articles.append(article)
         warnings += more
+        normalised += n
     if not articles:
         warnings.append("no articles found in the issue")
     return Reading(
@@ -402,4 +418,15 @@ def read(seed: Seed) -> Reading:
         masthead=masthead,
         contents=tuple(contents),
         warnings=tuple(warnings),
+        normalised=(("punctuation", normalised),) if normalised else (),
     )
+
+
+def _normalise_contents(items: list[ContentsItem]) -> tuple[list[ContentsItem], int]:
+    """导读 items with their titles' punctuation made full width, and how many marks changed."""
+    out, total = [], 0
+    for item in items:
+        title, n = normalise_punctuation(item.title)
+        out.append(ContentsItem(title=title, page=item.page))
+        total += n
+    return out, total
