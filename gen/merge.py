@@ -47,11 +47,11 @@ def _sync_points(base: list[str], mine: list[str], theirs: list[str]) -> list[tu
     return points
 
 
-def merge3(base: str, mine: str, theirs: str) -> Merged:
-    """Merge `mine` (the editor's) and `theirs` (new output), both derived from `base`."""
-    b, m, t = (s.splitlines(keepends=True) for s in (base, mine, theirs))
-    out: list[str] = []
-    conflicts = 0
+def _merge_chunks(b: list, m: list, t: list) -> tuple[list, list[tuple[list, list, list]]]:
+    """Three-way merge of two sequences: the merged items, with each conflict as None in its
+    place, and the conflicts' (base, mine, theirs) chunks in order."""
+    out: list = []
+    conflicts: list[tuple[list, list, list]] = []
     pb = pm = pt = 0
     for ib, im, it in _sync_points(b, m, t):
         chunk_b, chunk_m, chunk_t = b[pb:ib], m[pm:im], t[pt:it]
@@ -60,15 +60,51 @@ def merge3(base: str, mine: str, theirs: str) -> Merged:
         elif chunk_m == chunk_b:
             out.extend(chunk_t)
         else:
-            conflicts += 1
-            out.append(f"<<<<<<< {MINE}\n")
-            out.extend(_ended(chunk_m))
-            out.append("=======\n")
-            out.extend(_ended(chunk_t))
-            out.append(f">>>>>>> {THEIRS}\n")
+            out.append(None)
+            conflicts.append((chunk_b, chunk_m, chunk_t))
         if ib < len(b):
             out.append(m[im])
         pb, pm, pt = ib + 1, im + 1, it + 1
+    return out, conflicts
+
+
+def _merge_lines_by_character(b: list[str], m: list[str], t: list[str]) -> list[str] | None:
+    """A region both sides changed, line for line: merged character by character when the
+    changes touch different characters of each line (an editor's fix and the generator's
+    punctuation in one paragraph); None when any line still conflicts."""
+    if not len(b) == len(m) == len(t):
+        return None
+    merged = []
+    for lb, lm, lt in zip(b, m, t, strict=True):
+        chars, conflicts = _merge_chunks(list(lb), list(lm), list(lt))
+        if conflicts:
+            return None
+        merged.append("".join(chars))
+    return merged
+
+
+def merge3(base: str, mine: str, theirs: str) -> Merged:
+    """Merge `mine` (the editor's) and `theirs` (new output), both derived from `base`: line by
+    line, and where both changed the same lines, character by character within each line."""
+    b, m, t = (s.splitlines(keepends=True) for s in (base, mine, theirs))
+    items, regions = _merge_chunks(b, m, t)
+    out: list[str] = []
+    conflicts = 0
+    regions_left = iter(regions)
+    for item in items:
+        if item is not None:
+            out.append(item)
+            continue
+        chunk_b, chunk_m, chunk_t = next(regions_left)
+        if (lines := _merge_lines_by_character(chunk_b, chunk_m, chunk_t)) is not None:
+            out.extend(lines)
+            continue
+        conflicts += 1
+        out.append(f"<<<<<<< {MINE}\n")
+        out.extend(_ended(chunk_m))
+        out.append("=======\n")
+        out.extend(_ended(chunk_t))
+        out.append(f">>>>>>> {THEIRS}\n")
     return Merged("".join(out), conflicts)
 
 

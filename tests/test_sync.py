@@ -107,3 +107,13 @@ def test_decide_edited_orphan_is_reported_once():
     first = _decide(None, EDIT, OLD)
     again = _decide(None, EDIT, OLD, gone=True)
     assert first.action == again.action == sync.ORPHAN and not first.quiet and again.quiet
+
+
+def test_merge3_same_lines_changed_at_different_characters_merge_by_character():
+    base, mine, theirs = "一\n防控,要\n三\n", "一\n防控工作要点,要\n三\n", "一\n防控,要求\n三\n"
+    assert merge3(base, mine, theirs) == Merged("一\n防控工作要点,要求\n三\n", 0)
+
+
+def test_merge3_same_characters_changed_differently_still_conflict():
+    merged = merge3("一\n防控,要\n三\n", "一\n防控;要\n三\n", "一\n防控，要\n三\n")
+    assert merged.conflicts == 1 and "防控;要" in merged.text and "防控，要" in merged.text
