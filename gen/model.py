@@ -90,7 +90,7 @@ class ContentsItem:
 class Reading:
     """What a reader found in a seed, before any metadata inference."""
 
-    kind: str  # "wire" | "html" | "newspaper"
+    kind: str  # "wire" | "html" | "newspaper" | "day"
     title: str | None  # stated title; None when the seed has none
     articles: tuple[Article, ...]
     masthead: Masthead | None = None
