@@ -2,13 +2,32 @@
 
 They are built from the front matter as it stands in docs/, so an editor's correction of a date,
 district or source shows up on every index at the next build.
+
+No index page lists more than `page_size` entries (at 10,124 documents the single tags page was
+1.75 MB of HTML, the undated timeline 1.19 MB). Each listing (the timeline; every district, source
+and tag) is split by year and month, and long runs are paginated:
+
+    timeline/index.md        years with their months, counts; the undated count
+    timeline/2020.md         the year's months with counts (anchors #2020-03, as before the split)
+    timeline/2020/03.md      the month's documents, oldest first …
+    timeline/2020/03-2.md    … continued on numbered pages with previous/next links
+    timeline/undated.md      documents without a date, by page path, paginated the same way
+
+A district, source or tag has one page, `districts/<slug>.md`. While it fits on a page it lists the
+documents itself; otherwise it shows years and months with counts, and the documents go to
+`districts/<slug>/2020.md` (a year that fits), `districts/<slug>/2020/03.md` (each month of a year
+that does not) and `districts/<slug>/undated.md`. `districts/index.md` (`index-2.md` …), and
+`tags.md` (`tags-2.md` …, where Material's tags page was), list the names with counts. Paths come
+from dates and pinyin slugs (gen/slug.py), never from titles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from gen import frontmatter
 from gen.model import Document, Meta
@@ -16,45 +35,321 @@ from gen.render import escape
 from gen.slug import slug, slugs
 
 SITE_TITLE = "北京各区新冠肺炎疫情防控文献档案"
-LATEST = 20
-UNDATED_PAGE = "timeline/undated.md"
+LATEST = 20  # documents on the home page
+# Entries per index page (the archive plugin's `index_page_size`). 200 entries of a typical
+# title make 35-45 KB of Markdown and well under 100 KB of HTML, which a phone opens at once.
+PAGE_SIZE = 200
+# An overview lists years and months (the archive's period, 2019-12 to 2022-12, is 42 entries):
+# a smaller page size could not hold it.
+MIN_PAGE_SIZE = 50
+TIMELINE = "timeline/index.md"
+TAGS_INDEX = "tags.md"  # where Material's tags page was: links editors wrote to it keep working
 
 # Index pages are navigation, not content: keep them out of search results.
 INDEX_META = {"search": {"exclude": True}}
 
 
-def _order(m: Meta) -> tuple:
+@dataclass(frozen=True)
+class Kind:
+    """A way of grouping documents by a front-matter field, with its folder and wording."""
+
+    field: str  # Meta attribute: a name or a tuple of names
+    folder: str  # where the names' pages go
+    index: str  # the page listing the names, continued on index-2.md … (tags-2.md …) beside it
+    title: str
+    unit: str  # counting the names: 个地区
+    missing: str  # the documents without one
+    show: tuple[str, ...]  # what each entry shows besides the title
+
+
+KINDS = (
+    Kind("district", "districts", "districts/index.md", "地区", "个地区", "未标明地区", ("date", "source")),
+    Kind("source", "sources", "sources/index.md", "来源", "个来源", "未标明来源", ("date", "district")),
+    Kind("tags", "tags", TAGS_INDEX, "标签", "个标签", "没有标签", ("date", "district", "source")),
+)
+# Slugs a name must not take: districts/index-2.md is the index's, tags/index.md has tags.md's address.
+RESERVED = re.compile(r"index(-\d+)?")
+UNDATED_NOTE = "以下文档的日期无法从正文或清单确定，欢迎编辑补充。"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One browsable listing: the timeline, or the documents of one district, source or tag."""
+
+    title: str  # heading of its first page: 时间线, 海淀区
+    root: str  # its first page
+    folder: str  # where its other pages go
+    trail: tuple[tuple[str, str], ...]  # (title, page) of the pages above its first page
+    show: tuple[str, ...]
+    split_always: bool  # the timeline has a page per year and month however few its documents
+    prefix: str = ""  # of its pages' titles: `海淀区 · ` makes `海淀区 · 2020年3月`
+
+    def named(self, part: str) -> str:
+        """The title of one of its pages below the first."""
+        return self.prefix + part
+
+
+# The (title, page) of the pages before and after a month page, if any.
+Near = tuple[tuple[str, str] | None, tuple[str, str] | None]
+
+
+def _chronological(m: Meta) -> tuple:
     return (m.date or dt.date.min, m.title, m.page)
 
 
-def _link(meta: Meta, from_page: str) -> str:
-    # Pages are docs-relative paths without "..": climbing out of from_page's folder is enough.
-    target = "../" * from_page.count("/") + meta.page
-    return f"[{escape(meta.title)}](<{target}>)"
+_DIGITS = re.compile(r"(\d+)")
 
 
-def _item(meta: Meta, from_page: str, show: Iterable[str] = ("date", "district", "source")) -> str:
-    parts = []
-    if "date" in show:
-        parts.append(meta.date.isoformat() if meta.date else "日期不详")
-    parts.append(_link(meta, from_page))
-    if "district" in show and meta.district:
-        parts.append(escape(meta.district))
-    if "source" in show and meta.source:
-        parts.append(escape(meta.source))
-    return "- " + " · ".join(parts)
+def _by_path(m: Meta) -> list:
+    # Natural order, so archive/dxy_9 comes before archive/dxy_10.
+    return [int(p) if i % 2 else p for i, p in enumerate(_DIGITS.split(m.page))]
+
+
+def _rel(here: str, page: str) -> str:
+    """A link from one docs-relative page to another (neither has `..`; posixpath.relpath is slow)."""
+    a, b = here.split("/")[:-1], page.split("/")
+    i = 0
+    while i < len(a) and i < len(b) - 1 and a[i] == b[i]:
+        i += 1
+    return "../" * (len(a) - i) + "/".join(b[i:])
 
 
 def _page(title: str, body: list[str]) -> str:
     return frontmatter.dump({"title": title, **INDEX_META}) + "\n" + "\n".join(body).rstrip() + "\n"
 
 
-def _newest_first(metas: Iterable[Meta]) -> list[Meta]:
-    return sorted(metas, key=_order, reverse=True)
+def _pages_note(n: int) -> str:
+    return f"，{n} 页" if n > 1 else ""
 
 
-def render_home(metas: list[Meta], district_slugs: dict[str, str], source_slugs: dict[str, str]) -> str:
-    """The home page: what the archive holds, counts, latest documents."""
+@dataclass(frozen=True)
+class Writer:
+    """Renders listing pages: the page size, and every title and name escaped once (a document
+    appears on several listings, and escaping took most of the time)."""
+
+    size: int
+    titles: dict[str, str]  # page -> escaped title
+    names: dict[str, str]  # district or source -> escaped
+    by_path: dict[str, int]  # page -> its place in natural path order (how undated pages are listed)
+
+    def item(self, m: Meta, prefix: str, show: Iterable[str]) -> str:
+        """One document as a list item; `prefix` climbs from the listing page to docs/."""
+        parts = []
+        if "date" in show:
+            parts.append(m.date.isoformat() if m.date else "日期不详")
+        parts.append(f"[{self.titles[m.page]}](<{prefix}{m.page}>)")
+        if "district" in show and m.district:
+            parts.append(self.names[m.district])
+        if "source" in show and m.source:
+            parts.append(self.names[m.source])
+        return "- " + " · ".join(parts)
+
+    def items(self, metas: Iterable[Meta], here: str, show: Iterable[str]) -> list[str]:
+        prefix = "../" * here.count("/")
+        return [self.item(m, prefix, show) for m in metas]
+
+    def count(self, n: int) -> int:
+        """How many pages n entries take."""
+        return max(1, -(-n // self.size))
+
+    def paged(self, stem: str, title: str, label: str, trail: tuple[tuple[str, str], ...], intro: str, entries: list[str],
+              siblings: Near = (None, None)) -> dict[str, str]:
+        """`entries` on `stem`.md, then `stem`-2.md …, each with a pager and, last in the trail,
+        `label`; the entries' (and intro's) links must be written for `stem`'s folder."""
+        chunks = [entries[i:i + self.size] for i in range(0, len(entries), self.size)] or [[]]
+        paths = [f"{stem}.md"] + [f"{stem}-{k}.md" for k in range(2, len(chunks) + 1)]
+        out = {}
+        for k, (here, chunk) in enumerate(zip(paths, chunks)):
+            pager = _pager(paths, k)
+            body = [f"# {escape(title)}", ""] + ([_crumbs(here, trail, escape(label)), ""] if trail else [])
+            body += [intro + (f"这是第 {k + 1}/{len(paths)} 页。" if len(paths) > 1 else ""), ""]
+            if pager:
+                body += [pager, ""]
+            body += chunk or ["暂无文档。"]
+            if pager:
+                body += ["", pager]
+            near = _siblings(here, siblings)
+            if near:
+                body += ["", near]
+            out[here] = _page(title if k == 0 else f"{title}（第 {k + 1} 页）", body)
+        return out
+
+
+def _crumbs(here: str, trail: Iterable[tuple[str, str]], current: str) -> str:
+    return " › ".join([f"[{escape(t)}]({_rel(here, p)})" for t, p in trail] + [current])
+
+
+def _pager(paths: list[str], k: int) -> str:
+    """Previous, next, the first, the last and the two pages either side of page k."""
+    n = len(paths)
+    if n == 1:
+        return ""
+    here = paths[k]
+    nav = [f"[« 上一页]({_rel(here, paths[k - 1])})"] if k > 0 else []
+    last = -1
+    for i in sorted({0, n - 1, *range(max(0, k - 2), min(n, k + 3))}):
+        if i > last + 1:
+            nav.append("…")
+        nav.append(f"**{i + 1}**" if i == k else f"[{i + 1}]({_rel(here, paths[i])})")
+        last = i
+    if k < n - 1:
+        nav.append(f"[下一页 »]({_rel(here, paths[k + 1])})")
+    return "页码：" + " · ".join(nav)
+
+
+def _siblings(here: str, siblings: Near) -> str:
+    before, after = siblings
+    parts = ([f"[« {escape(before[0])}]({_rel(here, before[1])})"] if before else [])
+    parts += ([f"[{escape(after[0])} »]({_rel(here, after[1])})"] if after else [])
+    return " · ".join(parts)
+
+
+def render_listing(w: Writer, lst: Listing, metas: list[Meta]) -> dict[str, str]:
+    """Every page of one listing (`metas` in chronological order): its first page, year and month
+    pages, undated pages."""
+    if not lst.split_always and len(metas) <= w.size:
+        body = [f"# {escape(lst.title)}", "", _crumbs(lst.root, lst.trail, escape(lst.title)), "",
+                f"共 {len(metas)} 篇，按日期从新到旧排列。", ""]
+        body += w.items(reversed(metas), lst.root, lst.show) or ["暂无文档。"]
+        return {lst.root: _page(lst.title, body)}
+    by_year: dict[int, dict[int, list[Meta]]] = defaultdict(lambda: defaultdict(list))
+    undated = []
+    for m in metas:
+        if m.date:
+            by_year[m.date.year][m.date.month].append(m)
+        else:
+            undated.append(m)
+    pages: dict[str, str] = {}
+    months: dict[int, list[tuple[int, str, str]]] = {}  # year -> (month, link, count text)
+    split = {y: lst.split_always or sum(map(len, ms.values())) > w.size for y, ms in by_year.items()}
+    near = _neighbours(lst.folder, [(y, mo) for y in sorted(by_year) if split[y] for mo in sorted(by_year[y])])
+    for year in sorted(by_year):
+        if split[year]:
+            pages.update(_split_year(w, lst, year, by_year[year], near))
+            months[year] = [(mo, f"{lst.folder}/{year}/{mo:02d}.md", f"{len(ms)}{_pages_note(w.count(len(ms)))}")
+                            for mo, ms in sorted(by_year[year].items())]
+        else:
+            pages.update(_flat_year(w, lst, year, by_year[year]))
+            months[year] = [(mo, f"{lst.folder}/{year}.md#{year}-{mo:02d}", str(len(ms))) for mo, ms in sorted(by_year[year].items())]
+    if undated:
+        intro = f"共 {len(undated)} 篇，按页面路径排列。{UNDATED_NOTE}"
+        trail = (*lst.trail, (lst.title, lst.root))
+        entries = w.items(sorted(undated, key=lambda m: w.by_path[m.page]), f"{lst.folder}/undated.md", [f for f in lst.show if f != "date"])
+        pages.update(w.paged(f"{lst.folder}/undated", lst.named("日期不详"), "日期不详", trail, intro, entries))
+    pages[lst.root] = _overview(w, lst, by_year, months, undated)
+    return pages
+
+
+def _overview(w: Writer, lst: Listing, by_year, months, undated: list[Meta]) -> str:
+    here = lst.root
+    dated = [m.date for ms in by_year.values() for group in ms.values() for m in group]
+    body = [f"# {escape(lst.title)}", ""]
+    if lst.trail:
+        body += [_crumbs(here, lst.trail, escape(lst.title)), ""]
+    total = len(dated) + len(undated)
+    summary = f"共 {total} 篇"
+    if dated:
+        summary += f"：有日期的 {len(dated)} 篇（{min(dated).isoformat()} 至 {max(dated).isoformat()}）"
+        summary += f"，日期不详的 {len(undated)} 篇。" if undated else "。"
+    else:
+        summary += "，都没有日期。" if undated else "。"
+    body += [summary, ""]
+    for year in sorted(by_year):
+        n = sum(map(len, by_year[year].values()))
+        body += [f"## [{year}年]({_rel(here, f'{lst.folder}/{year}.md')})（{n} 篇）", ""]
+        body += [" · ".join(f"[{mo}月（{count}）]({_rel(here, link)})" for mo, link, count in months[year]), ""]
+    if undated:
+        note = _pages_note(w.count(len(undated)))
+        body += [f"## [日期不详]({_rel(here, f'{lst.folder}/undated.md')})（{len(undated)} 篇{note}）", ""]
+    if total == 0:
+        body.append("暂无文档。")
+    return _page(lst.title, body)
+
+
+def _neighbours(folder: str, months: list[tuple[int, int]]) -> dict[tuple[int, int], Near]:
+    """The (title, page) of the month pages before and after each month page of a listing."""
+    pages = [(f"{y}年{m}月", f"{folder}/{y}/{m:02d}.md") for y, m in months]
+    return {ym: (pages[i - 1] if i else None, pages[i + 1] if i + 1 < len(pages) else None) for i, ym in enumerate(months)}
+
+
+def _split_year(w: Writer, lst: Listing, year: int, by_month: dict[int, list[Meta]], near: dict[tuple[int, int], Near]) -> dict[str, str]:
+    """A year page listing its months, and the (paginated) month pages."""
+    here = f"{lst.folder}/{year}.md"
+    title = lst.named(f"{year}年")
+    n = sum(map(len, by_month.values()))
+    body = [f"# {escape(title)}", "", _crumbs(here, lst.trail + ((lst.title, lst.root),), f"{year}年"), "",
+            f"共 {n} 篇，每月一页。", ""]
+    pages = {}
+    trail = (*lst.trail, (lst.title, lst.root), (f"{year}年", here))
+    for month in sorted(by_month):
+        stem = f"{lst.folder}/{year}/{month:02d}"
+        metas = by_month[month]
+        # A heading per month keeps the anchors the year page had when it listed the documents.
+        body += [f"## [{year}年{month}月]({_rel(here, stem + '.md')})（{len(metas)} 篇{_pages_note(w.count(len(metas)))}） {{#{year}-{month:02d}}}", ""]
+        pages.update(w.paged(stem, lst.named(f"{year}年{month}月"), f"{month}月", trail, f"共 {len(metas)} 篇，按日期排列。",
+                             w.items(metas, stem + ".md", lst.show), near[(year, month)]))
+    pages[here] = _page(title, body)
+    return pages
+
+
+def _flat_year(w: Writer, lst: Listing, year: int, by_month: dict[int, list[Meta]]) -> dict[str, str]:
+    """A year page with all its documents, under a heading per month."""
+    here = f"{lst.folder}/{year}.md"
+    title = lst.named(f"{year}年")
+    n = sum(map(len, by_month.values()))
+    body = [f"# {escape(title)}", "", _crumbs(here, lst.trail + ((lst.title, lst.root),), f"{year}年"), "",
+            f"共 {n} 篇，按日期排列。", ""]
+    for month in sorted(by_month):
+        body += [f"## {year}年{month}月（{len(by_month[month])} 篇） {{#{year}-{month:02d}}}", ""]
+        body += w.items(by_month[month], here, lst.show)
+        body.append("")
+    return {here: _page(title, body)}
+
+
+def _names(m: Meta, kind: Kind) -> Iterable[str]:
+    value = getattr(m, kind.field)
+    if isinstance(value, tuple):
+        return dict.fromkeys(value)  # a tag listed twice counts once
+    return (value,) if value else ()
+
+
+def group(metas: Iterable[Meta], kind: Kind) -> dict[str, list[Meta]]:
+    """Documents by district, source or tag, each in the order given."""
+    out: dict[str, list[Meta]] = defaultdict(list)
+    for m in metas:
+        for name in _names(m, kind):
+            out[name].append(m)
+    return dict(out)
+
+
+def pages_of(names: Iterable[str], kind: Kind, slug_of: Callable[[str], str] = slug) -> dict[str, str]:
+    """The first page of each name's listing: `districts/haidianqu.md`."""
+    return {name: f"{kind.folder}/{s}.md" for name, s in slugs(list(names), slug_of, reserved=RESERVED).items()}
+
+
+def tag_pages(metas: Iterable[Meta], slug_of: Callable[[str], str] = slug) -> dict[str, str]:
+    """Each tag's page, as render_indexes makes it: the tag chips on document pages link there."""
+    return pages_of({t for m in metas for t in m.tags}, KINDS[2], slug_of)
+
+
+def render_kind(w: Writer, kind: Kind, groups: dict[str, list[Meta]], pages_by_name: dict[str, str], total: int) -> dict[str, str]:
+    """A kind's index (names with counts, paginated) and every name's listing."""
+    index = kind.index
+    pages: dict[str, str] = {}
+    order = sorted(groups, key=lambda n: (-len(groups[n]), pages_by_name[n]))
+    for name in order:
+        lst = Listing(name, pages_by_name[name], pages_by_name[name][:-3], ((kind.title, index),), kind.show, False, f"{name} · ")
+        pages.update(render_listing(w, lst, groups[name]))
+    covered = len({m.page for ms in groups.values() for m in ms})
+    intro = f"共 {len(groups)} {kind.unit}，{covered} 篇文档"
+    intro += f"；另有 {total - covered} 篇{kind.missing}，见[时间线]({_rel(index, TIMELINE)})。" if total > covered else "。"
+    entries = [f"- [{escape(n)}]({_rel(index, pages_by_name[n])})（{len(groups[n])} 篇）" for n in order]
+    pages.update(w.paged(index[:-3], kind.title, kind.title, (), intro, entries))
+    return pages
+
+
+def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
+    """The home page (`metas` in chronological order): what the archive holds, counts, latest documents."""
     path = "index.md"
     dated = [m.date for m in metas if m.date]
     body = [
@@ -68,89 +363,33 @@ def render_home(metas: list[Meta], district_slugs: dict[str, str], source_slugs:
         "",
         "| 项目 | 数量 |",
         "| --- | ---: |",
-        f"| 文档 | {len(metas)} |",
+        f"| [文档](timeline/index.md) | {len(metas)} |",
         f"| 有日期的文档 | {len(dated)} |",
-        f"| 涉及地区 | {len(district_slugs)} |",
-        f"| 来源 | {len(source_slugs)} |",
+        f"| [涉及地区](districts/index.md) | {counts['districts']} |",
+        f"| [来源](sources/index.md) | {counts['sources']} |",
+        f"| [标签](tags.md) | {counts['tags']} |",
     ]
     if dated:
         body.append(f"| 时间范围 | {min(dated).isoformat()} 至 {max(dated).isoformat()} |")
-    body += ["", "## 最新文档", ""]
-    body += [_item(m, path) for m in _newest_first(metas)[:LATEST]] or ["暂无文档。"]
+    body += ["", f"## 最新文档（{min(LATEST, len(metas))} 篇）", ""]
+    body += w.items(metas[::-1][:LATEST], path, ("date", "district", "source")) or ["暂无文档。"]
     return _page("首页", body)
 
 
-def render_timeline(metas: list[Meta]) -> dict[str, str]:
-    """timeline/index.md (years and months with counts), one page per year, one for undated documents."""
-    by_year: dict[int, list[Meta]] = defaultdict(list)
-    undated = []
-    for m in metas:
-        (by_year[m.date.year] if m.date else undated).append(m)
-    pages: dict[str, str] = {}
-    index = ["# 时间线", ""]
-    for year in sorted(by_year):
-        months = Counter(m.date.month for m in by_year[year])  # type: ignore[union-attr]
-        index.append(f"## [{year}年]({year}.md)（{len(by_year[year])} 篇）")
-        index.append("")
-        index.append(" · ".join(f"[{mo}月（{n}）]({year}.md#{year}-{mo:02d})" for mo, n in sorted(months.items())))
-        index.append("")
-        pages[f"timeline/{year}.md"] = _render_year(year, by_year[year])
-    if undated:
-        index.append(f"## [日期不详](undated.md)（{len(undated)} 篇）")
-        page = UNDATED_PAGE
-        body = ["# 日期不详", "", "以下文档的日期无法从正文或清单确定，欢迎编辑补充。", ""]
-        body += [_item(m, page, show=("district", "source")) for m in sorted(undated, key=_order)]
-        pages[page] = _page("日期不详", body)
-    if not by_year and not undated:
-        index.append("暂无文档。")
-    pages["timeline/index.md"] = _page("时间线", index)
-    return pages
-
-
-def _render_year(year: int, metas: list[Meta]) -> str:
-    path = f"timeline/{year}.md"
-    body = [f"# {year}年", ""]
-    by_month: dict[int, list[Meta]] = defaultdict(list)
-    for m in metas:
-        by_month[m.date.month].append(m)  # type: ignore[union-attr]
-    for month in sorted(by_month):
-        body += [f"## {year}年{month}月 {{#{year}-{month:02d}}}", ""]
-        body += [_item(m, path) for m in sorted(by_month[month], key=_order)]
-        body.append("")
-    return _page(f"{year}年", body)
-
-
-def _render_groups(kind: str, title: str, groups: dict[str, list[Meta]], slug_of: dict[str, str], show: tuple[str, ...]) -> dict[str, str]:
-    pages: dict[str, str] = {}
-    index = [f"# {title}", ""]
-    for name in sorted(groups, key=lambda n: (-len(groups[n]), slug_of[n])):
-        page = f"{kind}/{slug_of[name]}.md"
-        index.append(f"- [{escape(name)}]({slug_of[name]}.md)（{len(groups[name])} 篇）")
-        body = [f"# {escape(name)}", "", f"共 {len(groups[name])} 篇，按日期从新到旧排列。", ""]
-        body += [_item(m, page, show=show) for m in _newest_first(groups[name])]
-        pages[page] = _page(name, body)
-    if not groups:
-        index.append("暂无文档。")
-    pages[f"{kind}/index.md"] = _page(title, index)
-    return pages
-
-
-def render_indexes(metas: list[Meta], slug_of: Callable[[str], str] = slug) -> dict[str, str]:
-    """Every index page, keyed by docs-relative path."""
-    by_district: dict[str, list[Meta]] = defaultdict(list)
-    by_source: dict[str, list[Meta]] = defaultdict(list)
-    for m in metas:
-        if m.district:
-            by_district[m.district].append(m)
-        if m.source:
-            by_source[m.source].append(m)
-    district_slugs = slugs(list(by_district), slug_of)
-    source_slugs = slugs(list(by_source), slug_of)
-    pages = {"index.md": render_home(metas, district_slugs, source_slugs)}
-    pages.update(render_timeline(metas))
-    pages.update(_render_groups("districts", "地区", by_district, district_slugs, ("date", "source")))
-    pages.update(_render_groups("sources", "来源", by_source, source_slugs, ("date", "district")))
-    pages["tags.md"] = _page("标签", ["# 标签", "", "<!-- material/tags -->"])
+def render_indexes(metas: list[Meta], slug_of: Callable[[str], str] = slug, page_size: int = PAGE_SIZE) -> dict[str, str]:
+    """Every index page, keyed by docs-relative path; none lists more than `page_size` entries."""
+    if page_size < MIN_PAGE_SIZE:
+        raise ValueError(f"index page size: {MIN_PAGE_SIZE} or more expected, found {page_size}")
+    # Sorted once: every listing below keeps this order (grouping preserves it), so none sorts again.
+    metas = sorted(metas, key=_chronological)
+    names = {n for m in metas for n in (m.district, m.source) if n}
+    in_path_order = {m.page: i for i, m in enumerate(sorted(metas, key=_by_path))}
+    w = Writer(page_size, {m.page: escape(m.title) for m in metas}, {n: escape(n) for n in names}, in_path_order)
+    groups = {kind.folder: group(metas, kind) for kind in KINDS}
+    pages = {"index.md": render_home(metas, {k: len(g) for k, g in groups.items()}, w)}
+    pages.update(render_listing(w, Listing("时间线", TIMELINE, "timeline", (), ("date", "district", "source"), True), metas))
+    for kind in KINDS:
+        pages.update(render_kind(w, kind, groups[kind.folder], pages_of(groups[kind.folder], kind, slug_of), len(metas)))
     return pages
 
 

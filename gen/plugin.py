@@ -6,6 +6,8 @@ line and field first, so `mkdocs build --strict` fails on it. The index pages (h
 districts, sources, tags) are made here, on every build and serve, from the front matter as it
 stands, so an editor's corrected district or date shows on them at once; they are this plugin's
 alone (`gen build` writes none). A page an editor puts at an index page's path is shown instead.
+The tag chips on a page link to the tag's own index page (this plugin, not Material's `tags`
+plugin, whose single listing page grows with the archive).
 """
 
 from __future__ import annotations
@@ -16,16 +18,20 @@ import posixpath
 import re
 from contextlib import ExitStack
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import unquote
 
+from markupsafe import Markup
+from markupsafe import escape as html_escape
 from mkdocs.config import config_options
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 from gen import fs
 from gen.check import read_page
 from gen.config import OPTION_DEFAULTS
-from gen.indexes import render_indexes
+from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.state import Entry
@@ -43,15 +49,22 @@ class ArchivePlugin(BasePlugin):
         ("seeds", config_options.Type(str, default=OPTION_DEFAULTS["seeds"])),
         ("manifests", config_options.ListOfItems(config_options.Type(str), default=[])),
         ("manifest_columns", config_options.DictOfItems(config_options.Type(str), default={})),
+        # The plugin's own: the most entries an index page lists before it is split or paginated.
+        ("index_page_size", config_options.Type(int, default=PAGE_SIZE)),
     )
 
     index_pages: frozenset[str] = frozenset()
+    tag_links: TagLinks | None = None
     _lock: ExitStack | None = None
 
     def on_config(self, config):
         """No repository configured: no "edit this page" button (rather than a broken relative link)."""
         if not config.get("repo_url"):
             config["edit_uri"] = ""
+        size = self.config["index_page_size"]
+        if size < MIN_PAGE_SIZE:
+            raise PluginError(f"{config.config_file_path}: plugins: archive: index_page_size: "
+                              f"a whole number of {MIN_PAGE_SIZE} or more is expected, found {size}")
         return config
 
     def on_pre_build(self, config):
@@ -81,7 +94,7 @@ class ArchivePlugin(BasePlugin):
     def on_files(self, files: Files, config) -> Files:
         """Validate every page's front matter; add the index pages; point moved pages' old addresses on."""
         state = fs.load_state(Path(config["docs_dir"]))
-        files, self.index_pages = refresh_indexes(files, config, state.pages)
+        files, self.index_pages, self.tag_links = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
         self.moved = redirect_moved(files, config, state.moved)
         return files
 
@@ -102,9 +115,14 @@ class ArchivePlugin(BasePlugin):
         return env
 
     def on_page_context(self, context, page, config, nav):
-        """Index pages are generated: there is no file to edit."""
+        """Index pages are generated: there is no file to edit. A page's tags, as chips linking
+        to each tag's index page (the theme's partials/tags.html shows `tags`)."""
         if page.file.src_uri in self.index_pages and page.file.generated_by:
             page.edit_url = None
+        if self.tag_links is not None and "tags" not in context:
+            chips = self.tag_links.chips(page.meta.get(TAGS_KEY))
+            if chips:
+                context["tags"] = chips
         return context
 
 
@@ -148,31 +166,66 @@ class IndexFile(File):
         return self.changed or not os.path.isfile(self.abs_dest_path)
 
 
-def refresh_indexes(files: Files, config, entries) -> tuple[Files, frozenset[str]]:
+class TagChip(NamedTuple):
+    """What the theme's partials/tags.html reads of a tag (Material's tags plugin gives the same)."""
+
+    name: Markup  # escaped: the partial prints it as it is
+    url: str
+    hidden: bool = False
+
+
+class TagLinks(NamedTuple):
+    """Where each tag's chip links: its index page, or the tags index for a tag no document has."""
+
+    by_name: dict[str, str]  # escaped tag -> site URL
+    index: str | None
+
+    def chips(self, tags) -> list[TagChip]:
+        """Chips for a page's `tags` front matter (escaped already by on_page_markdown, or not)."""
+        if not isinstance(tags, list):
+            return []
+        names = [html_escape(t) for t in tags if t is not None and t != ""]
+        return [TagChip(n, url) for n in names if (url := self.by_name.get(str(n), self.index))]
+
+
+def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -> tuple[Files, frozenset[str], TagLinks]:
     """Log front-matter problems of every page; add the index pages made from the valid front
-    matter, except where a page of the editor's stands at an index page's path."""
+    matter, except where a page of the editor's stands at an index page's path, or at its address
+    under another name (`tags/index.md` for `tags.md`, both /tags/: a warning); and where each
+    tag chip links."""
     docs_dir = Path(config["docs_dir"])
     metas = []
+    by_dest = {}
     for file in list(files.documentation_pages()):
+        by_dest[file.dest_uri] = file
         problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", entries.get(file.src_uri))
         for problem in problems:
             log.warning(str(problem))
         if meta:
             metas.append(meta)
-    indexes = render_indexes(metas)
+    indexes = render_indexes(metas, page_size=page_size)
+    standing: dict[str, File] = {}  # index page -> the file shown at its address
     for page, text in indexes.items():
-        existing = files.get_file_from_path(page)
+        made = IndexFile.generated(config, page, content=text)
+        existing = files.get_file_from_path(page) or by_dest.get(made.dest_uri)
         if existing is None or existing.generated_by:
             if existing is not None:
                 files.remove(existing)
-            made = IndexFile.generated(config, page, content=text)
             key = (str(config.config_file_path), page)
             made.changed = _MADE.get(key) != text
             _MADE[key] = text
             files.append(made)
-        else:
+            standing[page] = made
+        elif existing.src_uri == page:
             log.info("%s/%s: a page of your own stands in place of the generated index page", docs_dir.name, page)
-    return files, frozenset(indexes)
+            standing[page] = existing
+        else:  # the same address under another name (tags/index.md for tags.md): links to `page` would break
+            log.warning("%s/%s: has the address of the generated index page %s; rename it %s/%s to put it in that page's place",
+                        docs_dir.name, existing.src_uri, page, docs_dir.name, page)
+            standing[page] = existing
+    by_name = {str(html_escape(tag)): standing[page].url for tag, page in tag_pages(metas).items() if page in standing}
+    tags_index = standing.get(TAGS_INDEX)
+    return files, frozenset(indexes), TagLinks(by_name, tags_index.url if tags_index else None)
 
 
 def redirect_moved(files: Files, config, moved) -> dict[str, str]:

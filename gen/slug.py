@@ -1,4 +1,4 @@
-"""ASCII slugs for index pages (districts, sources): pinyin, stable, collision-free; pure."""
+"""ASCII slugs for index pages (districts, sources, tags): pinyin, stable, collision-free; pure."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ def slug(name: str) -> str:
     return text or "x" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
 
-def slugs(names: list[str], slug_of: Callable[[str], str] = slug) -> dict[str, str]:
-    """A slug per name; names whose slugs collide get a short hash of the name appended.
+def slugs(names: list[str], slug_of: Callable[[str], str] = slug, reserved: re.Pattern[str] | None = None) -> dict[str, str]:
+    """A slug per name; names whose slugs collide, or that `reserved` matches whole (a page the
+    folder needs for itself, such as `index`), get a short hash of the name appended.
     `slug_of` may remember slugs made before (see cache.Cache.slug)."""
     by_slug: dict[str, list[str]] = {}
     for name in sorted(set(names)):
         by_slug.setdefault(slug_of(name), []).append(name)
     out = {}
     for base, group in by_slug.items():
+        taken = len(group) > 1 or (reserved is not None and reserved.fullmatch(base) is not None)
         for name in group:
-            out[name] = base if len(group) == 1 else f"{base}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}"
+            out[name] = f"{base}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:6]}" if taken else base
     return out

@@ -9,10 +9,12 @@ import subprocess
 import sys
 
 import pytest
+from markupsafe import Markup
 
 from gen.check import read_page
 from gen.cli import main
 from gen.indexes import render_indexes
+from gen.plugin import TagLinks
 from tests.conftest import REPO
 
 GOLDEN_DOCS = REPO / "tests" / "golden" / "docs"
@@ -30,6 +32,13 @@ def test_render_indexes_golden(golden):
     golden("indexes.list", "\n".join(sorted(pages)) + "\n")
     for page, text in sorted(pages.items()):
         golden(f"indexes/{page}", text)
+
+
+def test_tag_chips_link_each_tag_to_its_page_and_other_tags_to_the_tags_index():
+    links = TagLinks({"A&amp;B": "tags/ab/", "核酸检测": "tags/hesuanjiance/"}, "tags/")
+    chips = links.chips([Markup("A&amp;B"), "核酸检测", "<x>", None])
+    assert [(str(c.name), c.url) for c in chips] == [("A&amp;B", "tags/ab/"), ("核酸检测", "tags/hesuanjiance/"), ("&lt;x&gt;", "tags/")]
+    assert links.chips("核酸检测") == [] and TagLinks({}, None).chips(["x"]) == []
 
 
 def _mkdocs(tree) -> subprocess.CompletedProcess:
@@ -61,3 +70,21 @@ def test_index_pages_link_documents_whatever_their_names(project):
     assert (project / "site" / "archive" / "子 目录" / "新京报 (1) [转载]" / "index.html").is_file()
     home = (project / "site" / "index.html").read_text(encoding="utf-8")
     assert 'href="archive/%E5%AD%90%20%E7%9B%AE%E5%BD%95/%E6%96%B0%E4%BA%AC%E6%8A%A5%20%281%29%20%5B%E8%BD%AC%E8%BD%BD%5D/"' in home
+
+
+@pytest.mark.slow
+def test_a_page_of_the_editors_at_an_index_pages_address_under_another_name_is_named(project):
+    """docs/tags/index.md has the address of the generated tags.md (/tags/): it is shown, and
+    --strict fails saying how to put it in that page's place (links to tags.md would break)."""
+    assert main(["build"]) == 0
+    (project / "docs" / "tags").mkdir()
+    (project / "docs" / "tags" / "index.md").write_text("# 标签说明\n\n编辑写的标签页。\n", encoding="utf-8")
+    result = _mkdocs(project)
+    assert result.returncode == 1
+    assert "docs/tags/index.md: has the address of the generated index page tags.md; rename it docs/tags.md" in result.stderr
+    (project / "docs" / "tags" / "index.md").rename(project / "docs" / "tags.md")
+    result = _mkdocs(project)
+    assert result.returncode == 0, result.stderr
+    assert "编辑写的标签页" in (project / "site" / "tags" / "index.html").read_text(encoding="utf-8")
+    page = (project / "site" / "archive" / "000_73acca2f4bde7c0a" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../tags/hesuanjiance/" class="md-tag"' in page
