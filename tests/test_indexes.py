@@ -32,6 +32,9 @@ def test_render_indexes_golden(golden):
     golden("indexes.list", "\n".join(sorted(pages)) + "\n")
     for page, text in sorted(pages.items()):
         golden(f"indexes/{page}", text)
+    folder = REPO / "tests" / "golden" / "indexes"
+    stale = sorted({p.relative_to(folder).as_posix() for p in folder.rglob("*.md")} - set(pages))
+    assert not stale, f"golden files no build makes (delete them): {stale}"
 
 
 def test_tag_chips_link_each_tag_to_its_page_and_other_tags_to_the_tags_index():
