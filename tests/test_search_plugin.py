@@ -7,9 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
+import yaml
+
+from gen.search.facets import facets_of
+from tests.test_search_facets import decode
 
 REPO = Path(__file__).resolve().parents[1]
 ENV = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -85,3 +90,17 @@ def test_dirty_build_indexes_every_page_and_the_edit(built, tmp_path):
     assert "archive-search: 5 pages" in done.stderr
     build = _stub(work / "site")["config"]["archive"]["build"]
     assert build != _stub(built[0] / "site")["config"]["archive"]["build"]
+
+
+def test_plugin_indexes_each_pages_facets_from_its_front_matter(built):
+    work, _ = built
+    archive = _stub(work / "site")["config"]["archive"]
+    root = work / "site" / "search" / archive["build"]
+    pages = decode(zlib.decompress((root / "f.z").read_bytes()))["pages"]
+    assert len(pages) == archive["pages"]
+    for pid, got in enumerate(pages):
+        url = json.loads((root / "p" / f"{pid}.json").read_bytes())["u"]
+        meta = yaml.safe_load((work / "docs" / (url.rstrip("/") + ".md")).read_text(encoding="utf-8").split("---")[1])
+        want = facets_of(meta)
+        assert (got.district, got.source, got.date, sorted(got.tags)) == (want.district, want.source, want.date, sorted(want.tags)), url
+    assert {p.district for p in pages} >= {"石景山区"}

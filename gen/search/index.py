@@ -17,7 +17,8 @@ zlib-compressed (suffix `.z`, except the page store) and inflated in the worker 
   `p/<page>-<section>.json`: JSON {b: that section's blocks}. Only fetched for results shown;
   not compressed (see IndexBuilder._store).
 - `fold.z`: traditional→simplified pairs for the query side; `hot.z`: the big keys' bucket
-  entries (same format as a bucket), loaded with it when the worker starts.
+  entries (same format as a bucket); `f.z`: every page's district, source, date and tags
+  (format: facets.py). The worker loads these three when it starts.
 """
 
 from __future__ import annotations
@@ -36,12 +37,13 @@ from pathlib import Path
 from gen.fs import write_bytes_atomic
 from gen.search.encode import bucket_of, put_deltas, put_varint
 from gen.search.extract import Section
+from gen.search.facets import Facets, FacetTable
 from gen.search.fold import browser_pairs
 from gen.search.text import CJK_CLASS, EDGE, TOKEN, normalise
 
 _CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Stats:
     raw_bytes: int = 0  # before compression
     postings_bytes: int = 0  # compressed, as stored and transferred
     store_bytes: int = 0
+    facet_bytes: int = 0  # f.z, compressed
     total_bytes: int = 0
 
 
@@ -95,11 +98,13 @@ class IndexBuilder:
         # The page store, compressed as pages arrive (while MkDocs is still rendering).
         self.store: dict[str, bytes] = {}
         self.store_raw = 0
+        self.facets = FacetTable(fold)
         self.stats = Stats()
 
-    def add_page(self, url: str, title: str, sections: list[Section]) -> int:
-        """Index one page's sections; return its page id."""
+    def add_page(self, url: str, title: str, sections: list[Section], facets: Facets = Facets()) -> int:
+        """Index one page's sections and facets; return its page id."""
         pid = self.stats.pages
+        self.facets.add(facets)
         for sec, section in enumerate(sections):
             self._add_section(pid, sec, section)
         page = {"t": title, "u": url, "s": [[s.anchor, s.heading] for s in sections[1:]], "b": sections[0].blocks}
@@ -283,11 +288,13 @@ class IndexBuilder:
         present = {k for k in self.ids if len(k) == 1}
         files["hot"] = bytes(hot)
         files["fold"] = browser_pairs(self.fold, present).encode("utf-8")
+        files["f"] = self.facets.encode()
         stats.raw_bytes = sum(len(v) for v in files.values()) + self.store_raw
         files = {f"{name}.z": zlib.compress(data, 6) for name, data in files.items()}
         files.update(self.store)
         stats.postings_bytes = sum(len(v) for k, v in files.items() if k[0] in "bk")
         stats.store_bytes = sum(len(v) for k, v in files.items() if k[0] == "p")
+        stats.facet_bytes = len(files["f.z"])
         stats.keys = len(self.ids)
         stats.big_keys = len(big)
         stats.buckets = n_buckets

@@ -4,7 +4,8 @@ It replaces Material's `search` plugin (list `archive-search` instead of `search
 
 - Material shows its header search box only when a plugin named `material/search` is configured
   and enabled (partials/header.html), so this plugin also answers to that name;
-- every page's rendered HTML is indexed as the reader sees it (on_page_content), unless its front
+- every page's rendered HTML is indexed as the reader sees it (on_page_content), with the facets
+  of its front matter (district, source, date, tags: gen/search/facets.py), unless its front
   matter says `search: {exclude: true}`; by default a child process indexes (gen/search/sink.py),
   so the work runs beside MkDocs' rendering on the second core;
 - after the build, the index goes to `site/search/<build>/`, and `site/search/search_index.json`
@@ -31,6 +32,7 @@ from mkdocs.plugins import BasePlugin
 
 from gen.config import CACHE_DIR
 from gen.fs import write_bytes_atomic
+from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
 from gen.search.sink import ChildSink, LocalSink, SearchBuildError
 
@@ -66,12 +68,12 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.versions: dict[str, str] = {}
         # A dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`) renders only the pages
         # that changed; the others are indexed from what they were last time (page URL -> (title,
-        # html)). MkDocs keeps a plugin that has on_startup for a whole serve session; between
-        # processes the pages are kept in the project's build cache.
+        # html, facets as plain values)). MkDocs keeps a plugin that has on_startup for a whole
+        # serve session; between processes the pages are kept in the project's build cache.
         self.dirty = False
         self.store: Path | None = None
         self.pending: threading.Thread | None = None  # a dirty build's index, still being written
-        self.rendered: dict[str, tuple[str, str]] = {}
+        self.rendered: dict[str, tuple[str, str, dict]] = {}
         self.added: set[str] = set()
         self.current: set[str] = set()
 
@@ -133,13 +135,14 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def on_page_content(self, html, *, page, config, files):
         if self.sink is not None and not _excluded(page.meta):
             title = str(page.title or config.site_name)
-            self._add(page.url, title, html)
-            self.rendered[page.url] = (title, html)
+            facets = facets_of(page.meta)
+            self._add(page.url, title, html, facets)
+            self.rendered[page.url] = (title, html, facets.to_json())
         return html
 
-    def _add(self, url: str, title: str, html: str) -> None:
+    def _add(self, url: str, title: str, html: str, facets: Facets) -> None:
         try:
-            self.sink.add(url, title, html)  # type: ignore[union-attr]
+            self.sink.add(url, title, html, facets)  # type: ignore[union-attr]
         except SearchBuildError as exc:
             raise PluginError(str(exc)) from exc
         self.added.add(url)
@@ -166,16 +169,22 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             self.sink = None
 
 
-def _load_pages(store: Path | None) -> dict[str, tuple[str, str]]:
-    """The pages kept by the last build (empty when there are none or they cannot be read)."""
+def _load_pages(store: Path | None) -> dict[str, tuple[str, str, dict]]:
+    """The pages kept by the last build (empty when there are none or they cannot be read).
+
+    A cache written before facets were indexed holds (title, html): those pages come back with
+    no facets until they are rendered again (the next full build)."""
     try:
         data = pickle.loads(store.read_bytes()) if store else {}
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {url: (*page[:2], page[2] if len(page) > 2 else {}) for url, page in data.items()
+            if isinstance(page, tuple) and len(page) in (2, 3)}
 
 
-def _save_pages(store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
+def _save_pages(store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
     """Keep the rendered pages for the next dirty build (atomically)."""
     if store is None:
         return
@@ -185,16 +194,16 @@ def _save_pages(store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
         log.info("search: the page cache %s could not be saved (%s)", store, exc)
 
 
-def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str]]) -> None:
+def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
     _finish(sink, root, rest)
     _save_pages(store, pages)
 
 
-def _finish(sink: LocalSink | ChildSink, root: Path, rest: list[tuple[str, str, str]] = ()) -> None:
+def _finish(sink: LocalSink | ChildSink, root: Path, rest: list[tuple[str, str, str, dict]] = ()) -> None:
     """Add the remaining pages, write the index and say what it holds."""
     try:
-        for url, title, html in rest:
-            sink.add(url, title, html)
+        for url, title, html, facets in rest:
+            sink.add(url, title, html, facets_of(facets))
         s, seconds = sink.finish(root)
     except SearchBuildError as exc:
         if rest:  # in the background thread of a dirty build: say it, the next build retries

@@ -1,9 +1,9 @@
 """Where the plugin sends pages: an index built in this process, or in a child process.
 
 MkDocs renders pages on one core; indexing them in a child process (`python -m gen.search.sink`)
-uses the second one, so the index adds little to the build's wall-clock time. Pages go to the
-child as one JSON line each on its stdin; when the build ends the child shards and writes the
-index and answers with its statistics on stdout.
+uses the second one, so the index adds little to the build's wall-clock time. Pages (URL, title,
+HTML, facets) go to the child as one JSON line each on its stdin; when the build ends the child
+shards and writes the index and answers with its statistics on stdout.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from gen.search.extract import extract_sections
+from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits, Stats, write_index
 
@@ -33,9 +34,9 @@ class LocalSink:
         self.builder = IndexBuilder(fold_table())
         self.seconds = 0.0
 
-    def add(self, url: str, title: str, html: str) -> None:
+    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
-        self.builder.add_page(url, title, extract_sections(html, title))
+        self.builder.add_page(url, title, extract_sections(html, title), facets)
         self.seconds += time.perf_counter() - started
 
     def finish(self, root: Path) -> tuple[Stats, float]:
@@ -57,9 +58,10 @@ class ChildSink:
                 "--bucket-bytes", str(limits.bucket_bytes), "--big-bytes", str(limits.big_bytes)]
         self.child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
-    def add(self, url: str, title: str, html: str) -> None:
+    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
+        line = {"u": url, "t": title, "h": html, "f": facets.to_json()}
         try:
-            self.child.stdin.write(json.dumps({"u": url, "t": title, "h": html}, ensure_ascii=False) + "\n")
+            self.child.stdin.write(json.dumps(line, ensure_ascii=False) + "\n")
         except (BrokenPipeError, OSError) as exc:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             stats, seconds = sink.finish(Path(page["finish"]))
             print(json.dumps({"stats": asdict(stats), "seconds": seconds}))
             return 0
-        sink.add(page["u"], page["t"], page["h"])
+        sink.add(page["u"], page["t"], page["h"], facets_of(page.get("f")))
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)
     return 1
 
