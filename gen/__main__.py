@@ -7,7 +7,11 @@ only start one last pass over everything the run allocated)."""
 import gc
 import sys
 
-from gen.cli import main
-
 gc.disable()
-sys.exit(main())
+try:
+    from gen.cli import main
+
+    sys.exit(main())
+except KeyboardInterrupt:  # Ctrl-C while starting up, before main() can catch it
+    print("\ninterrupted before anything was written", file=sys.stderr)
+    sys.exit(130)

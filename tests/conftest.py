@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import hashlib
+import json
 import shutil
 
 import pytest
@@ -63,6 +64,20 @@ def project(tmp_path, monkeypatch):
     """A project folder with the five seeds and the site config, as the working directory."""
     monkeypatch.chdir(tmp_path)
     return make_project(tmp_path)
+
+
+def read_report(root: Path) -> dict:
+    """The run report a build wrote in a project folder."""
+    return json.loads((root / "build" / "report.json").read_text(encoding="utf-8"))
+
+
+def edit(path: Path, old: str, new: str) -> str:
+    """Replace the first `old` in a file by `new`, as an editor would; the new text."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text
 
 
 def seed_of(path: Path) -> Seed:

@@ -14,6 +14,7 @@ import pytest
 import gen.gather
 from gen import fs
 from gen.cli import main
+from tests.conftest import edit, read_report as report
 
 WIRE = "000_73acca2f4bde7c0a"  # plain wire seed
 HTML = "001_eec9e63713adc293"  # title line + HTML seed
@@ -26,24 +27,12 @@ def tree(project):
     return project
 
 
-def report(tree: Path) -> dict:
-    return json.loads((tree / "build" / "report.json").read_text(encoding="utf-8"))
-
-
 def outcome(tree: Path, stem: str) -> dict:
     return next(s for s in report(tree)["seeds"] if Path(s["seed"]).stem == stem)
 
 
 def page_of(tree: Path, stem: str) -> Path:
     return tree / "docs" / outcome(tree, stem)["page"]
-
-
-def edit(path: Path, old: str, new: str) -> str:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return text
 
 
 def change_seed(tree: Path, stem: str, old: str, new: str) -> None:

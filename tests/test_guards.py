@@ -16,7 +16,7 @@ import pytest
 
 from gen import fs
 from gen.cli import main
-from tests.conftest import CORPUS, REPO
+from tests.conftest import read_report as report, CORPUS, REPO
 
 WIRE = "000_73acca2f4bde7c0a"
 HTML = "001_eec9e63713adc293"
@@ -26,10 +26,6 @@ HTML = "001_eec9e63713adc293"
 def tree(project):
     assert main(["build"]) == 0
     return project
-
-
-def report(tree: Path) -> dict:
-    return json.loads((tree / "build" / "report.json").read_text(encoding="utf-8"))
 
 
 def outcomes(tree: Path) -> dict[str, dict]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, REPO, make_project
+from tests.conftest import edit, CORPUS, REPO, make_project
 
 CORPUS_SEED = CORPUS / "dxy-news" / "docs" / "dxy_1273.txt"
 HTML = "001_eec9e63713adc293"  # title line + HTML seed
@@ -63,14 +63,6 @@ def snapshot(docs: Path) -> dict[str, bytes]:
 def pages(docs: Path) -> dict[str, bytes]:
     """The Markdown pages (no state, no base copies, no proposals)."""
     return {k: v for k, v in snapshot(docs).items() if k.endswith(".md") and not k.startswith(".gen/") and "/." not in f"/{k}"}
-
-
-def edit(path: Path, old: str, new: str) -> str:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    text = text.replace(old, new, 1)
-    path.write_text(text, encoding="utf-8")
-    return text
 
 
 def state_lines(docs: Path) -> list[dict]:
