@@ -50,10 +50,10 @@ class ArchiveSearchConfig(Config):
 
     # Material's header reads `config.plugins["material/search"].config.enabled`.
     enabled = c.Type(bool, default=True)
-    # Result groups (pages) shown for a query; the count line still gives the full number.
+    # Pages whose records the worker fetches before it answers (the first screen); the others
+    # are fetched as the reader scrolls to them.
     results = c.Type(int, default=10)
-    # Said after the count when only the best results are shown; # is their number.
-    limited = c.Type(str, default="（显示前 # 个）")
+    limited = c.Deprecated(removed=True, message="archive-search: the option `limited` was removed: every result is shown as the list scrolls")
     # Index in a child process, on the second core (false: in the MkDocs process).
     background = c.Type(bool, default=True)
     bucket_bytes = c.Type(int, default=Limits.bucket_bytes)
@@ -128,7 +128,6 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             env.globals["archive_search"] = {
                 "worker": f"{WORKER}?v={self.versions[WORKER]}",
                 "script": f"{PAGE_SCRIPT}?v={self.versions[PAGE_SCRIPT]}",
-                "limited": self.config.limited,
             }
         return env
 

@@ -16,6 +16,7 @@ search's specification (gen/search/plugin.py, worker.js header):
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -115,9 +116,8 @@ def read_page(path: Path, url: str) -> Page:
     return Page(url, tuple(blocks))
 
 
-def site_pages(site: Path, docs: Path) -> list[Page]:
-    """Every page of the site that is not excluded from search (front matter `search.exclude`)."""
-    pages = []
+def _documents(docs: Path):
+    """(URL, front matter) of every Markdown page that is not excluded from search."""
     for md in sorted(docs.rglob("*.md")):
         if any(part.startswith(".") for part in md.relative_to(docs).parts):
             continue  # MkDocs leaves dot folders out of the site
@@ -129,8 +129,12 @@ def site_pages(site: Path, docs: Path) -> list[Page]:
             continue
         rel = md.relative_to(docs).with_suffix("").as_posix()
         url = rel[: -len("index")] if rel == "index" or rel.endswith("/index") else rel + "/"
-        pages.append(read_page(site / url / "index.html", url))
-    return pages
+        yield url, meta
+
+
+def site_pages(site: Path, docs: Path) -> list[Page]:
+    """Every page of the site that is not excluded from search (front matter `search.exclude`)."""
+    return [read_page(site / url / "index.html", url) for url, _ in _documents(docs)]
 
 
 def _parse(query: str) -> list[tuple[tuple[str, ...], bool]]:
@@ -209,3 +213,91 @@ class Oracle:
                     pages = frozenset.intersection(*(self.holding(p) for p in pieces))
             result = pages if result is None else result & pages
         return result or frozenset()
+
+
+# ---------------------------------------------------------------- filters and sorting
+# The query syntax's filters (gen/search/README.md), answered from the pages' front matter:
+# `区:` district, `来源:` source, `年:` and `日期:` date (a year, month or day, or a range a..b),
+# `标签:` tag. A value names a value exactly (after the same folding as text), or else stands for
+# every value that begins with it; values of one field are alternatives, fields must all hold.
+
+FIELD_KEYS = {"district": "district", "source": "source", "tag": "tags"}
+
+
+@dataclass(frozen=True)
+class Meta:
+    district: str
+    source: str
+    date: dt.date | None
+    tags: tuple[str, ...]
+
+
+def _str(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def site_meta(docs: Path) -> dict[str, Meta]:
+    """URL → the facets its front matter gives, for every searchable page."""
+    out = {}
+    for url, meta in _documents(docs):
+        date = meta.get("date")
+        if isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date)
+            except ValueError:
+                date = None
+        if not isinstance(date, dt.date) or date < dt.date(2000, 1, 1):
+            date = None
+        tags = meta.get("tags") if isinstance(meta.get("tags"), list) else []
+        out[url] = Meta(_str(meta.get("district")), _str(meta.get("source")), date,
+                        tuple(dict.fromkeys(t for t in map(_str, tags) if t)))
+    return out
+
+
+def fold_name(text: str) -> str:
+    return "".join(_fold(c) if _is_cjk(c) else c for c in unicodedata.normalize("NFKC", text)).lower().strip()
+
+
+def _names(value: str, names: set[str]) -> set[str]:
+    want = fold_name(value)
+    exact = {n for n in names if fold_name(n) == want}
+    return exact or {n for n in names if want and fold_name(n).startswith(want)}
+
+
+def _period(text: str) -> tuple[dt.date, dt.date]:
+    def end(part: str, last: bool) -> dt.date:
+        y, *rest = (int(x) for x in part.split("-"))
+        if len(rest) == 2:
+            return dt.date(y, rest[0], rest[1])
+        if len(rest) == 1:
+            if not last:
+                return dt.date(y, rest[0], 1)
+            return (dt.date(y + rest[0] // 12, rest[0] % 12 + 1, 1) - dt.timedelta(days=1))
+        return dt.date(y, 12, 31) if last else dt.date(y, 1, 1)
+
+    if ".." in text:
+        a, b = text.split("..")
+        return (end(a, False) if a else dt.date.min, end(b, True) if b else dt.date.max)
+    return end(text, False), end(text, True)
+
+
+def filter_pages(meta: dict[str, Meta], filters: dict[str, list[str]]) -> frozenset[str]:
+    """URLs whose facets pass every field's filter (any of its values)."""
+    every = {f: {getattr(m, FIELD_KEYS[f]) for m in meta.values()} for f in ("district", "source")}
+    every["tag"] = {t for m in meta.values() for t in m.tags}
+    keep = set()
+    for url, m in meta.items():
+        ok = True
+        for field, values in filters.items():
+            if field in ("year", "date"):
+                periods = [_period(v) for v in values]
+                ok = m.date is not None and any(a <= m.date <= b for a, b in periods)
+            else:
+                wanted = set().union(*(_names(v, every[field] - {""}) for v in values))
+                have = set(m.tags) if field == "tag" else {getattr(m, field)}
+                ok = bool(have & wanted)
+            if not ok:
+                break
+        if ok:
+            keep.add(url)
+    return frozenset(keep)

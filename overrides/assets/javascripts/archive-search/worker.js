@@ -14,7 +14,15 @@
  *   into the fewest pieces that each occur somewhere (no piece a lone CJK character), ties broken
  *   by the longest shortest piece, then by the most pages holding all pieces, then the leftmost;
  * - every term must match (on the same page); ranking: terms in the page title first, then
- *   frequency (saturating), then closeness of the terms.
+ *   frequency (saturating), then closeness of the terms;
+ * - `field:value` filters by the pages' front matter (see parse and resolve): 区 (district),
+ *   来源 (source), 年 and 日期 (date: a year, month, day or a range a..b), 标签 (tag); values of
+ *   one field are alternatives, fields must all hold; 排序:最新 / 最早 / 相关 sorts. A filter alone
+ *   lists every page it names, newest first. Any other `x:y` is a plain term.
+ *
+ * Every result is sent to Material, the first ones whole and the rest as placeholders that
+ * page.js has filled in as they scroll into view (see PENDING); page.js also gets the exact
+ * count and what the filter bar shows (see tell).
  *
  * Also loads as a plain script (no worker scope) so tests can call self.ArchiveSearch directly.
  */
@@ -115,18 +123,64 @@
 
   /* ------------------------------------------------------------------ query parsing */
 
-  /* Terms of a query: [{text, phrase, toks}] */
+  /*
+   * Filter and sort fields of the query syntax (`区:海淀区`), by every name a reader may type
+   * (normalised like text: 區 and 标签/標籤 work too). A term whose text before the colon is not
+   * one of these is a plain term.
+   */
+  const FIELDS = new Map([
+    ["区", "district"], ["地区", "district"], ["district", "district"],
+    ["来源", "source"], ["source", "source"],
+    ["年", "year"], ["年份", "year"], ["year", "year"],
+    ["日期", "date"], ["date", "date"],
+    ["标签", "tag"], ["tag", "tag"],
+    ["排序", "sort"], ["sort", "sort"]
+  ])
+  /* The filter fields in the order a rewritten query lists them, with the name written */
+  const FIELD_NAME = { district: "区", source: "来源", year: "年", date: "日期", tag: "标签" }
+  const FACETS = Object.keys(FIELD_NAME)
+  const SORTS = new Map([
+    ["相关", "relevance"], ["relevance", "relevance"],
+    ["最新", "newest"], ["newest", "newest"],
+    ["最早", "oldest"], ["oldest", "oldest"]
+  ])
+  const SORT_NAME = { relevance: "相关", newest: "最新", oldest: "最早" }
+  const FIELD_TERM = /^([^:]+):(.*)$/su
+  const VALUE_SEPARATOR = /[,、]/u
+
+  function fieldOf(name) {
+    return FIELDS.get(normalise(name)) || null
+  }
+
+  /*
+   * A query: {terms: [{text, phrase, toks}], plain: [{text, quoted}] (the terms as typed),
+   * filters: Map field → [value as typed], sort: null or a SORTS value, ignored: [text]}.
+   *
+   * Terms are separated by whitespace; quotes make a phrase. `field:value` is a filter when the
+   * field is known (FIELDS), `field:a,b` (or the field twice) gives it several values, and
+   * `field:"a value"` one value with spaces or commas; `field:` with nothing after it is left
+   * out (the reader is still typing). A quoted `"区:海淀区"` is a plain phrase.
+   */
   function parse(query) {
-    const terms = []
-    let buf = "", quoted = false
+    const segments = []
+    let buf = "", quoted = false, field = null
     const flush = () => {
-      const toks = tokenize(normalise(buf))
-      if (toks.length)
-        terms.push({ text: toks.map(x => x.t).join(""), phrase: quoted, toks })
+      if (field)
+        segments.push({ field, value: buf.trim() })
+      else if (buf)
+        segments.push({ text: buf, quoted })
       buf = ""
+      field = null
     }
     for (const ch of query.normalize("NFKC")) {
       if (QUOTES.has(ch)) {
+        const m = !quoted && FIELD_TERM.exec(buf)
+        if (m && !m[2] && fieldOf(m[1])) {  /* field:"a value" */
+          field = fieldOf(m[1])
+          buf = ""
+          quoted = true
+          continue
+        }
         flush()
         quoted = !quoted
       } else if (!quoted && /\s/u.test(ch)) {
@@ -136,7 +190,68 @@
       }
     }
     flush()
-    return terms
+
+    const parsed = { terms: [], plain: [], filters: new Map(), sort: null, ignored: [] }
+    for (const s of segments) {
+      let field = s.field || null, values = s.field ? [s.value] : null
+      if (!field && !s.quoted) {
+        const m = FIELD_TERM.exec(s.text)
+        if (m && fieldOf(m[1])) {
+          field = fieldOf(m[1])
+          values = m[2].split(VALUE_SEPARATOR)
+        }
+      }
+      if (!field) {
+        const toks = tokenize(normalise(s.text))
+        if (toks.length) {
+          parsed.terms.push({ text: toks.map(x => x.t).join(""), phrase: s.quoted, toks })
+          parsed.plain.push({ text: s.text, quoted: s.quoted })
+        }
+        continue
+      }
+      values = values.map(v => v.trim()).filter(Boolean)
+      if (field === "sort") {
+        for (const v of values) {
+          const sort = SORTS.get(normalise(v))
+          if (sort) parsed.sort = sort
+          else parsed.ignored.push(`排序:${v}`)
+        }
+      } else if (values.length) {
+        const list = parsed.filters.get(field) || []
+        for (const v of values)
+          if (!list.includes(v))
+            list.push(v)
+        parsed.filters.set(field, list)
+      }
+    }
+    return parsed
+  }
+
+  /* A filter value as written back into a query: quoted when it holds a space, comma or quote */
+  function needsQuotes(value) {
+    return /[\s,、"“”「」『』]/u.test(value)
+  }
+
+  /*
+   * The query text for a parsed query with some fields changed (changes: {field: [values]},
+   * {sort}): the plain terms as typed, then each filter field with its values, then the sort
+   * when it is not the default. Filter chips and sort buttons are links to such queries.
+   */
+  function compose(parsed, changes = {}) {
+    const parts = parsed.plain.map(s => s.quoted ? `"${s.text}"` : s.text)
+    for (const field of FACETS) {
+      const values = field in changes ? changes[field] : parsed.filters.get(field) || []
+      const plain = values.filter(v => !needsQuotes(v))
+      if (plain.length)
+        parts.push(`${FIELD_NAME[field]}:${plain.join(",")}`)
+      for (const v of values.filter(needsQuotes))
+        parts.push(`${FIELD_NAME[field]}:"${v.replace(/["“”「」『』]/gu, "")}"`)
+    }
+    parts.push(...parsed.ignored)
+    const sort = "sort" in changes ? changes.sort : parsed.sort
+    if (sort)
+      parts.push(`排序:${SORT_NAME[sort]}`)
+    return parts.join(" ")
   }
 
   /* Keys whose positions pin down every token of a phrase: [{key, off}] */
@@ -175,6 +290,9 @@
     files: new Map(),      /* path → Promise<Uint8Array> */
     buckets: new Map(),    /* bucket number → Promise<Map<key, entry>> */
     hot: new Map(),        /* key → entry, for the keys with files of their own */
+    facets: null,          /* every page's district, source, date and tags (parseFacets) */
+    reloading: null,       /* Promise of reloadConfig() while it runs */
+    current: null,         /* the latest query's results, for filling them in as they show */
     bytes: 0               /* compressed bytes fetched so far */
   }
 
@@ -219,7 +337,16 @@
     state.base = new URL(`search/${config.build}/`, ROOT)
   }
 
-  async function reloadConfig() {
+  /* Read the current build; true when it is another than the one loaded. Files of the old
+     build fail together, so every caller waits for the one reload under way; queries wait too
+     (evaluate), so none mixes the two builds. */
+  function reloadConfig() {
+    if (!state.reloading)
+      state.reloading = reload().finally(() => (state.reloading = null))
+    return state.reloading
+  }
+
+  async function reload() {
     try {
       const res = await fetch(new URL("search/search_index.json", ROOT), { cache: "reload" })
       const data = await res.json()
@@ -230,17 +357,19 @@
       state.files.clear()
       state.buckets.clear()
       state.hot = new Map()
-      await loadFold()
+      await loadStart()
       return true
     } catch (err) {
       return false
     }
   }
 
-  async function loadFold() {
-    const [fold, hot] = await Promise.all([file("fold.z"), file("hot.z")])
+  /* What every query needs: the fold table, the frequent keys, the facet table */
+  async function loadStart() {
+    const [fold, hot, facets] = await Promise.all([file("fold.z"), file("hot.z"), file("f.z")])
     setFold(utf8.decode(fold))
     state.hot = parseBucket(hot)
+    state.facets = parseFacets(facets)
   }
 
   /* ------------------------------------------------------------------ index format */
@@ -366,6 +495,300 @@
       else hi = mid
     }
     return lo < end && all[lo] === value
+  }
+
+  /* ------------------------------------------------------------------ facets (format: facets.py) */
+
+  const DAY = 86400000, EPOCH = Date.UTC(2000, 0, 1)
+
+  /* A date as f.z stores it: days since 2000-01-01, plus one (0 = no date) */
+  function dayValue(y, m, d) {
+    return Math.round((Date.UTC(y, m - 1, d) - EPOCH) / DAY) + 1
+  }
+
+  /* The district, source, date and tags of every page: {names, keys, district, source, day,
+     year, month, tagStart, tagIds}; tags per page as ids tagIds[tagStart[p] … tagStart[p + 1]) */
+  function parseFacets(bytes) {
+    let pos = 0
+    const varint = () => {
+      let value = 0, scale = 1, byte
+      do {
+        byte = bytes[pos++]
+        value += (byte & 0x7f) * scale
+        scale *= 128
+      } while (byte & 0x80)
+      return value
+    }
+    const n = varint()
+    const vocabulary = () => {
+      const names = []
+      for (let i = varint(); i > 0; i--) {
+        const length = varint()
+        names.push(utf8.decode(bytes.subarray(pos, pos + length)))
+        pos += length
+      }
+      return names
+    }
+    const names = { district: vocabulary(), source: vocabulary(), tag: vocabulary() }
+    const district = new Uint16Array(n), source = new Uint16Array(n)
+    for (let i = 0; i < n; i++)
+      district[i] = varint()
+    for (let i = 0; i < n; i++)
+      source[i] = varint()
+    const day = new Uint16Array(n), year = new Uint16Array(n), month = new Uint8Array(n)
+    const ym = new Map()  /* day value → year * 16 + month, each computed once */
+    let value = 0
+    for (let i = 0; i < n; i++) {
+      const z = varint()
+      value += z & 1 ? -(z + 1) / 2 : z / 2
+      day[i] = value
+      if (value) {
+        let v = ym.get(value)
+        if (v === undefined) {
+          const t = new Date(EPOCH + (value - 1) * DAY)
+          ym.set(value, v = t.getUTCFullYear() * 16 + t.getUTCMonth() + 1)
+        }
+        year[i] = v >> 4
+        month[i] = v & 15
+      }
+    }
+    const lists = names.tag.map(() => {
+      const list = new Uint32Array(varint())
+      let pid = 0
+      for (let k = 0; k < list.length; k++)
+        list[k] = pid += varint()
+      return list
+    })
+    const tagStart = new Uint32Array(n + 1)
+    for (const list of lists)
+      for (let k = 0; k < list.length; k++)
+        tagStart[list[k] + 1]++
+    for (let i = 0; i < n; i++)
+      tagStart[i + 1] += tagStart[i]
+    const tagIds = new Uint16Array(tagStart[n]), at = tagStart.slice(0, n)
+    lists.forEach((list, tag) => {
+      for (let k = 0; k < list.length; k++)
+        tagIds[at[list[k]]++] = tag
+    })
+    const keys = {}
+    for (const field in names)
+      keys[field] = names[field].map(normalise)
+    return { n, names, keys, district, source, day, year, month, tagStart, tagIds }
+  }
+
+  /* First (or, with `end`, last) day of `2020`, `2020-03`, `2020-03-05`, `2020年3月5日` … */
+  function dayOf(text, end) {
+    const m = /^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$/u.exec(text)
+      || /^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?$/u.exec(text)
+    if (!m)
+      return null
+    const y = +m[1], mo = m[2] ? +m[2] : 0, d = m[3] ? +m[3] : 0
+    if (m[2] && (mo < 1 || mo > 12))
+      return null
+    if (m[3] && (d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()))
+      return null
+    if (!end)
+      return dayValue(y, mo || 1, d || 1)
+    if (d)
+      return dayValue(y, mo, d)
+    return mo ? dayValue(y, mo + 1, 1) - 1 : dayValue(y + 1, 1, 1) - 1
+  }
+
+  /* [first, last] day of a date value: a period (`2020-03`) or a range (`2020-03..2020-05`,
+     `2022-01..`, `..2020-06`); null when it is not one */
+  function period(text) {
+    const ends = text.split("..")
+    if (ends.length === 1) {
+      const first = dayOf(text, false)
+      return first === null ? null : [first, dayOf(text, true)]
+    }
+    if (ends.length !== 2 || !(ends[0] || ends[1]))
+      return null
+    const first = ends[0] ? dayOf(ends[0], false) : 1
+    const last = ends[1] ? dayOf(ends[1], true) : Infinity
+    return first === null || last === null || first > last ? null : [first, last]
+  }
+
+  /* Ids of the names a value stands for: the name itself, else every name that begins with it */
+  function namesOf(field, value) {
+    const keys = state.facets.keys[field], want = normalise(value)
+    const exact = [], prefix = []
+    keys.forEach((key, id) => {
+      if (key === want) exact.push(id)
+      else if (want && key.startsWith(want)) prefix.push(id)
+    })
+    return exact.length ? exact : prefix
+  }
+
+  /*
+   * The query's filters against the facet table: [{field, bit, values: [{text, ids | period}],
+   * test(pid)}]. Values of one field are alternatives (OR), fields must all hold (AND). A date
+   * value that is not a date is dropped from the query's filters and listed as ignored.
+   */
+  function resolve(parsed) {
+    const F = state.facets, out = []
+    FACETS.forEach((field, index) => {
+      const texts = parsed.filters.get(field)
+      if (!texts)
+        return
+      const values = []
+      for (const text of texts) {
+        if (field === "year" || field === "date") {
+          const p = period(text)
+          if (p) values.push({ text, period: p })
+          else parsed.ignored.push(`${FIELD_NAME[field]}:${needsQuotes(text) ? `"${text}"` : text}`)
+        } else {
+          values.push({ text, ids: namesOf(field, text) })
+        }
+      }
+      parsed.filters.set(field, values.map(v => v.text))
+      if (!values.length)
+        return parsed.filters.delete(field)
+      let test
+      if (field === "year" || field === "date") {
+        const periods = values.map(v => v.period)
+        test = pid => {
+          const d = F.day[pid]
+          return d > 0 && periods.some(([a, b]) => a <= d && d <= b)
+        }
+      } else {
+        const mask = new Uint8Array(F.names[field].length + 1)
+        for (const v of values)
+          for (const id of v.ids)
+            mask[id + 1] = 1
+        test = field === "tag"
+          ? pid => {
+            for (let k = F.tagStart[pid]; k < F.tagStart[pid + 1]; k++)
+              if (mask[F.tagIds[k] + 1]) return true
+            return false
+          }
+          : pid => mask[F[field][pid]] === 1
+      }
+      out.push({ field, bit: 1 << index, values, test })
+    })
+    return out
+  }
+
+  /* The year (or year and month) a year or date filter picks out exactly, else null */
+  function wholeYear(p) {
+    const [a, b] = p, y = new Date(EPOCH + (a - 1) * DAY).getUTCFullYear()
+    return a === dayValue(y, 1, 1) && b === dayValue(y + 1, 1, 1) - 1 ? y : null
+  }
+
+  function wholeMonth(p) {
+    const [a, b] = p, t = new Date(EPOCH + (a - 1) * DAY)
+    const y = t.getUTCFullYear(), m = t.getUTCMonth() + 1
+    return a === dayValue(y, m, 1) && b === dayValue(y, m + 1, 1) - 1 ? [y, m] : null
+  }
+
+  const FACET_LABEL = { district: "地区", source: "来源", year: "年份", date: "月份", tag: "标签" }
+  /* Years as facet values: YEAR0 (f.z's first day) and the YEARS after it a day value reaches */
+  const YEAR0 = 2000, YEARS = 180
+
+  /*
+   * What the filter bar shows for a result set: per field, its values among the results with a
+   * count and the query that picks or drops each. Counts are exact for what a click gives: with
+   * nothing picked in a field, a value's count is the number of results that have it (= the
+   * results after picking it); once values are picked in a field (OR), another value shows how
+   * many results picking it too would add (+n), a picked one how many results have it.
+   *
+   * base: pages matching the terms; fails[i]: bits of the filters base[i] does not pass.
+   */
+  function facetCounts(parsed, filters, base, fails) {
+    const F = state.facets
+    const byField = new Map(filters.map(f => [f.field, f]))
+    const groups = []
+    /* the year whose months are offered: one picked whole year, or months of one year */
+    let months = null
+    const years = byField.get("year"), dates = byField.get("date")
+    if (years && years.values.length === 1)
+      months = wholeYear(years.values[0].period)
+    else if (!years && dates) {
+      const ys = new Set(dates.values.map(v => (wholeMonth(v.period) || [null])[0]))
+      if (ys.size === 1 && !ys.has(null)) months = [...ys][0]
+    }
+    for (const field of FACETS) {
+      if (field === "date" && months === null)
+        continue
+      const f = byField.get(field), bit = f ? f.bit : 0
+      /* value v: a vocabulary index, a year - YEAR0, a month 1…12 */
+      const size = field === "year" ? YEARS : field === "date" ? 13 : F.names[field].length
+      const all = new Uint32Array(size), inside = new Uint32Array(size)
+      for (let i = 0; i < base.length; i++) {
+        const b = fails[i]
+        if (b !== 0 && b !== bit)
+          continue
+        const pid = base[i]
+        if (field === "tag") {
+          for (let k = F.tagStart[pid]; k < F.tagStart[pid + 1]; k++) {
+            all[F.tagIds[k]]++
+            if (!b) inside[F.tagIds[k]]++
+          }
+          continue
+        }
+        const v = field === "year" ? (F.year[pid] ? F.year[pid] - YEAR0 : -1)
+          : field === "date" ? (F.year[pid] === months ? F.month[pid] : -1)
+          : F[field][pid] - 1
+        if (v >= 0) {
+          all[v]++
+          if (!b) inside[v]++
+        }
+      }
+      const texts = f ? f.values.map(v => v.text) : []
+      const chips = []
+      for (let v = 0; v < size; v++) {
+        if (!all[v])
+          continue
+        let name, picked, drop
+        if (field === "year" || field === "date") {
+          name = field === "year" ? `${v + YEAR0}` : `${months}-${String(v).padStart(2, "0")}`
+          const same = f ? f.values.filter(x => {
+            if (field === "year")
+              return wholeYear(x.period) === v + YEAR0
+            const w = wholeMonth(x.period)
+            return w !== null && w[0] === months && w[1] === v
+          }) : []
+          picked = same.length > 0
+          drop = () => texts.filter(t => !same.some(x => x.text === t))
+        } else {
+          name = F.names[field][v]
+          picked = !!f && f.values.some(x => x.ids.includes(v))
+          /* a value that stands for several names keeps the others when this one is dropped */
+          drop = () => f.values.flatMap(x => !x.ids.includes(v) ? [x.text]
+            : x.ids.filter(id => id !== v).map(id => F.names[field][id]))
+        }
+        const shown = !f ? all[v] : picked ? inside[v] : all[v] - inside[v]
+        if (!shown && !picked)
+          continue
+        chips.push({
+          name, label: field === "date" ? `${v}月` : name, count: shown, plus: !!f && !picked, picked,
+          q: compose(parsed, { [field]: picked ? drop() : [...texts, name] }),
+          order: field === "year" || field === "date" ? v : picked ? -1e9 - shown : -shown
+        })
+      }
+      chips.sort((a, b) => a.order - b.order || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      chips.forEach(c => delete c.order)
+      if (chips.length)
+        groups.push({ field, label: FACET_LABEL[field], chips })
+    }
+    return { groups, active: activeFilters(parsed, filters) }
+  }
+
+  /* Every filter value typed, to take it away again; and those not understood (ignored) */
+  function activeFilters(parsed, filters) {
+    const active = []
+    for (const f of filters)
+      for (const v of f.values)
+        active.push({
+          name: `${FIELD_NAME[f.field]}:${v.text}`,
+          q: compose(parsed, { [f.field]: f.values.filter(x => x !== v).map(x => x.text) })
+        })
+    for (const text of parsed.ignored)
+      active.push({
+        name: text, ignored: true,
+        q: compose({ ...parsed, ignored: parsed.ignored.filter(x => x !== text) })
+      })
+    return active
   }
 
   /* ------------------------------------------------------------------ matching */
@@ -634,31 +1057,86 @@
 
   /* ------------------------------------------------------------------ search */
 
-  /* Evaluate a query: {terms (after splitting), ranked pages} */
-  async function evaluate(query) {
-    const parsed = parse(query)
-    if (!parsed.length)
-      return { terms: [], ranked: [], sections: () => [] }
+  /* The terms, each matched (t.hits); a term no page holds is replaced by its split, if any */
+  async function matchTerms(parsed) {
     const terms = []
-    await Promise.all(parsed.map(async t => {
+    await Promise.all(parsed.map(async (t, index) => {
       t.hits = await matchPhrase(t.toks)
       if (!t.hits.size) {
         const parts = await split(t)
         if (parts && parts.length)
-          return terms.push({ index: parsed.indexOf(t), parts })
+          return terms.push({ index, parts })
       }
-      terms.push({ index: parsed.indexOf(t), parts: [t] })
+      terms.push({ index, parts: [t] })
     }))
-    const flat = terms.sort((a, b) => a.index - b.index).flatMap(t => t.parts)
+    return terms.sort((a, b) => a.index - b.index).flatMap(t => t.parts)
+  }
+
+  /* Ranked pages by date, newest (or oldest) first; pages without a date last; ties keep their
+     order. One numeric sort of keys (date, then place), no comparison function. */
+  function byDate(ranked, oldest) {
+    const day = state.facets.day, n = ranked.length, keys = new Float64Array(n)
+    for (let i = 0; i < n; i++) {
+      const d = day[ranked[i].pid]
+      keys[i] = (!d ? 65536 : oldest ? d : 65535 - d) * n + i
+    }
+    keys.sort()
+    const out = new Array(n)
+    for (let i = 0; i < n; i++)
+      out[i] = ranked[keys[i] % n]
+    return out
+  }
+
+  /* The sort orders offered (relevance only when there are terms), each with its query */
+  function sortChoices(parsed, sort, terms) {
+    const fallback = terms ? "relevance" : "newest"
+    return (terms ? ["relevance", "newest", "oldest"] : ["newest", "oldest"]).map(s => ({
+      name: SORT_NAME[s], sort: s, picked: s === sort, q: compose(parsed, { sort: s === fallback ? null : s })
+    }))
+  }
+
+  /*
+   * Evaluate a query: {terms (after splitting), ranked pages (filtered, sorted), sections(r),
+   * sort, sorts and facets (for the filter bar)}. Without terms, the filters alone pick the
+   * pages, newest first unless the query asks for the oldest.
+   */
+  async function evaluate(query) {
+    if (state.reloading)
+      await state.reloading
+    const parsed = parse(query)
+    const filters = resolve(parsed)
+    const terms = parsed.terms.length > 0
+    const sort = terms ? parsed.sort || "relevance" : parsed.sort === "oldest" ? "oldest" : "newest"
+    if (!terms && !filters.length) {
+      const active = activeFilters(parsed, [])
+      return {
+        terms: [], ranked: [], sections: () => [], sort, sorts: [], parsed,
+        facets: active.length ? { groups: [], active } : null
+      }
+    }
+    const flat = terms ? await matchTerms(parsed.terms) : []
 
     /* all terms must match on the same page */
-    let pages = null
+    let base = null
     for (const t of [...flat].sort((a, b) => a.hits.size - b.hits.size)) {
-      pages = pages ? pages.filter(p => t.hits.has(p)) : [...t.hits.keys()]
-      if (!pages.length)
+      base = base ? base.filter(p => t.hits.has(p)) : [...t.hits.keys()]
+      if (!base.length)
         break
     }
-    pages = pages || []
+    if (!base)
+      base = terms ? [] : Array.from({ length: state.facets.n }, (_, pid) => pid)
+
+    /* then every filter; fails[i]: the filters base[i] does not pass, one bit each */
+    const fails = new Uint8Array(base.length), pages = []
+    for (let i = 0; i < base.length; i++) {
+      let bits = 0
+      for (const f of filters)
+        if (!f.test(base[i]))
+          bits |= f.bit
+      fails[i] = bits
+      if (!bits)
+        pages.push(base[i])
+    }
 
     /* closeness needs positions; fetch them for one-key terms when they are small */
     if (flat.length > 1 && pages.length) {
@@ -676,8 +1154,17 @@
       if (budget >= 0)
         await Promise.all(extra.map(addStarts))
     }
-    const { ranked, sections: secs } = rank(flat, pages)
-    return { terms: flat, ranked, sections: secs }
+    let ranked, sections = () => [{ sec: 0, score: 0 }]  /* without terms: the page and its intro */
+    if (terms)
+      ({ ranked, sections } = rank(flat, pages))
+    else
+      ranked = pages.map(pid => ({ pid, tier: 0, score: 0, secs: null }))
+    if (sort !== "relevance")
+      ranked = byDate(ranked, sort === "oldest")
+    return {
+      terms: flat, ranked, sections, sort, sorts: sortChoices(parsed, sort, terms),
+      facets: facetCounts(parsed, filters, base, fails), parsed
+    }
   }
 
   /* ------------------------------------------------------------------ results */
@@ -758,55 +1245,120 @@
   const EXPANDED = 3, COLLAPSED = 7
 
   /*
+   * The entries of one result group, in the order Material shows them: the page, the sections
+   * shown with a snippet (EXPANDED, the intro counting as one), then the folded ones ("more on
+   * this page", COLLAPSED at most). The best article of an issue scores a little higher than its
+   * page, so Enter opens it; folded sections score less, which is how Material tells them apart.
+   */
+  function slots(secs, score) {
+    const shown = secs.slice(0, EXPANDED), folded = secs.slice(EXPANDED, EXPANDED + COLLAPSED)
+    const out = [{ sec: 0, score, intro: shown.some(s => s.sec === 0), teaser: false }]
+    shown.filter(s => s.sec > 0).forEach((s, n) => out.push({
+      sec: s.sec, score: n === 0 && shown[0].sec > 0 ? score + 0.5 : score, teaser: true
+    }))
+    for (const s of folded)
+      if (s.sec > 0)
+        out.push({ sec: s.sec, score: score / 2, teaser: false })
+    return out
+  }
+
+  /* The items of one result group, from the page's records (fetched: the page and the sections
+     shown, together) */
+  async function renderGroup(result, r, score, wanted) {
+    const { terms } = result
+    const entries = slots(result.sections(r), score)
+    const bodies = new Map(entries.filter(e => e.teaser).map(e => [e.sec, json(`p/${r.pid}-${e.sec}.json`)]))
+    const page = await json(`p/${r.pid}.json`)
+    return Promise.all(entries.map(async e => {
+      if (e.sec === 0)
+        return {
+          location: page.u, title: highlight(page.t, terms),
+          text: e.intro ? snippet(page.b, terms) : "", terms: wanted, score: e.score
+        }
+      const [anchor, heading] = page.s[e.sec - 1]
+      return {
+        location: `${page.u}#${anchor}`, title: highlight(heading, terms),
+        text: e.teaser ? snippet((await bodies.get(e.sec)).b, terms) : "", terms: wanted, score: e.score
+      }
+    }))
+  }
+
+  /*
+   * Results are filled in as they come into view. Material renders the items of an answer as
+   * its list scrolls (ten, then four at a time); the worker answers with every result, the
+   * first ones whole and the others as placeholders: blank entries in the group's shape (how
+   * many sections it shows and folds), linked to `?archive-search=<worker>.<query>`. page.js
+   * sees placeholders enter the list, asks for them by rank (their place in the list) over the
+   * BroadcastChannel and fills them in with what `fill` sends. Placeholders of one shape are one
+   * object, so an answer of thousands of results costs little to build, send and receive.
+   */
+  const PENDING = "archive-search="
+  const WORKER = Math.random().toString(36).slice(2, 10)
+
+  /*
    * Every page shown needs its record, a request of its own, and a browser works through many
    * requests only so fast: the records of the first FIRST_SHOWN pages (the top of the list, what
-   * the reader sees first) are asked for first, the others once those are in.
+   * the reader sees first) are asked for first, the others once those are in. The answer waits
+   * for those; the rest of the first screen (config.results) is fetched meanwhile. Once the
+   * reader scrolls past it, AHEAD more pages beyond the last one asked for are fetched too, so
+   * the next screen is in before it is scrolled to.
    */
-  const FIRST_SHOWN = 4
+  const FIRST_SHOWN = 4, AHEAD = 8
 
-  /* The result items of the pages shown, one promise per page (its records are fetched) */
-  function render(result, limit) {
-    const { terms, ranked } = result
-    const wanted = {}
-    for (const t of terms)
-      wanted[t.text] = true
-    const top = ranked.slice(0, limit)
-    const firstIn = Promise.all(top.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.json`))).catch(() => {})
-    return top.map(async (r, index) => {
-      if (index >= FIRST_SHOWN)
-        await firstIn
-      const secs = result.sections(r)
-      const shown = secs.slice(0, EXPANDED)
-      const folded = secs.slice(EXPANDED, EXPANDED + COLLAPSED)
-      /* the page and its sections shown are fetched together */
-      const bodies = new Map(shown.filter(s => s.sec > 0).map(s => [s.sec, json(`p/${r.pid}-${s.sec}.json`)]))
-      const page = await json(`p/${r.pid}.json`)
-      const score = 1000 - index
-      const intro = shown.some(s => s.sec === 0)
-      const items = [{
-        location: page.u, title: highlight(page.t, terms),
-        text: intro ? snippet(page.b, terms) : "", terms: wanted, score
-      }]
-      /* the best article of an issue scores a little higher, so Enter opens it */
-      const parts = await Promise.all(shown.filter(s => s.sec > 0).map(async (s, n) => {
-        const body = await bodies.get(s.sec)
-        const [anchor, heading] = page.s[s.sec - 1]
-        return {
-          location: `${page.u}#${anchor}`, title: highlight(heading, terms),
-          text: snippet(body.b, terms), terms: wanted,
-          score: n === 0 && shown[0].sec > 0 ? score + 0.5 : score
-        }
-      }))
-      items.push(...parts)
-      for (const s of folded.filter(s => s.sec > 0)) {
-        const [anchor, heading] = page.s[s.sec - 1]
-        items.push({
-          location: `${page.u}#${anchor}`, title: highlight(heading, terms),
-          text: "", terms: wanted, score: score / 2
-        })
-      }
-      return items
-    })
+  /* Above every placeholder's (1), so Enter opens the first result */
+  function scoreOf(cur, rank) {
+    return cur.result.ranked.length - rank + 1
+  }
+
+  /* The items of the result at `rank` of the current query, once its records are in */
+  function group(cur, rank) {
+    let promise = cur.groups.get(rank)
+    if (!promise) {
+      const r = cur.result.ranked[rank]
+      promise = (async () => {
+        if (rank >= FIRST_SHOWN)
+          await cur.firstIn
+        return renderGroup(cur.result, r, scoreOf(cur, rank), cur.wanted)
+      })()
+      promise.catch(() => cur.groups.delete(rank))
+      cur.groups.set(rank, promise)
+    }
+    return promise
+  }
+
+  /* "shown,folded": how many sections a result shows with a snippet and how many it folds
+     (slots); for one term, the term's hits say it unless more sections hold it than are shown */
+  function shapeOf(result, r) {
+    if (!result.terms.length)
+      return "0,0"
+    const hit = !r.secs && result.terms.length === 1 && result.terms[0].hits.get(r.pid)
+    if (hit && hit.secs.size <= EXPANDED)
+      return `${hit.secs.size - (hit.secs.has(0) ? 1 : 0)},0`
+    const entries = slots(result.sections(r), 1)
+    const shown = entries.filter(e => e.teaser).length
+    return `${shown},${entries.length - 1 - shown}`
+  }
+
+  /* A result not filled in yet: renderGroup's entries, blank (one object per shape) */
+  function placeholder(cur, rank) {
+    const shape = shapeOf(cur.result, cur.result.ranked[rank])
+    let items = cur.blanks.get(shape)
+    if (!items) {
+      const [shown, folded] = shape.split(",").map(Number)
+      const location = `?${PENDING}${WORKER}.${cur.id}`
+      items = [{ location, title: "", text: "", terms: cur.wanted, score: 1 }]
+      for (let k = 1; k <= shown + folded; k++)
+        items.push({ location: `${location}#${k}`, title: "", text: "", terms: cur.wanted, score: k <= shown ? 1 : 0.5 })
+      cur.blanks.set(shape, items)
+    }
+    return items
+  }
+
+  /* What page.js puts into a placeholder's links, in order: where they lead, title, snippet.
+     The page's own snippet only when no section is shown (as Material renders a group). */
+  function filling(items) {
+    const sections = items.slice(1).some(x => x.score >= items[0].score)
+    return items.map((x, n) => ({ location: x.location, title: x.title, text: n || !sections ? x.text : "" }))
   }
 
   /* ------------------------------------------------------------------ worker */
@@ -840,6 +1392,18 @@
           snippet([text, text], [term])
           highlight(text.slice(0, 40), [term])
         }
+        const cur = { id: 0, result: { terms: [term], ranked, sections: secs }, wanted: {}, blanks: new Map() }
+        for (let rank = 0; rank < ranked.length; rank++)
+          placeholder(cur, rank)
+        /* filters, sorting and the filter bar, on part of the real facet table */
+        const parsed = parse("甲 年:2020..2021 来源:新 标签:核")
+        const filters = resolve(parsed), n = Math.min(state.facets.n, 3000)
+        const base = Array.from({ length: n }, (_, pid) => pid), fails = new Uint8Array(n)
+        for (let i = 0; i < n; i++)
+          for (const f of filters)
+            if (!f.test(i)) fails[i] |= f.bit
+        facetCounts(parsed, filters, base, fails)
+        byDate(base.map(pid => ({ pid })), round % 2 === 0)
       }
     } finally {
       keys.forEach(k => state.hot.delete(k.key))
@@ -854,7 +1418,7 @@
       const res = await fetch(new URL("search/search_index.json", ROOT))
       configure((await res.json()).config.archive)
     }
-    await loadFold()
+    await loadStart()
     try {
       await warmUp()
     } catch (err) {
@@ -862,40 +1426,83 @@
     }
     try {
       channel = new BroadcastChannel(`archive-search:${ROOT.href}`)
+      channel.addEventListener("message", ev => {
+        const message = ev.data
+        if (message && message.type === "fill" && message.worker === WORKER)
+          fill(message).catch(() => {})
+      })
     } catch (err) {
       channel = null
     }
   }
 
   /*
-   * Answer a query through `post` (Material renders each answer it gets): the first FIRST_SHOWN
-   * pages as soon as their records are in, and the whole list when all are (see render).
+   * Answer a query through `post` (Material renders the answer): every result, in order, the
+   * first FIRST_SHOWN whole (the answer waits for their records), and the rest of the first
+   * screen too if their records are in by then; the others are placeholders (see PENDING).
+   * page.js is told the exact count, the sort orders and the filters (see tell).
    */
   async function query(value, post) {
     const id = ++latest
     const result = await evaluate(value)
     if (id !== latest)
       return
-    const limit = state.config.results || 10
-    const pages = render(result, limit)
-    const answer = data => {
-      if (channel && !told)  /* for the count line: how many pages matched in all */
-        channel.postMessage({ query: value, total: result.ranked.length, shown: pages.length })
-      told = true
-      post(data)
+    const { ranked } = result
+    const wanted = {}
+    for (const t of result.terms)
+      wanted[t.text] = true
+    const cur = { id, value, post, result, wanted, groups: new Map(), blanks: new Map(), build: state.config.build }
+    cur.firstIn = Promise.all(ranked.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.json`))).catch(() => {})
+    state.current = cur
+    const screen = cur.screen = Math.min(ranked.length, Math.max(FIRST_SHOWN, state.config.results || 10))
+    const done = []
+    for (let rank = 0; rank < screen; rank++)
+      group(cur, rank).then(items => (done[rank] = items), () => {})
+    await Promise.all(ranked.slice(0, FIRST_SHOWN).map((r, rank) => group(cur, rank)))
+    await new Promise(resolve => setTimeout(resolve, 0))  /* the rest of the first screen, if in */
+    if (id !== latest)
+      return
+    const items = new Array(ranked.length)
+    for (let rank = 0; rank < ranked.length; rank++)
+      items[rank] = done[rank] || placeholder(cur, rank)
+    post({ items })
+    tell(cur)
+  }
+
+  /* For page.js: the exact count (Material rounds it), the sort orders and the filter bar */
+  function tell(cur) {
+    const { result } = cur
+    if (channel)
+      channel.postMessage({
+        type: "meta", query: cur.value, build: cur.build, total: result.ranked.length,
+        sorts: result.sorts, facets: result.facets
+      })
+  }
+
+  /* Fill in placeholders of the current query that page.js has seen enter the list */
+  async function fill(message) {
+    const cur = state.current
+    if (!cur || message.id !== cur.id || !Array.isArray(message.ranks))
+      return
+    const n = cur.result.ranked.length
+    const ranks = message.ranks.filter(rank => Number.isInteger(rank) && rank >= 0 && rank < n)
+    if (!ranks.length)
+      return
+    const last = Math.max(...ranks)
+    if (last >= cur.screen)  /* the reader is scrolling: the next screen too */
+      for (let rank = last + 1; rank < Math.min(n, last + 1 + AHEAD); rank++)
+        group(cur, rank).catch(() => {})
+    try {
+      await Promise.all(ranks.map(async rank => {
+        const items = await group(cur, rank)
+        if (state.current === cur)
+          channel.postMessage({ type: "filled", worker: WORKER, id: cur.id, rank, items: filling(items) })
+      }))
+    } catch (err) {
+      /* a file of the loaded build is gone: the site was rebuilt, answer again from the new one */
+      if (state.current === cur && state.config.build !== cur.build)
+        await query(cur.value, cur.post)
     }
-    let whole = null, told = false
-    const all = Promise.all(pages).then(items => (whole = items))
-    all.catch(() => {})  /* awaited below; a failed fetch is reported there */
-    if (pages.length > FIRST_SHOWN) {
-      const first = await Promise.all(pages.slice(0, FIRST_SHOWN))
-      await new Promise(resolve => setTimeout(resolve, 0))  /* the rest, if already in */
-      if (!whole && id === latest)
-        answer({ items: first })
-    }
-    await all
-    if (id === latest)
-      answer({ items: whole })
   }
 
   /*
@@ -940,6 +1547,7 @@
             scope.postMessage({
               type: EVALUATED, id: message.id, data: {
                 pages: result.ranked.map(r => r.pid), terms: result.terms.map(t => t.text),
+                sort: result.sort, sorts: result.sorts, facets: result.facets,
                 ms: performance.now() - t0, bytes: state.bytes - before
               }
             })
@@ -956,6 +1564,8 @@
     })
   }
 
-  scope.ArchiveSearch = { normalise, tokenize, tokenizeWithOffsets, parse, cover, setFold, bucketOf }
+  scope.ArchiveSearch = {
+    normalise, tokenize, tokenizeWithOffsets, parse, compose, period, cover, setFold, bucketOf
+  }
 
 })(self)

@@ -1,0 +1,100 @@
+"""Driving Material's search box of a built site: type a query, wait for the worker's answer,
+read the count line, the filter bar and the result list, scroll the list to its end."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote, urlsplit
+
+PENDING = "archive-search="
+# The worker's answer to the box's query is in: Material has rendered it (page.js marks the list
+# with the query) and the filter bar speaks of it.
+ANSWERED = """q => {
+  const input = document.querySelector('.md-search__input')
+  const list = document.querySelector('.md-search-result__list')
+  const bar = document.querySelector('.archive-search-filters')
+  return input.value === q && list.dataset.query === q && bar && bar.dataset.query === q
+}"""
+
+
+def open_search(page, url: str) -> None:
+    page.goto(url)
+    page.click(".md-search__input")
+
+
+def type_query(page, query: str) -> None:
+    """Replace the box's text with `query` and wait for the answer."""
+    page.fill(".md-search__input", "")
+    page.keyboard.insert_text(query)
+    wait_for_answer(page, query)
+
+
+def wait_for_answer(page, query: str) -> None:
+    page.wait_for_function(ANSWERED, arg=query)
+    page.wait_for_timeout(30)
+
+
+def query_of(page) -> str:
+    return page.input_value(".md-search__input")
+
+
+def total(page) -> int:
+    """The number of results the count line gives (0 when it says nothing was found)."""
+    text = page.inner_text(".md-search-result__meta")
+    digits = re.sub(r"[^\d]", "", text)
+    return int(digits) if digits else 0
+
+
+def bar(page) -> list[dict]:
+    """The filter bar: one dict per row, {field, label, chips: [{text, count, pressed, q}]}."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('.archive-search-filters__row')].map(row => ({
+             field: row.dataset.field,
+             label: row.querySelector('.archive-search-filters__label').textContent,
+             chips: [...row.querySelectorAll('button[data-q]')].map(b => ({
+               text: b.firstChild.textContent,
+               count: (b.querySelector('.archive-search-filters__count') || {}).textContent || '',
+               pressed: b.getAttribute('aria-pressed') === 'true',
+               q: b.dataset.q }))
+           }))"""
+    )
+
+
+def click_chip(page, q: str) -> None:
+    """Click the chip (filter, sort or active filter) that leads to query `q`; wait for the answer."""
+    page.evaluate(
+        "q => [...document.querySelectorAll('.archive-search-filters button[data-q]')].find(b => b.dataset.q === q).click()", q
+    )
+    wait_for_answer(page, q)
+
+
+def pending(page) -> int:
+    """Results in the list still waiting for their records."""
+    return page.evaluate(f"() => document.querySelectorAll('.md-search-result__list a[href*=\"{PENDING}\"]').length")
+
+
+def scroll_to_end(page, expected: int, limit: int = 2000) -> int:
+    """Scroll the result list as a reader does (Material renders more each time the end of the
+    list is reached) until `expected` results are in it or nothing more comes; their number."""
+    shown, still = 0, 0
+    for _ in range(limit):
+        shown = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+        if shown >= expected:
+            break
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight - w.clientHeight - 120 }")
+        page.wait_for_timeout(20)
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight }")
+        page.wait_for_timeout(20)
+        now = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+        still = still + 1 if now == shown else 0
+        if still > 20:
+            break
+    page.wait_for_function(f"() => !document.querySelector('.md-search-result__list a[href*=\"{PENDING}\"]')")
+    return page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+
+
+def result_urls(page, base_url: str) -> list[str]:
+    """Site-relative URL of each result group's page, in list order."""
+    hrefs = page.evaluate("() => [...document.querySelectorAll('.md-search-result__item')].map(li => li.querySelector('a').href)")
+    prefix = urlsplit(base_url).path
+    return [unquote(urlsplit(h).path)[len(prefix):] for h in hrefs]
