@@ -7,9 +7,14 @@ Builds a site from the corpus in a temporary folder (gen build, then mkdocs buil
 search plugin and with it disabled, to measure what indexing adds), serves it under /repo-name/ on
 127.0.0.1 and types queries into the real search box of a fresh browser (empty cache): the first
 query of a visit and the later ones are measured separately. Transfer = bytes of every response
-the search causes (worker, stub, index shards, page store), bodies and headers; latency = from the
-input event that ends the typing to the first results in the list (or the line saying nothing was
-found), reported for the first query of a visit and for later ones as well as together.
+the search causes (worker, stub, index shards, facet table, page store), bodies and headers;
+latency = from the input event that ends the typing to the first results in the list (or the line
+saying nothing was found), reported for the first query of a visit and for later ones as well as
+together, and for the queries with filters or a sort order apart.
+
+Then, for queries with many results, the result list is scrolled a screen at a time (the height
+of the list's window), as a reader scrolls: bytes per further screen and the time until its
+results are filled in. One query is scrolled to its end to count the results that can be reached.
 """
 
 from __future__ import annotations
@@ -44,7 +49,16 @@ QUERIES = [
     "\"联防联控机制\"", "世界卫生组织", "出入境", "无症状感染者", "疫", "火星基地", "zzqxj",
     "国务院联防联控机制新闻发布会", "病例 出院",
 ]
+# Filters and sort orders (query syntax), measured as later queries.
+FILTER_QUERIES = [
+    "疫情 年:2021", "来源:人民日报", "核酸检测 排序:最新", "标签:疫苗接种 日期:2021-01..2021-06",
+    "北京 来源:央视", "年:2022 排序:最早", "武汉 日期:2020-02", "标签:境外输入 标签:隔离观察",
+]
 QUICK_QUERIES = QUERIES[:20]
+# Scrolled a screen at a time (SCREENS screens each); the last one to its end.
+SCROLL_QUERIES = ["疫情", "核酸检测", "北京 年:2020", "通报"]
+SCREENS = 12
+PENDING = "archive-search="
 
 # "Shown" is the first change of the result list or count line that shows this query's answer:
 # results in the list, or the line saying nothing was found. Clearing the box for the next query
@@ -118,12 +132,14 @@ def build(work: Path, repeat: int) -> dict:
 def index_size(site: Path) -> dict:
     stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     root = site / "search" / stub["config"]["archive"]["build"]
-    sizes = {"postings": 0, "store": 0, "other": 0, "files": 0}
+    sizes = {"postings": 0, "store": 0, "other": 0, "files": 0, "facets": 0}
     for path in root.rglob("*"):
         if path.is_file():
             kind = {"b": "postings", "k": "postings", "p": "store"}.get(path.relative_to(root).parts[0], "other")
             sizes[kind] += path.stat().st_size
             sizes["files"] += 1
+            if path.name == "f.z":
+                sizes["facets"] = path.stat().st_size
     return sizes
 
 
@@ -171,9 +187,54 @@ def warm_host(site: Path, b, base: str) -> None:
     context.close()
 
 
-def browse(site: Path, queries: list[str], visits: int) -> dict:
-    """Fresh visits (empty cache): the first query of each, then the others in the last visit."""
-    first_bytes, later_bytes, latency = [], [], []
+SCROLL = """([px]) => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop += px;
+  return [w.scrollTop, document.querySelectorAll('.md-search-result__item').length] }"""
+FILLED = f"() => !document.querySelector('.md-search-result__list a[href*=\"{PENDING}\"]')"
+
+
+def count_line(page) -> int:
+    digits = "".join(ch for ch in page.inner_text(".md-search-result__meta") if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def scroll_screen(page) -> float | None:
+    """Scroll down by the height of the list's window, in wheel-sized steps (Material renders
+    more results each time the end is reached), then wait until the results are filled in; ms
+    from the last step to that (None when the list had already ended)."""
+    height = page.evaluate("() => document.querySelector('.md-search__scrollwrap').clientHeight")
+    start, _ = page.evaluate(SCROLL, [0])
+    top = start
+    for _ in range(200):
+        before = top
+        top, _ = page.evaluate(SCROLL, [120])
+        page.wait_for_timeout(16)  # a frame: the scroll event, Material's next four results
+        if top - start >= height or (top == before and page.evaluate(SCROLL, [0])[0] == top):
+            break
+    stopped = time.perf_counter()
+    page.wait_for_function(FILLED, timeout=10000, polling="raf")
+    return (time.perf_counter() - stopped) * 1000 if top > start else None
+
+
+def scroll_to_end(page, total: int) -> int:
+    """Results in the list after scrolling to its end (Material renders four more each time the
+    end is reached again)."""
+    shown, still = 0, 0
+    while shown < total and still < 30:
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight - w.clientHeight - 150 }")
+        page.wait_for_timeout(16)
+        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight }")
+        page.wait_for_timeout(16)
+        now = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
+        still = still + 1 if now == shown else 0
+        shown = now
+    page.wait_for_function(FILLED, timeout=30000)
+    return shown
+
+
+def browse(site: Path, queries: list[str], visits: int, scroll: list[str]) -> dict:
+    """Fresh visits (empty cache): the first query of each, then the others in the last visit,
+    then the scrolling."""
+    first_bytes, later_bytes, latency, screens, totals, reach = [], [], [], [], {}, None
     with serve_process(site) as base, browser() as b:
         warm_host(site, b, base)
         sequences = [queries[i:] + queries[:i] for i in range(visits)]
@@ -214,14 +275,31 @@ def browse(site: Path, queries: list[str], visits: int) -> dict:
             latency.append((sequence[0], type_query(page, sequence[0]), "first"))
             settled()
             first_bytes.append((sequence[0], sum(sizes)))
+            totals[sequence[0]] = count_line(page)
             if n == len(sequences) - 1:
-                for query in sequence[1:]:
+                for query in sequence[1:] + FILTER_QUERIES:
                     sizes.clear()
-                    latency.append((query, type_query(page, query), "later"))
+                    kind = "filter" if query in FILTER_QUERIES else "later"
+                    latency.append((query, type_query(page, query), kind))
                     settled()
                     later_bytes.append((query, sum(sizes)))
+                    totals[query] = count_line(page)
+                for k, query in enumerate(scroll):
+                    type_query(page, query)
+                    settled()
+                    totals[query] = count_line(page)
+                    for screen in range(SCREENS):
+                        sizes.clear()
+                        ms = scroll_screen(page)
+                        if ms is None:
+                            break
+                        settled()
+                        screens.append((query, screen + 1, sum(sizes), ms))
+                    if k == len(scroll) - 1:
+                        reach = (query, scroll_to_end(page, totals[query]), totals[query])
             context.close()
-    return {"first": first_bytes, "later": later_bytes, "latency": latency}
+    return {"first": first_bytes, "later": later_bytes, "latency": latency, "screens": screens,
+            "totals": totals, "reach": reach}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -260,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         # The builds leave hundreds of MB for the kernel to write out; browse once that is done.
         os.sync()
         print(f"browsing: {len(queries)} queries …", flush=True)
-        seen = browse(site, queries, 5 if args.quick else 10)
+        seen = browse(site, queries, 5 if args.quick else 10, SCROLL_QUERIES[:2] if args.quick else SCROLL_QUERIES)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -269,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     slow = sorted(seen["latency"], key=lambda x: -x[1])[:5]
     first_ms = [ms for _, ms, kind in seen["latency"] if kind == "first"]
     later_ms = [ms for _, ms, kind in seen["latency"] if kind == "later"]
+    filter_ms = [ms for _, ms, kind in seen["latency"] if kind == "filter"]
     seen["latency"] = [ms for _, ms, _ in seen["latency"]]
     first = [b for _, b in seen["first"]]
     later = [b for _, b in seen["later"]]
@@ -278,11 +357,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"indexing adds                   {added:.2f} ms per document")
     print(f"index bytes per byte of text    {(sizes['postings'] + sizes['store'] + sizes['other']) / text:.2f} "
           f"(postings {sizes['postings'] / text:.2f}, page store {sizes['store'] / text:.2f}; {sizes['files']} files, text {text / 1e6:.1f} MB)")
+    print(f"facet table (f.z)               {sizes['facets'] / 1024:.1f} KB")
     print(f"first query transfer            max {max(first) / 1024:.0f} KB, median {statistics.median(first) / 1024:.0f} KB  ({len(first)} visits)")
     print(f"later query transfer            max {max(later) / 1024:.0f} KB, median {statistics.median(later) / 1024:.0f} KB, p95 {percentile(later, 0.95) / 1024:.0f} KB  ({len(later)} queries)")
     print(f"results shown after typing      p50 {percentile(seen['latency'], 0.5):.0f} ms, p95 {percentile(seen['latency'], 0.95):.0f} ms, max {max(seen['latency']):.0f} ms")
     print(f"  first query of a visit        p50 {percentile(first_ms, 0.5):.0f} ms, max {max(first_ms):.0f} ms  ({len(first_ms)})")
     print(f"  later queries                 p50 {percentile(later_ms, 0.5):.0f} ms, p95 {percentile(later_ms, 0.95):.0f} ms  ({len(later_ms)})")
+    print(f"  with filters or a sort        p50 {percentile(filter_ms, 0.5):.0f} ms, p95 {percentile(filter_ms, 0.95):.0f} ms  ({len(filter_ms)})")
+    screen_bytes = [b for _, _, b, _ in seen["screens"]]
+    screen_ms = [ms for _, _, _, ms in seen["screens"]]
+    if screen_bytes:
+        print(f"each further screen             max {max(screen_bytes) / 1024:.0f} KB, median {statistics.median(screen_bytes) / 1024:.0f} KB, "
+              f"p95 {percentile(screen_bytes, 0.95) / 1024:.0f} KB  ({len(screen_bytes)} screens of {', '.join(dict.fromkeys(q for q, *_ in seen['screens']))})")
+        print(f"  filled in after the scrolling p50 {percentile(screen_ms, 0.5):.0f} ms, p95 {percentile(screen_ms, 0.95):.0f} ms")
+    totals = seen["totals"]
+    if seen["reach"]:
+        query, reached, total = seen["reach"]
+        print(f"reachable by scrolling          {reached:,} of {total:,} results of {query} ({reached / max(1, total):.0%})")
+    before = sum(min(10, n) for n in totals.values()) / max(1, sum(totals.values()))
+    print(f"  with only the first ten shown {before:.1%} of the {sum(totals.values()):,} results of the {len(totals)} queries would be")
     print("slowest: " + ", ".join(f"{q} {ms:.0f} ms ({kind})" for q, ms, kind in slow))
     print()
     print("per query (KB transferred, later queries):")
