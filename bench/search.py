@@ -35,6 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "browser"))
 
 from harness import browser, chromium_available, serve_process  # noqa: E402
+from searchbox import PENDING, scroll_to_end  # noqa: E402  (as the browser tests scroll)
 
 CORPUS = REPO.parent / "shared" / "corpus"
 SOURCES = {"cctv-xwlb": "items", "dxy-news": "docs"}
@@ -58,7 +59,6 @@ QUICK_QUERIES = QUERIES[:20]
 # Scrolled a screen at a time (SCREENS screens each); the last one to its end.
 SCROLL_QUERIES = ["疫情", "核酸检测", "北京 年:2020", "通报"]
 SCREENS = 12
-PENDING = "archive-search="
 
 # "Shown" is the first change of the result list or count line that shows this query's answer:
 # results in the list, or the line saying nothing was found. Clearing the box for the next query
@@ -213,22 +213,6 @@ def scroll_screen(page) -> float | None:
     stopped = time.perf_counter()
     page.wait_for_function(FILLED, timeout=10000, polling="raf")
     return (time.perf_counter() - stopped) * 1000 if top > start else None
-
-
-def scroll_to_end(page, total: int) -> int:
-    """Results in the list after scrolling to its end (Material renders four more each time the
-    end is reached again)."""
-    shown, still = 0, 0
-    while shown < total and still < 30:
-        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight - w.clientHeight - 150 }")
-        page.wait_for_timeout(16)
-        page.evaluate("() => { const w = document.querySelector('.md-search__scrollwrap'); w.scrollTop = w.scrollHeight }")
-        page.wait_for_timeout(16)
-        now = page.evaluate("() => document.querySelectorAll('.md-search-result__item').length")
-        still = still + 1 if now == shown else 0
-        shown = now
-    page.wait_for_function(FILLED, timeout=30000)
-    return shown
 
 
 def browse(site: Path, queries: list[str], visits: int, scroll: list[str]) -> dict:

@@ -509,23 +509,15 @@
   /* The district, source, date and tags of every page: {names, keys, district, source, day,
      year, month, tagStart, tagIds}; tags per page as ids tagIds[tagStart[p] … tagStart[p + 1]) */
   function parseFacets(bytes) {
-    let pos = 0
-    const varint = () => {
-      let value = 0, scale = 1, byte
-      do {
-        byte = bytes[pos++]
-        value += (byte & 0x7f) * scale
-        scale *= 128
-      } while (byte & 0x80)
-      return value
-    }
+    const r = reader(bytes)
+    const varint = () => r.varint()
     const n = varint()
     const vocabulary = () => {
       const names = []
       for (let i = varint(); i > 0; i--) {
         const length = varint()
-        names.push(utf8.decode(bytes.subarray(pos, pos + length)))
-        pos += length
+        names.push(utf8.decode(bytes.subarray(r.pos, r.pos + length)))
+        r.pos += length
       }
       return names
     }
