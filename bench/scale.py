@@ -1,28 +1,42 @@
-"""Scale benchmark: generator, re-run, full site build and the editing loop for N documents.
+"""Scale benchmark: the figures of "100,000 documents on GitHub Pages", ours beside stock Material.
 
-Builds an archive of N seeds from ../shared/corpus (and, beyond what it holds, synthetic documents
-made by splicing two corpus documents), in a temporary folder outside the repository (the corpus
-is not ours to publish), then measures, each in a fresh process:
+Builds an archive of N seeds from ../shared/corpus (and, beyond the ~10,000 it holds, synthetic
+documents spliced from two corpus documents) in a temporary folder outside the repository (the
+corpus is not ours to publish), then measures, each command in a fresh process:
 
-  generate   python -m gen build over N seeds (cold: no cache)
-  re-run     the same after changing one seed (median of three, each changing another seed)
-  site       python -m mkdocs build (archive plugin, search index and all)
-  edit loop  mkdocs serve --dirty: from saving an edit to one page until the server serves it
-             (once the first build, search index included, is complete)
+  ours        python -m gen build --no-cache, then python -m mkdocs build --strict (cold): seconds,
+              end to end ms per document, peak memory (GNU time's %M: the largest RSS of the
+              command or of any one of its children)
+  stock       the same docs/ pages (without docs/.gen) built by stock MkDocs + Material with
+              Material's own search (lang: zh, jieba installed): no overrides, no plugins of ours,
+              the same markdown_extensions and nav; seconds, bytes per document, and the ratio
+              ours / stock (skipped above --stock-max documents)
+  bytes       every file under site/ divided by N, and by kind: document pages, index pages,
+              search index, assets, other
+  re-publish  one seed changed, build/ and site/ kept: gen build + mkdocs build --strict
+              (median of 3, a different seed each time)
+  edit loop   mkdocs serve --dirty (as `make serve`): seconds until it first answers, and from
+              saving an edit to one page until the server serves it
+  search      with --search: bench/search.py on the built site (first and later query bytes,
+              p95 latency in headless chromium)
+  profile     with --profile: one more cold site build under cProfile; the top functions and
+              own time by package
 
-and prints seconds, ms per document, peak memory (the largest RSS reached by the measured process
-or by any one of its children: GNU time's %M; forked workers share most pages with the parent)
-and output sizes.
+    .venv/bin/python bench/scale.py                          # N = 1,000 and 10,000
+    .venv/bin/python bench/scale.py --sizes 100000 --search  # the issue's size (hours; GBs of disk)
+    .venv/bin/python bench/scale.py --sizes 1000 --profile   # a before/after profile
+    .venv/bin/python bench/scale.py --quick                  # N = 500
 
-    .venv/bin/python bench/scale.py                 # N = 1000, 5000, 20000
-    .venv/bin/python bench/scale.py --sizes 2000    # chosen sizes
-    .venv/bin/python bench/scale.py --quick         # N = 500, for CI (well under two minutes)
+KB and MB here are 1,024 and 1,048,576 bytes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import os
+import pstats
 import random
 import re
 import shutil
@@ -33,6 +47,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,14 +56,45 @@ CORPUS = REPO.parent / "shared" / "corpus"
 PYTHON = sys.executable
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 TIME = "/usr/bin/time"
-RERUNS = 3  # re-runs with one changed seed (a different one each time); the median is shown
+RERUNS = 3  # re-publishes with one changed seed (a different one each time); the median is shown
+KB, MB, GB = 1024, 1024**2, 1024**3
+# Disk a run takes per document: seeds, docs/, build/, site/ and the stock copy with its site.
+# Measured at 300 documents: about 55 KB for the archive and 30 KB for the stock copy; the rest is
+# room for what build/ keeps between builds and for a search index that does not grow in step.
+DISK_PER_DOC = 120 * KB
 
 
-def corpus_files() -> list[Path]:
-    """Every corpus document, in a stable order."""
-    files = sorted((CORPUS / "dxy-news" / "docs").glob("*.txt"))
-    files += sorted((CORPUS / "cctv-xwlb" / "items").rglob("*.html"))
-    return files
+@dataclass(frozen=True)
+class Target:
+    """One line of the issue's table: the figure (a key of a row), what it is, and its bound."""
+
+    key: str
+    measure: str
+    bound: float
+    strict: bool  # "<" rather than "≤"
+    unit: str
+
+
+TARGETS = (
+    Target("kb_per_doc", "published bytes per document (all of site/)", 8, False, "KB"),
+    Target("ratio", "end to end / stock Material + jieba (1,000 pages)", 0.4, False, ""),
+    Target("ms_per_doc", "end to end (gen + site + search), 2 cores", 2, False, "ms/doc"),
+    Target("republish_s", "re-publish after one changed seed (gen + site)", 20, False, "s"),
+    Target("edit_s", "saved edit → served by make serve", 3, False, "s"),
+    Target("peak_mb", "peak memory", 2048, True, "MB"),
+    Target("search_first_kb", "search: first query transfer", 300, True, "KB"),
+    Target("search_later_kb", "search: later query transfer (max)", 100, True, "KB"),
+    Target("search_p95_ms", "search: latency p95", 100, False, "ms"),
+)
+
+# Published files by kind, from their site-relative path (see site_kind).
+KINDS = ("documents", "indexes", "search", "assets", "other")
+# Own time in a profile is grouped by these packages; everything else is "other".
+PACKAGES = ("mkdocs", "jinja2", "markdown", "material", "pymdownx", "gen")
+PROFILED = "-profile"  # the profiled copy of archive nN is nN-profile
+
+
+# --- pure helpers --------------------------------------------------------------------------------
 
 
 def synthetic(a: str, b: str, rng: random.Random) -> str:
@@ -62,38 +109,210 @@ def synthetic(a: str, b: str, rng: random.Random) -> str:
     return "".join(sentences[: max(2, len(sentences) // 2 + 1)])
 
 
-def make_archive(root: Path, n: int) -> None:
-    """A project folder with N seeds, mkdocs.yml and overrides/."""
+def site_kind(rel: str) -> str:
+    """What a published file is, from its path under site/: a document page, an index page
+    (home, timeline, districts, sources, tags), the search index, an asset, or other."""
+    top, _, rest = rel.partition("/")
+    if top == "search":
+        return "search"
+    if top == "assets":
+        return "assets"
+    if not rel.endswith(".html") or rel == "404.html":
+        return "other"
+    return "documents" if top == "archive" and rest else "indexes"
+
+
+def tally(files: list[tuple[str, int]], n: int) -> dict:
+    """Bytes per document, in all and by kind, from (site-relative path, bytes) pairs."""
+    kinds = {k: {"files": 0, "bytes": 0} for k in KINDS}
+    for rel, size in files:
+        kind = kinds[site_kind(rel)]
+        kind["files"] += 1
+        kind["bytes"] += size
+    total = sum(k["bytes"] for k in kinds.values())
+    return {"files": len(files), "bytes": total, "kb_per_doc": total / n / KB, "kinds": kinds}
+
+
+def top_level_block(text: str, key: str) -> str:
+    """The lines of a top-level key of a YAML file (the key's line and everything indented under
+    it), kept as text so that tags such as !!python/object/apply stay as they are; "" if absent."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith(f"{key}:"):
+            end = i + 1
+            while end < len(lines) and (not lines[end].strip() or lines[end][0] in " \t#-"):
+                end += 1
+            while end > i + 1 and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
+                end -= 1
+            return "\n".join(lines[i:end]) + "\n"
+    return ""
+
+
+def stock_config(ours: str) -> str:
+    """mkdocs.yml for the stock build: Material (zh, no web fonts) with its own search (lang: zh),
+    our markdown_extensions, nav and not_in_nav; no overrides, no plugins of ours."""
+    name = re.search(r"^site_name:.*$", ours, flags=re.M)
+    parts = [
+        (name.group(0) if name else "site_name: stock") + "\n",
+        "docs_dir: docs\nsite_dir: site\n",
+        "theme:\n  name: material\n  language: zh\n  font: false\n",
+        "plugins:\n  - search:\n      lang: zh\n",
+    ]
+    # not_in_nav only keeps MkDocs from listing every page in its log, as ours does.
+    parts += [top_level_block(ours, key) for key in ("markdown_extensions", "nav", "not_in_nav")]
+    return "".join(p for p in parts if p)
+
+
+def package_of(filename: str) -> str:
+    """The package a profiled function belongs to, from its file: one of PACKAGES, or "other"."""
+    parts = Path(filename).parts
+    if "site-packages" in parts:
+        top = parts[parts.index("site-packages") + 1] if parts[-1] != "site-packages" else ""
+        top = top.removesuffix(".py")
+        return top if top in PACKAGES else "other"
+    if str(REPO / "gen") in filename and "gen" in parts:
+        return "gen"
+    return "other"
+
+
+def own_time_by_package(stats: dict) -> dict[str, float]:
+    """Own time (seconds) per package, from pstats' raw table {(file, line, name): (cc, nc, tt, ct, callers)}."""
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in stats.items():
+        totals[package_of(filename)] += own
+    return {p: totals.get(p, 0.0) for p in (*PACKAGES, "other")}
+
+
+def others(stats: dict, count: int = 6) -> list[tuple[str, float]]:
+    """The files (or "built-ins") with the most own time among those of no package in PACKAGES."""
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in stats.items():
+        if package_of(filename) == "other":
+            totals["built-ins" if filename == "~" else short_path(filename)] += own
+    return sorted(totals.items(), key=lambda kv: -kv[1])[:count]
+
+
+def top_functions(stats: dict, by: str, count: int = 25) -> list[tuple[float, float, int, str]]:
+    """The `count` functions with the most cumulative ("cum") or own ("own") time:
+    (cumulative s, own s, calls, where)."""
+    rows = []
+    for (filename, line, name), (_, calls, own, cum, _) in stats.items():
+        where = name if filename == "~" else f"{short_path(filename)}:{line}({name})"
+        rows.append((cum, own, calls, where))
+    rows.sort(key=lambda r: -(r[0] if by == "cum" else r[1]))
+    return rows[:count]
+
+
+def short_path(filename: str) -> str:
+    """A file name without the folders of Python's library, the repository or the profiled project."""
+    filename = re.sub(r"^.*/lib/python3\.\d+/(site-packages/)?", "", filename)
+    filename = re.sub(rf"^.*/n\d+{PROFILED}/", "", filename)
+    return filename.removeprefix(str(REPO) + "/")
+
+
+def verdict(value: float | None, target: Target) -> str:
+    """✓ when a figure meets its target, ✗ when not, "" when it was not measured."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    met = value < target.bound if target.strict else value <= target.bound
+    return "✓" if met else "✗"
+
+
+def disk_needed(sizes: list[int], keep: bool) -> int:
+    """Bytes of disk a run needs: the largest archive, or all of them when they are kept."""
+    return (sum(sizes) if keep else max(sizes)) * DISK_PER_DOC
+
+
+# --- the archive ---------------------------------------------------------------------------------
+
+
+def corpus_files() -> list[Path]:
+    """Every corpus document, in a stable order."""
+    files = sorted((CORPUS / "dxy-news" / "docs").glob("*.txt"))
+    files += sorted((CORPUS / "cctv-xwlb" / "items").rglob("*.html"))
+    return files
+
+
+def make_archive(root: Path, n: int) -> dict[str, int]:
+    """A project folder with N seeds, mkdocs.yml and overrides/; how many seeds are corpus
+    documents and how many synthetic."""
     seeds = root / "seeds"
     seeds.mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "overrides", root / "overrides")
     files = corpus_files()
-    rng = random.Random(n)
-    for i in range(n):
-        if i < len(files):
-            src = files[i]
-            (seeds / src.name).write_bytes(src.read_bytes())
-        else:
-            a, b = rng.sample(files, 2)
-            text = synthetic(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"), rng)
-            (seeds / f"syn_{i:06d}{a.suffix}").write_text(text, encoding="utf-8")
+    real = min(n, len(files))
+    for src in files[:real]:
+        shutil.copyfile(src, seeds / src.name)
+    if n > real:
+        # Read once; splicing is cheap, so 100,000 seeds take seconds.
+        texts = [f.read_text(encoding="utf-8") for f in files]
+        rng = random.Random(n)
+        for i in range(real, n):
+            a, b = rng.sample(range(len(files)), 2)
+            text = synthetic(texts[a], texts[b], rng)
+            (seeds / f"syn_{i:06d}{files[a].suffix}").write_bytes(text.encode("utf-8"))
+    return {"corpus": real, "synthetic": n - real}
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
+# --- measuring commands --------------------------------------------------------------------------
+
+
+def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> tuple[float, int, str]:
     """(seconds, the largest peak RSS in MB of the command or any one of its children, output) of one run."""
     start = time.perf_counter()
     proc = subprocess.run([TIME, "-f", "PEAK_KB=%M", *cmd], cwd=cwd, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} in {cwd} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
     peak = max((int(m) for m in re.findall(r"PEAK_KB=(\d+)", proc.stderr)), default=0)
     return seconds, peak // 1024, proc.stdout + proc.stderr
 
 
-def size_mb(path: Path) -> float:
-    """Total size of the files under a folder, in MB."""
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1e6
+GEN = [PYTHON, "-m", "gen", "build"]
+SITE = [PYTHON, "-m", "mkdocs", "build", "--strict"]
+
+
+def published(site: Path, n: int) -> dict:
+    """tally() of every file under a built site."""
+    files = []
+    for folder, _, names in os.walk(site):
+        for name in names:
+            path = os.path.join(folder, name)
+            files.append((os.path.relpath(path, site).replace(os.sep, "/"), os.path.getsize(path)))
+    return tally(files, n)
+
+
+def stock(root: Path, n: int) -> dict:
+    """Build the archive's docs/ (without docs/.gen) with stock MkDocs + Material and its search."""
+    folder = root.parent / f"{root.name}-stock"
+    shutil.copytree(root / "docs", folder / "docs", ignore=shutil.ignore_patterns(".gen"))
+    (folder / "mkdocs.yml").write_text(stock_config((REPO / "mkdocs.yml").read_text(encoding="utf-8")), encoding="utf-8")
+    # Not --strict: the nav names the index pages, which our plugin makes during its build and
+    # docs/ does not hold, so stock MkDocs warns about them.
+    seconds, peak, _ = timed([PYTHON, "-m", "mkdocs", "build"], folder, ok=(0,))
+    site = published(folder / "site", n)
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"stock_s": seconds, "stock_mb": peak, "stock_pages": site["kinds"]["documents"]["files"] + site["kinds"]["indexes"]["files"],
+            "stock_kb_per_doc": site["kb_per_doc"], "stock_bytes": site}
+
+
+def republish(root: Path) -> dict:
+    """gen build + mkdocs build --strict after one changed seed, build/ and site/ kept (median of RERUNS)."""
+    gens, sites = [], []
+    seeds = sorted((root / "seeds").iterdir())
+    for seed in seeds[:: max(1, len(seeds) // RERUNS)][:RERUNS]:
+        seed.write_bytes(seed.read_bytes() + "。".encode())
+        gen_s, _, out = timed(GEN, root)
+        written = re.search(r"(\d+) pages written", out)
+        if not written or written.group(1) != "1":
+            raise SystemExit(f"changing {seed.name} should rewrite one page:\n{out[-1500:]}")
+        site_s, _, _ = timed(SITE, root, ok=(0,))
+        gens.append(gen_s)
+        sites.append(site_s)
+    totals = [g + s for g, s in zip(gens, sites)]
+    return {"republish_s": statistics.median(totals), "republish_gen_s": statistics.median(gens),
+            "republish_site_s": statistics.median(sites)}
 
 
 def free_port() -> int:
@@ -139,53 +358,138 @@ def wait_for(url: str, text: str | None, deadline: float) -> None:
     raise SystemExit(f"timed out waiting for {url}" + (f" to show {text!r}" if text else ""))
 
 
-def run(n: int, workdir: Path, serve_timeout: float) -> dict[str, float]:
+def search(site: Path, quick: bool) -> dict:
+    """bench/search.py's figures for a built site (its own process: the browser's memory and
+    processes stay out of ours)."""
+    out = site.parent / "search-bench.json"
+    cmd = [PYTHON, str(REPO / "bench" / "search.py"), "--site", str(site), "--json", str(out)] + (["--quick"] if quick else [])
+    proc = subprocess.run(cmd, env=ENV, capture_output=True, text=True)
+    if proc.returncode != 0 or not out.exists():
+        print(f"search: not measured: bench/search.py exited {proc.returncode}\n{proc.stdout[-1500:]}{proc.stderr[-1500:]}")
+        return {}
+    print("search (bench/search.py):\n" + "\n".join(f"  {line}".rstrip() for line in proc.stdout.strip().splitlines()))
+    fig = json.loads(out.read_text(encoding="utf-8"))
+    return {"search_first_kb": fig["first_kb_max"], "search_later_kb": fig["later_kb_max"],
+            "search_later_p95_kb": fig["later_kb_p95"], "search_p95_ms": fig["latency_ms_p95"], "search": fig}
+
+
+def profile(root: Path, count: int = 25) -> dict:
+    """One cold site build under cProfile, in a copy of the project without site/ and build/:
+    print the top functions by cumulative and by own time and own time by package."""
+    folder = root.parent / f"{root.name}{PROFILED}"
+    folder.mkdir()
+    shutil.copy(root / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(root / "overrides", folder / "overrides")
+    shutil.copytree(root / "docs", folder / "docs")
+    (folder / "seeds").symlink_to(root / "seeds", target_is_directory=True)
+    out = root.parent / f"{root.name}.prof"
+    seconds, _, _ = timed([PYTHON, "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "--strict"], folder, ok=(0,))
+    shutil.rmtree(folder, ignore_errors=True)
+    stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+    print(f"profile of one cold site build ({seconds:.1f} s under cProfile; {out} with --keep). cProfile sees only the "
+          "main process: time spent in worker processes shows as waiting on them.")
+    for by, title in (("cum", "cumulative"), ("own", "own")):
+        print(f"  top {count} by {title} time:  cumulative s   own s      calls  function")
+        for cum, own, calls, where in top_functions(stats, by, count):
+            print(f"    {cum:32.2f} {own:7.2f} {calls:10d}  {where}")
+    by_package = own_time_by_package(stats)
+    total = sum(by_package.values()) or 1.0
+    print("  own time by package: " + ", ".join(f"{p} {s:.1f} s ({s / total:.0%})" for p, s in by_package.items()))
+    print("  the most of it in other: " + ", ".join(f"{where} {s:.2f} s" for where, s in others(stats)))
+    return {"profile_s": seconds, "profile_own_s": by_package, "profile_file": str(out)}
+
+
+# --- one size ------------------------------------------------------------------------------------
+
+
+def run(n: int, workdir: Path, opts: argparse.Namespace) -> dict:
     """Every measurement for an archive of N documents."""
     root = workdir / f"n{n}"
-    make_archive(root, n)
-    gen_s, gen_mb, _ = timed([PYTHON, "-m", "gen", "build", "--no-cache"], root)
-    timed([PYTHON, "-m", "gen", "build"], root)  # fill the cache, as a user's second run would
-    reruns = []
-    for seed in sorted((root / "seeds").iterdir())[:: max(1, n // RERUNS)][:RERUNS]:
-        seed.write_bytes(seed.read_bytes() + "。".encode())
-        seconds, rerun_mb, out = timed([PYTHON, "-m", "gen", "build"], root)
-        assert " 1 written" in out, out[-500:]
-        reruns.append(seconds)
-    rerun_s = statistics.median(reruns)
-    site_s, site_mb, _ = timed([PYTHON, "-m", "mkdocs", "build"], root)
-    ready_s, edit_s = edit_loop(root, serve_timeout)
-    site = size_mb(root / "site")
-    return {
-        "n": n,
-        "gen_s": gen_s,
-        "gen_docs_per_s": n / gen_s,
-        "gen_mb": gen_mb,
-        "rerun_s": rerun_s,
-        "rerun_mb": rerun_mb,
-        "site_s": site_s,
-        "site_mb": site_mb,
-        "total_ms_per_doc": (gen_s + site_s) * 1000 / n,
-        "site_size_mb": site,
-        "kb_per_doc": site * 1000 / n,
-        "serve_ready_s": ready_s,
-        "edit_s": edit_s,
-    }
+    started = time.perf_counter()
+    made = make_archive(root, n)
+    print(f"\n== {n:,} documents: {made['corpus']:,} from the corpus, {made['synthetic']:,} synthetic "
+          f"(seeds made in {time.perf_counter() - started:.1f} s)", flush=True)
+    row: dict = {"n": n, **made}
+    row["gen_s"], row["gen_mb"], _ = timed([*GEN, "--no-cache"], root)
+    row["site_s"], row["site_mb"], _ = timed(SITE, root, ok=(0,))
+    row["ms_per_doc"] = (row["gen_s"] + row["site_s"]) * 1000 / n
+    row["peak_mb"] = max(row["gen_mb"], row["site_mb"])
+    print(f"ours: gen {row['gen_s']:.1f} s ({row['gen_mb']} MB), site {row['site_s']:.1f} s ({row['site_mb']} MB): "
+          f"{row['ms_per_doc']:.2f} ms/doc end to end", flush=True)
+    row["bytes"] = published(root / "site", n)
+    row["kb_per_doc"] = row["bytes"]["kb_per_doc"]
+    print(breakdown("ours", row["bytes"], n), flush=True)
+    if n <= opts.stock_max:
+        row.update(stock(root, n))
+        row["ratio"] = (row["gen_s"] + row["site_s"]) / row["stock_s"]
+        print(f"stock Material + search (lang: zh): {row['stock_s']:.1f} s ({row['stock_mb']} MB), {row['stock_pages']:,} pages "
+              f"(ours: {row['bytes']['kinds']['documents']['files'] + row['bytes']['kinds']['indexes']['files']:,}); "
+              f"ours / stock = {row['ratio']:.2f}", flush=True)
+        print(breakdown("stock", row["stock_bytes"], n), flush=True)
+    else:
+        print(f"stock: skipped ({n:,} documents > --stock-max {opts.stock_max:,})", flush=True)
+    timed(GEN, root)  # fill the generator's cache, as a user's second run would (it writes no page)
+    row.update(republish(root))
+    print(f"re-publish after one changed seed: {row['republish_s']:.2f} s (gen {row['republish_gen_s']:.2f} s "
+          f"+ site {row['republish_site_s']:.2f} s; median of {RERUNS})", flush=True)
+    if opts.search:
+        row.update(search(root / "site", opts.quick))
+    if opts.profile:
+        row.update(profile(root))
+    timeout = opts.serve_timeout or max(900.0, n * 0.03)
+    row["serve_ready_s"], row["edit_s"] = edit_loop(root, timeout)
+    print(f"make serve: ready after {row['serve_ready_s']:.1f} s; saved edit → served in {row['edit_s']:.2f} s", flush=True)
+    return row
 
 
-def table(rows: list[dict[str, float]]) -> str:
-    """The figures as a Markdown table."""
-    head = (
-        "| documents | generate | docs/s | gen peak | re-run (1 changed, median of 3) | site build | end to end | "
-        "site peak | site size | per doc | serve ready | edit → served |"
-    )
-    lines = [head, "|" + "---|" * 12]
+def breakdown(who: str, site: dict, n: int) -> str:
+    """One line: bytes per document in all and by kind."""
+    parts = ", ".join(f"{k} {v['bytes'] / n / KB:.2f} KB ({v['files']:,} files)" for k, v in site["kinds"].items())
+    return f"{who}: published {site['bytes'] / MB:.1f} MB in {site['files']:,} files = {site['kb_per_doc']:.2f} KB/doc: {parts}"
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+def fmt(value, spec: str, unit: str = "") -> str:
+    """A figure, or a dash when it was not measured."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return f"{value:{spec}}{unit}"
+
+
+def table(rows: list[dict]) -> str:
+    """One row per size, every figure."""
+    heads = ["documents", "gen (cold)", "site (cold)", "end to end", "peak gen / site", "stock", "ours / stock",
+             "KB/doc ours", "docs · indexes · search · assets · other", "KB/doc stock", "re-publish (gen + site)",
+             "serve ready", "edit → served", "search first / later / p95"]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
     for r in rows:
-        lines.append(
-            f"| {r['n']:,} | {r['gen_s']:.1f} s | {r['gen_docs_per_s']:.0f} | {r['gen_mb']} MB | {r['rerun_s']:.2f} s | "
-            f"{r['site_s']:.1f} s | {r['total_ms_per_doc']:.1f} ms/doc | {r['site_mb']} MB | {r['site_size_mb']:.0f} MB | "
-            f"{r['kb_per_doc']:.1f} KB | {r['serve_ready_s']:.1f} s | {r['edit_s']:.2f} s |"
-        )
+        kinds = " · ".join(f"{r['bytes']['kinds'][k]['bytes'] / r['n'] / KB:.2f}" for k in KINDS)
+        cells = [
+            f"{r['n']:,}", fmt(r["gen_s"], ".1f", " s"), fmt(r["site_s"], ".1f", " s"), fmt(r["ms_per_doc"], ".2f", " ms/doc"),
+            f"{r['gen_mb']} / {r['site_mb']} MB", fmt(r.get("stock_s"), ".1f", " s"), fmt(r.get("ratio"), ".2f"),
+            fmt(r["kb_per_doc"], ".2f"), kinds, fmt(r.get("stock_kb_per_doc"), ".2f"),
+            f"{r['republish_s']:.2f} s ({r['republish_gen_s']:.2f} + {r['republish_site_s']:.2f})",
+            fmt(r["serve_ready_s"], ".1f", " s"), fmt(r["edit_s"], ".2f", " s"),
+            f"{fmt(r.get('search_first_kb'), '.0f')} / {fmt(r.get('search_later_kb'), '.0f')} KB / {fmt(r.get('search_p95_ms'), '.0f')} ms",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def targets_table(rows: list[dict]) -> str:
+    """The issue's table: each measure, its target, and the figure at every size with ✓ or ✗."""
+    heads = ["measure", "target", *(f"{r['n']:,} docs" for r in rows)]
+    lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
+    for t in TARGETS:
+        bound = f"{'<' if t.strict else '≤'} {t.bound:g} {t.unit}".rstrip()
+        cells = [f"{fmt(r.get(t.key), '.2f', ' ' + t.unit if t.unit else '')} {verdict(r.get(t.key), t)}".rstrip() for r in rows]
+        lines.append("| " + " | ".join([t.measure, bound, *cells]) + " |")
+    return "\n".join(lines)
+
+
+# --- command line --------------------------------------------------------------------------------
 
 
 def compile_generator() -> None:
@@ -194,32 +498,52 @@ def compile_generator() -> None:
     subprocess.run([PYTHON, "-m", "compileall", "-q", str(REPO / "gen")], check=True, stdout=subprocess.DEVNULL)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    parser.add_argument("--quick", action="store_true", help="N = 500 only")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary archives")
-    parser.add_argument("--serve-timeout", type=float, default=900.0)
-    args = parser.parse_args()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--quick", action="store_true", help="N = 500 only (and the search benchmark's --quick)")
+    parser.add_argument("--stock-max", type=int, default=20000, help="skip the stock build above this many documents")
+    parser.add_argument("--search", action="store_true", help="measure search in headless chromium (bench/search.py) at each size")
+    parser.add_argument("--profile", action="store_true", help="profile one more cold site build at each size")
+    parser.add_argument("--json", type=Path, help="write the raw figures to this file")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()), help="where the archives are made (default: the system's temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the archives")
+    parser.add_argument("--serve-timeout", type=float, help="seconds to wait for mkdocs serve (default: 900, or 30 ms per document)")
+    args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"corpus not found at {CORPUS}; nothing to measure")
         return 0
     sizes = [500] if args.quick else args.sizes
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    free, need = shutil.disk_usage(args.workdir).free, disk_needed(sizes, args.keep)
+    print(f"disk: {free / GB:.1f} GB free in {args.workdir}; this run needs about {need / GB:.1f} GB")
+    if free < need:
+        print("not enough room: pass --workdir on a disk with more space")
+        return 1
+    print("search: " + ("measured at every size (bench/search.py)" if args.search else "not measured (pass --search)"))
     compile_generator()
-    workdir = Path(tempfile.mkdtemp(prefix="gen-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="gen-bench-", dir=args.workdir))
     rows = []
     try:
         for n in sizes:
-            rows.append(run(n, workdir, args.serve_timeout))
-            print(table(rows[-1:]), flush=True)
+            rows.append(run(n, workdir, args))
+            if not args.keep:  # the next size needs the room
+                for path in workdir.iterdir():
+                    if path.is_dir():
+                        shutil.rmtree(path)
     finally:
         if args.keep:
             print(f"archives kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    print()
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    machine = f"{os.cpu_count()} cores; python {sys.version.split()[0]}"
+    print(f"\nmachine: {machine}")
     print(table(rows))
+    print("\nthe issue's targets (for 100,000 documents; the ratio for 1,000 pages):")
+    print(targets_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"\nfigures written to {args.json}")
     return 0
 
 

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/search.py            # all of ../shared/corpus (about 10,000 documents)
     .venv/bin/python bench/search.py --quick    # 1,000 documents and fewer queries (< 2 minutes)
+    .venv/bin/python bench/search.py --site DIR # a site built already (bench/scale.py --search)
 
 Builds a site from the corpus in a temporary folder (gen build, then mkdocs build twice: with the
 search plugin and with it disabled, to measure what indexing adds), serves it under /repo-name/ on
@@ -296,26 +297,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 documents, 20 queries, one build each")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     parser.add_argument("--reuse", action="store_true", help="with --keep: measure the site already built there")
+    parser.add_argument("--site", type=Path, help="measure this built site folder (built with archive-search); build nothing")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args(argv)
-    if not CORPUS.is_dir():
+    if not CORPUS.is_dir() and not args.site:
         print(f"corpus not found at {CORPUS}; nothing to measure")
         return 0
     reason = chromium_available()
     if reason:
         print(f"cannot run: {reason}")
         return 1
-    work = args.keep or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    if args.site and not (args.site / "search" / "search_index.json").is_file():
+        print(f"{args.site}: no search/search_index.json: not a built site")
+        return 1
+    work = args.keep or (args.site and args.site.parent) or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    site = args.site or work / "site"
     try:
         work.mkdir(parents=True, exist_ok=True)
-        if args.reuse and args.keep and (work / "site").is_dir():
-            docs = json.loads((work / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["archive"]["pages"]
+        if args.site or (args.reuse and args.keep and site.is_dir()):
+            docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["config"]["archive"]["pages"]
             times = {"gen": float("nan"), "on": float("nan"), "off": float("nan")}
         else:
             shutil.rmtree(work / "seeds", ignore_errors=True)
             docs = make_seeds(work / "seeds", 1000 if args.quick else None)
             print(f"building {docs} documents in {work} …", flush=True)
             times = build(work, 1 if args.quick else 2)
-        site = work / "site"
         sizes = index_size(site)
         text = text_bytes(site)
         queries = QUICK_QUERIES if args.quick else QUERIES
@@ -324,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"browsing: {len(queries)} queries …", flush=True)
         seen = browse(site, queries, 5 if args.quick else 10, SCROLL_QUERIES[:2] if args.quick else SCROLL_QUERIES)
     finally:
-        if not args.keep:
+        if not args.keep and not args.site:
             shutil.rmtree(work, ignore_errors=True)
 
     added = (times["on"] - times["off"]) / docs * 1000
@@ -337,8 +343,9 @@ def main(argv: list[str] | None = None) -> int:
     later = [b for _, b in seen["later"]]
     print()
     print(f"documents                       {docs}")
-    print(f"mkdocs build without / with     {times['off']:.1f} s / {times['on']:.1f} s   (gen build {times['gen']:.1f} s)")
-    print(f"indexing adds                   {added:.2f} ms per document")
+    if times["on"] == times["on"]:  # not NaN: this run built the site
+        print(f"mkdocs build without / with     {times['off']:.1f} s / {times['on']:.1f} s   (gen build {times['gen']:.1f} s)")
+        print(f"indexing adds                   {added:.2f} ms per document")
     print(f"index bytes per byte of text    {(sizes['postings'] + sizes['store'] + sizes['other']) / text:.2f} "
           f"(postings {sizes['postings'] / text:.2f}, page store {sizes['store'] / text:.2f}; {sizes['files']} files, text {text / 1e6:.1f} MB)")
     print(f"facet table (f.z)               {sizes['facets'] / 1024:.1f} KB")
@@ -365,6 +372,19 @@ def main(argv: list[str] | None = None) -> int:
     print("per query (KB transferred, later queries):")
     for query, size in sorted(seen["later"], key=lambda x: -x[1])[:10]:
         print(f"  {size / 1024:6.1f}  {query}")
+    if args.json:
+        figures = {
+            "documents": docs, "build_s": {k: (v if v == v else None) for k, v in times.items()}, "index_bytes": sizes, "text_bytes": text,
+            "first_kb_max": max(first) / 1024, "first_kb_median": statistics.median(first) / 1024,
+            "later_kb_max": max(later) / 1024, "later_kb_median": statistics.median(later) / 1024,
+            "later_kb_p95": percentile(later, 0.95) / 1024,
+            "latency_ms_p50": percentile(seen["latency"], 0.5), "latency_ms_p95": percentile(seen["latency"], 0.95),
+            "latency_ms_max": max(seen["latency"]), "first_ms_p50": percentile(first_ms, 0.5),
+            "later_ms_p95": percentile(later_ms, 0.95), "filter_ms_p95": percentile(filter_ms, 0.95),
+            "screen_kb_p95": percentile(screen_bytes, 0.95) / 1024 if screen_bytes else None,
+            "queries": {"first": seen["first"], "later": seen["later"]},
+        }
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
