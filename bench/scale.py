@@ -176,19 +176,30 @@ def package_of(filename: str) -> str:
 
 
 def own_time_by_package(stats: dict) -> dict[str, float]:
-    """Own time (seconds) per package, from pstats' raw table {(file, line, name): (cc, nc, tt, ct, callers)}."""
+    """Own time (seconds) per package, from pstats' raw table {(file, line, name): (cc, nc, tt, ct,
+    callers)}. A built-in's time (str.join, re's matching …) counts for the package that called it,
+    as pstats records it per caller: that is where the work was asked for."""
     totals: dict[str, float] = defaultdict(float)
-    for (filename, _, _), (_, _, own, _, _) in stats.items():
-        totals[package_of(filename)] += own
+    for (filename, _, _), (_, _, own, _, callers) in stats.items():
+        if filename == "~" and callers:
+            for (caller, _, _), timing in callers.items():
+                totals[package_of(caller)] += timing[2]
+        else:
+            totals[package_of(filename)] += own
     return {p: totals.get(p, 0.0) for p in (*PACKAGES, "other")}
 
 
 def others(stats: dict, count: int = 6) -> list[tuple[str, float]]:
-    """The files (or "built-ins") with the most own time among those of no package in PACKAGES."""
+    """The files with the most own time among those of no package in PACKAGES (built-ins counted
+    for their callers, as in own_time_by_package)."""
     totals: dict[str, float] = defaultdict(float)
-    for (filename, _, _), (_, _, own, _, _) in stats.items():
-        if package_of(filename) == "other":
-            totals["built-ins" if filename == "~" else short_path(filename)] += own
+    for (filename, _, _), (_, _, own, _, callers) in stats.items():
+        if filename == "~" and callers:
+            for (caller, _, _), timing in callers.items():
+                if package_of(caller) == "other":
+                    totals[short_path(caller)] += timing[2]
+        elif package_of(filename) == "other":
+            totals[short_path(filename)] += own
     return sorted(totals.items(), key=lambda kv: -kv[1])[:count]
 
 
