@@ -159,8 +159,25 @@ def stock_config(ours: str) -> str:
         "plugins:\n  - search:\n      lang: zh\n",
     ]
     # not_in_nav only keeps MkDocs from listing every page in its log, as ours does.
-    parts += [top_level_block(ours, key) for key in ("markdown_extensions", "nav", "not_in_nav")]
+    parts += [without_ours(top_level_block(ours, "markdown_extensions"))]
+    parts += [top_level_block(ours, key) for key in ("nav", "not_in_nav")]
     return "".join(p for p in parts if p)
+
+
+def without_ours(block: str) -> str:
+    """A YAML list block without the items that name a module of ours (gen.…), options and all:
+    gen.guard, for one, refuses every page when our plugins are not in the build."""
+    kept, skip_deeper = [], None
+    for line in block.splitlines():
+        indent = len(line) - len(line.lstrip())
+        if skip_deeper is not None and (not line.strip() or indent > skip_deeper):
+            continue
+        skip_deeper = None
+        if re.match(r"\s*-\s*['\"]?gen[.:'\"\s]", line + " "):
+            skip_deeper = indent
+            continue
+        kept.append(line)
+    return "\n".join(kept) + "\n" if kept else ""
 
 
 def package_of(filename: str) -> str:
