@@ -34,11 +34,69 @@ from gen.config import OPTION_DEFAULTS
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
+from gen.site import page as site_page
+from gen.site.page import Source
+from gen.site.publish import Job, publish
+from gen.site.shell import make_shell
+from gen.site.store import Store
 from gen.state import Entry
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
 REDIRECTS = "redirects"  # mkdocs-redirects writes the pages that send old addresses on
+SEARCH = "archive-search"
+ARCHIVE_DIR = "archive/"  # the generator's pages (gen/identity.py)
+PAGE_STORE = Path("build") / "pages"  # rendered pages kept between builds (gen/site/store.py)
+
+
+class SiteFile(File):
+    """A page this plugin renders itself: MkDocs finds it (links to it resolve and are checked)
+    but neither renders nor copies it."""
+
+    @classmethod
+    def standing_for(cls, file: File, config) -> SiteFile:
+        return cls(file.src_uri, None, config["site_dir"], config["use_directory_urls"], dest_uri=file.dest_uri)
+
+    def is_documentation_page(self) -> bool:
+        return False
+
+    def is_static_page(self) -> bool:
+        return False
+
+    def is_media_file(self) -> bool:
+        return False
+
+    def is_javascript(self) -> bool:
+        return False
+
+    def is_css(self) -> bool:
+        return False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        pass
+
+
+class _TagUrls(dict):
+    """Tag -> its page's address; a tag without a page links to the tags index."""
+
+    def __init__(self, urls: dict[str, str], fallback: str | None):
+        super().__init__(urls)
+        self.fallback = fallback
+
+    def get(self, key, default=None):
+        return super().get(key, self.fallback if default is None else default)
+
+
+def _tab(url: str, tabs: tuple[tuple[str, str], ...]) -> str | None:
+    """The top navigation entry a page belongs to: its own, or the longest whose address its
+    own begins with; None for a document."""
+    best = None
+    for _, tab in tabs:
+        if url == tab:
+            return tab
+        if tab and url.startswith(tab) and len(tab) > len(best or ""):
+            best = tab
+    return best
 
 
 class ArchivePlugin(BasePlugin):
@@ -79,8 +137,46 @@ class ArchivePlugin(BasePlugin):
             self._lock.close()
             self._lock = None
 
+    @event_priority(50)  # before archive-search writes its index (0): the archive's pages go into it
     def on_post_build(self, config):
-        self._release()
+        try:
+            if self.ours:
+                self._publish(config)
+        finally:
+            self._release()
+
+    def _publish(self, config) -> None:
+        """Render the archive's pages (gen/site/) and hand them to search."""
+        search = config["plugins"].get(SEARCH)
+        worker = search.worker_url() if search is not None and search.config.enabled else None
+        scripts = tuple(str(s) for s in config.get("extra_javascript") or [])
+        if search is not None and search.config.enabled:
+            scripts = (search.script_url(), *scripts)
+        shell, assets = make_shell(config, self.env, self.theme_files, self.tabs, worker, scripts, site_page.template_digest())
+        site_dir = Path(config["site_dir"])
+        for path, data in assets.items():
+            fs.write_bytes_atomic(site_dir / path, data)
+        root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        tags_index = self.tag_links.index if self.tag_links else None
+        tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
+        job = Job(shell, tuple(config["markdown_extensions"]), dict(config["mdx_configs"] or {}),
+                  self.page_urls, _TagUrls(tag_urls, tags_index), (), Store(root / PAGE_STORE))
+        sources = []
+        for file in self.ours:
+            text = file.content_string
+            if self.moved:
+                text = relink_moved(text, file.src_uri, self.moved)
+            meta = self.metas.get(file.src_uri)
+            sources.append((Source(file.src_uri, file.url, text, not file.generated_by, _tab(file.url, self.tabs)),
+                            meta.tags if meta else ()))
+        done = publish(job, sources, site_dir, config["use_directory_urls"])
+        for problem in done.problems:
+            log.warning(problem)
+        log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)
+        if search is not None:
+            for src, stored in done.records:
+                if src.src_uri not in self.index_pages:
+                    search.add_rendered(src.url, stored.title, job.store.content(stored), stored.fields)
 
     def on_build_error(self, error):
         self._release()
@@ -89,14 +185,35 @@ class ArchivePlugin(BasePlugin):
         self._release()
 
     moved: dict[str, str] = {}
+    ours: list[File] = []  # the pages this plugin renders (gen/site/)
+    tabs: tuple[tuple[str, str], ...] = ()
+    env = None
+    metas: dict[str, Meta] = {}
+    page_urls: dict[str, str] = {}
+    theme_files: list[File] = []
 
     @event_priority(50)  # before mkdocs-redirects reads its map (0)
     def on_files(self, files: Files, config) -> Files:
         """Validate every page's front matter; add the index pages; point moved pages' old addresses on."""
         state = fs.load_state(Path(config["docs_dir"]))
-        files, self.index_pages, self.tag_links = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
+        files, self.index_pages, self.tag_links, self.metas = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
         self.moved = redirect_moved(files, config, state.moved)
+        self.page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self.theme_files = [f for f in files if f.src_uri.startswith("assets/")]
         return files
+
+    @event_priority(-100)  # after every other plugin's on_files (mkdocs-redirects reads the pages there)
+    def on_nav(self, nav, config, files):
+        """The archive's pages (documents and generated index pages) are rendered by this plugin
+        (gen/site/); MkDocs keeps them in `files` for its link checks but does not render them."""
+        self.tabs = tuple((str(item.title), item.url if item.url is not None else "") for item in nav.items if getattr(item, "url", None) is not None)
+        self.ours = []
+        for file in list(files.documentation_pages()):
+            if file.src_uri.startswith(ARCHIVE_DIR) or (file.src_uri in self.index_pages and file.generated_by):
+                self.ours.append(file)
+                files.remove(file)
+                files.append(SiteFile.standing_for(file, config))
+        return nav
 
     def on_page_markdown(self, markdown, page, config, files):
         """Links to a moved page's old path lead to where it is now (a page an editor wrote
@@ -109,6 +226,7 @@ class ArchivePlugin(BasePlugin):
     def on_env(self, env, config, files):
         """Titles, descriptions and the like as escaped HTML on every page: the theme prints them
         unescaped. Search has indexed them as plain text by now (on_page_content)."""
+        self.env = env
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.meta.update(escape_meta(file.page.meta, HTML_META_KEYS))
@@ -179,6 +297,7 @@ class TagLinks(NamedTuple):
 
     by_name: dict[str, str]  # escaped tag -> site URL
     index: str | None
+    plain: dict[str, str] = {}  # tag as written -> site URL
 
     def chips(self, tags) -> list[TagChip]:
         """Chips for a page's `tags` front matter (escaped already by on_page_markdown, or not)."""
@@ -188,13 +307,14 @@ class TagLinks(NamedTuple):
         return [TagChip(n, url) for n in names if (url := self.by_name.get(str(n), self.index))]
 
 
-def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -> tuple[Files, frozenset[str], TagLinks]:
+def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -> tuple[Files, frozenset[str], TagLinks, dict[str, Meta]]:
     """Log front-matter problems of every page; add the index pages made from the valid front
     matter, except where a page of the editor's stands at an index page's path, or at its address
     under another name (`tags/index.md` for `tags.md`, both /tags/: a warning); and where each
     tag chip links."""
     docs_dir = Path(config["docs_dir"])
     metas = []
+    by_page: dict[str, Meta] = {}
     by_dest = {}
     for file in list(files.documentation_pages()):
         by_dest[file.dest_uri] = file
@@ -203,6 +323,7 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
             log.warning(str(problem))
         if meta:
             metas.append(meta)
+            by_page[file.src_uri] = meta
     indexes = render_indexes(metas, page_size=page_size)
     standing: dict[str, File] = {}  # index page -> the file shown at its address
     for page, text in indexes.items():
@@ -223,9 +344,10 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
             log.warning("%s/%s: has the address of the generated index page %s; rename it %s/%s to put it in that page's place",
                         docs_dir.name, existing.src_uri, page, docs_dir.name, page)
             standing[page] = existing
-    by_name = {str(html_escape(tag)): standing[page].url for tag, page in tag_pages(metas).items() if page in standing}
+    plain = {tag: standing[page].url for tag, page in tag_pages(metas).items() if page in standing}
+    by_name = {str(html_escape(tag)): url for tag, url in plain.items()}
     tags_index = standing.get(TAGS_INDEX)
-    return files, frozenset(indexes), TagLinks(by_name, tags_index.url if tags_index else None)
+    return files, frozenset(indexes), TagLinks(by_name, tags_index.url if tags_index else None, plain), by_page
 
 
 def redirect_moved(files: Files, config, moved) -> dict[str, str]:

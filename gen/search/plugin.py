@@ -123,13 +123,24 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             self.versions[path] = hashlib.sha256(found.content_bytes).hexdigest()[:10]
         return files
 
+    def worker_url(self) -> str:
+        """The search worker's site-relative address, versioned by its content."""
+        return f"{WORKER}?v={self.versions[WORKER]}"
+
+    def script_url(self) -> str:
+        """The page helper's site-relative address, versioned by its content."""
+        return f"{PAGE_SCRIPT}?v={self.versions[PAGE_SCRIPT]}"
+
     def on_env(self, env, *, config, files):
         if self.config.enabled:
-            env.globals["archive_search"] = {
-                "worker": f"{WORKER}?v={self.versions[WORKER]}",
-                "script": f"{PAGE_SCRIPT}?v={self.versions[PAGE_SCRIPT]}",
-            }
+            env.globals["archive_search"] = {"worker": self.worker_url(), "script": self.script_url()}
         return env
+
+    def add_rendered(self, url: str, title: str, html: str, meta) -> None:
+        """A page rendered outside MkDocs (the archive plugin's, gen/site/), indexed like the others.
+        Its renderer keeps it between builds, so it is not kept here for dirty builds."""
+        if self.sink is not None and not _excluded(meta):
+            self._add(url, title, html, facets_of(meta))
 
     def on_page_content(self, html, *, page, config, files):
         if self.sink is not None and not _excluded(page.meta):

@@ -1,0 +1,150 @@
+"""The lean page shell: what every archive page shares, made once per build.
+
+Material's own page repeats, on every page, about 12 KB of chrome: inline icons, the search dialog,
+two navigations and the theme's settings. The shell keeps Material's markup and classes (so its
+stylesheet and script give the same look and behaviour) and moves everything that repeats into two
+cached files made here: an icon sprite and a script that adds the search dialog and the theme's
+settings before Material's script reads them. A page then carries only its header, tabs, a short
+navigation and its content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# Material's icons shown by the shell, by sprite id (files under material/templates/.icons/).
+ICONS = {
+    "logo": "material/library",
+    "menu": "material/menu",
+    "search": "material/magnify",
+    "back": "material/arrow-left",
+    "close": "material/close",
+    "edit": "material/file-edit-outline",
+}
+ASSET_DIR = "assets/archive"  # the shell's generated assets, beside Material's
+# Strings of Material's language files the shell and its script show.
+WORDS = ("header", "nav", "tabs", "toc", "action.edit", "search", "clipboard.copy", "clipboard.copied",
+         "search.result.placeholder", "search.result.none", "search.result.one", "search.result.other",
+         "search.result.more.one", "search.result.more.other", "search.result.term.missing", "select.version")
+_TRANSLATED = WORDS[6:]  # what Material's script reads from its settings
+
+_WORDS_TEMPLATE = '{% import "partials/language.html" as lang with context %}' + "\x1f".join(
+    f'{{{{ lang.t("{w}") }}}}' for w in WORDS)
+_SEARCH_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/search.html" %}'
+
+
+@dataclass(frozen=True)
+class Shell:
+    """Everything an archive page shares; plain values, so it crosses to worker processes."""
+
+    site_name: str
+    language: str
+    tabs: tuple[tuple[str, str], ...]  # (title, site-relative address) of the top navigation
+    stylesheets: tuple[str, ...]  # site-relative, in order
+    scripts: tuple[str, ...]  # site-relative, after the shell script
+    shell_script: str  # site-relative address of the generated script
+    sprite: str  # site-relative address of the icon sprite
+    favicon: str
+    edit_base: str  # repo_url + edit_uri, "" for no edit button
+    site_url: str  # with a trailing slash, or ""
+    words: tuple[tuple[str, str], ...]
+    digest: str  # changes whenever any of the above or the page template changes
+
+    def word(self, key: str) -> str:
+        return dict(self.words)[key]
+
+
+def _icon_body(templates: Path, name: str) -> str:
+    """The inside of one of Material's icon files (its paths), for a <symbol>."""
+    svg = (templates / ".icons" / f"{name}.svg").read_text(encoding="utf-8")
+    return re.sub(r"^<svg[^>]*>|</svg>\s*$", "", svg.strip())
+
+
+def sprite_svg(templates: Path) -> str:
+    """One SVG file with every icon the shell shows, each a <symbol> referenced by <use>."""
+    symbols = "".join(f'<symbol id="{key}" viewBox="0 0 24 24">{_icon_body(templates, name)}</symbol>'
+                      for key, name in ICONS.items())
+    return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>'
+
+
+def shell_script(search_html: str, config_rest: dict) -> str:
+    """The script every page loads before Material's: the storage helpers Material's inline head
+    script defines, the search dialog, and the theme's settings (with the page's own base)."""
+    return (
+        "(function(){var s=document.currentScript,b=s.dataset.base;"
+        "window.__md_scope=new URL(b+'/',location);"
+        "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
+        "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
+        "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
+        f"var d=document.querySelector('[data-md-component=search]');if(d)d.outerHTML={json.dumps(search_html)};"
+        f"var c={json.dumps(config_rest, ensure_ascii=False, sort_keys=True)};c.base=b;if(c.search)c.search=b+'/'+c.search;"
+        "var e=document.createElement('script');e.id='__config';e.type='application/json';"
+        "e.textContent=JSON.stringify(c);s.after(e)})();\n"
+    )
+
+
+def _asset(files, pattern: str) -> str:
+    """The theme file matching a pattern (Material names its bundles by content hash)."""
+    rx = re.compile(pattern)
+    for f in files:
+        if rx.fullmatch(f.src_uri):
+            return f.src_uri
+    raise LookupError(f"the theme has no file matching {pattern}")
+
+
+def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str) -> tuple[Shell, dict[str, bytes]]:
+    """The shell for this build and the assets it needs written into the site (path -> bytes).
+
+    `env` is the theme's Jinja environment (for Material's own words and search dialog),
+    `nav_items` the top navigation as (title, site-relative address), `worker` the search worker's
+    site-relative address (with its version)."""
+    import material
+
+    templates = Path(material.__file__).parent / "templates"
+    words = dict(zip(WORDS, env.from_string(_WORDS_TEMPLATE).render(config=config).split("\x1f")))
+    search_html = re.sub(r">\s+<", "><", env.from_string(_SEARCH_TEMPLATE).render(config=config).strip())
+    features = list(config.theme.get("features") or [])
+    settings = {
+        "annotate": None,
+        "features": features,
+        "search": worker,
+        "tags": None,
+        "translations": {k: words[k] for k in _TRANSLATED},
+        "version": None,
+    }
+    script = shell_script(search_html, settings).encode()
+    sprite = sprite_svg(templates).encode()
+    script_path = f"{ASSET_DIR}/shell.{hashlib.sha256(script).hexdigest()[:10]}.js"
+    sprite_path = f"{ASSET_DIR}/icons.{hashlib.sha256(sprite).hexdigest()[:10]}.svg"
+    repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
+    edit_base = posixpath.join(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else ""
+    if edit_base and not edit_base.endswith("/"):
+        edit_base += "/"
+    site_url = config.get("site_url") or ""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    sheets = [_asset(files, r"assets/stylesheets/main\.[0-9a-f]+\.min\.css")]
+    if config.theme.get("palette"):
+        sheets.append(_asset(files, r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css"))
+    sheets += [str(s) for s in config.get("extra_css") or []]
+    scripts = (_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"), *extra_scripts)
+    fields = dict(
+        site_name=config["site_name"],
+        language=config.theme.get("language") or "en",
+        tabs=tuple(nav_items),
+        stylesheets=tuple(sheets),
+        scripts=scripts,
+        shell_script=script_path,
+        sprite=sprite_path,
+        favicon=config.theme.get("favicon") or "assets/images/favicon.png",
+        edit_base=edit_base,
+        site_url=site_url,
+        words=tuple(sorted(words.items())),
+    )
+    digest = hashlib.sha256(json.dumps([fields, template_digest], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite}

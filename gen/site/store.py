@@ -1,0 +1,121 @@
+"""The rendered-page store under build/pages/: every archive page's HTML by the key of its inputs,
+and an index of what each page was rendered from, so a build renders again only the pages whose
+inputs changed and links the rest into site/ (kept between CI runs with build/).
+
+    build/pages/index.pickle        {page: Stored}, written whole and atomically after a build
+    build/pages/html/ab/<key>.html  one file per rendered page, never changed once written
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import pickle
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gen.fs import write_bytes_atomic
+
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What a page was last rendered from and what the build needs of it without rendering again."""
+
+    key: str
+    title: str
+    fields: dict[str, Any]
+    content: tuple[int, int]  # where the body's HTML sits in the page's file (byte offsets)
+    links: tuple[tuple[str, bool], ...]
+    problems: tuple[str, ...]
+
+
+def key_of(*parts: str) -> str:
+    """The key of a page's inputs (its text, the shell, its tag links …)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()[:32]
+
+
+class Store:
+    """The rendered pages of one project (build/pages/)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.html_dir = root / "html"
+        self.index_path = root / "index.pickle"
+
+    def load(self) -> dict[str, Stored]:
+        """The index of the last build (empty when missing, unreadable or of another format)."""
+        try:
+            data = pickle.loads(self.index_path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+            return {}
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return {}
+        pages = data.get("pages")
+        return pages if isinstance(pages, dict) else {}
+
+    def save(self, pages: dict[str, Stored]) -> None:
+        write_bytes_atomic(self.index_path, pickle.dumps({"format": FORMAT, "pages": pages}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def path(self, key: str) -> Path:
+        return self.html_dir / key[:2] / f"{key}.html"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def put(self, key: str, data: bytes) -> None:
+        """Keep a rendered page (atomically: a killed build leaves no half file under its key)."""
+        write_bytes_atomic(self.path(key), data)
+
+    def content(self, stored: Stored) -> str:
+        """The body's HTML of a stored page."""
+        start, end = stored.content
+        with open(self.path(stored.key), "rb") as f:
+            f.seek(start)
+            return f.read(end - start).decode("utf-8")
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove rendered pages no page uses any more; how many went."""
+        gone = 0
+        if not self.html_dir.is_dir():
+            return 0
+        for folder in os.scandir(self.html_dir):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                if entry.name.endswith(".html") and entry.name[:-5] not in keep:
+                    try:
+                        os.unlink(entry.path)
+                        gone += 1
+                    except OSError:
+                        pass
+        return gone
+
+
+def place(source: Path, dest: Path) -> None:
+    """Put a stored page at its place in the site: a hard link where the file system allows
+    (100,000 pages are placed in a few seconds), else a copy. A file already there is replaced."""
+    try:
+        if os.path.samefile(source, dest):
+            return
+    except OSError:
+        pass
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.unlink(dest)
+    except FileNotFoundError:
+        pass
+    try:
+        os.link(source, dest)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+            raise
+        shutil.copyfile(source, dest)
