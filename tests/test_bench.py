@@ -208,3 +208,7 @@ def test_palette_sheet_and_document_page(tmp_path):
         (tmp_path / page / "index.html").write_text("", encoding="utf-8")
     assert screens.document_page(tmp_path) == "archive/2020/a/"
     assert screens.file_name("home", "phone", "dark") == "home-phone-dark.png"
+
+
+def test_tree_memory_of_a_process_that_is_gone_is_zero():
+    assert scale.tree_pss_kb(2**22 + 7) == 0
