@@ -19,17 +19,27 @@ documents itself; otherwise it shows years and months with counts, and the docum
 that does not) and `districts/<slug>/undated.md`. `districts/index.md` (`index-2.md` …), and
 `tags.md` (`tags-2.md` …, where Material's tags page was), list the names with counts. Paths come
 from dates and pinyin slugs (gen/slug.py), never from titles.
+
+The home page and the first page of every district, source and tag listing name their Atom feed in
+the front matter (`feed`, `feed_title`: the theme's <link rel="alternate">), link it ("订阅"), and
+chart their documents per month with the counts as a table beside the chart. Both are raw HTML
+blocks: MkDocs would report a Markdown link to a feed as missing (feeds are written after the
+build), and the chart is an inline SVG.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from markupsafe import escape as html_escape
+
 from gen import frontmatter
+from gen.charts.timeline import FIRST, LAST, monthly_chart_svg, monthly_table_html
+from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, href
 from gen.model import Document, Meta
 from gen.render import escape
 from gen.slug import slug, slugs
@@ -83,6 +93,7 @@ class Listing:
     show: tuple[str, ...]
     split_always: bool  # the timeline has a page per year and month however few its documents
     prefix: str = ""  # of its pages' titles: `海淀区 · ` makes `海淀区 · 2020年3月`
+    feed: bool = False  # its first page links its Atom feed and charts its documents per month
 
     def named(self, part: str) -> str:
         """The title of one of its pages below the first."""
@@ -114,8 +125,45 @@ def _rel(here: str, page: str) -> str:
     return "../" * (len(a) - i) + "/".join(b[i:])
 
 
-def _page(title: str, body: list[str]) -> str:
-    return frontmatter.dump({"title": title, **INDEX_META}) + "\n" + "\n".join(body).rstrip() + "\n"
+def _page(title: str, body: list[str], meta: dict[str, str] | None = None) -> str:
+    return frontmatter.dump({"title": title, **INDEX_META, **(meta or {})}) + "\n" + "\n".join(body).rstrip() + "\n"
+
+
+def feed_meta(listing: str, name: str | None) -> dict[str, str]:
+    """The front matter naming a listing's feed (the theme links it in the page's head)."""
+    return {"feed": feed_path(listing), "feed_title": feed_title(name, SITE_TITLE)}
+
+
+def _feed_link(here: str, name: str | None, directory_urls: bool) -> list[str]:
+    """The "订阅" paragraph of a listing's first page, as raw HTML (a Markdown link to a file that
+    is not among the docs would be reported as broken)."""
+    url = html_escape(href(here, feed_path(here), directory_urls))
+    title = html_escape(feed_title(name, SITE_TITLE))
+    return [f'<p class="archive-feed"><a href="{url}" type="application/atom+xml" title="{title}">订阅</a>'
+            f"（Atom 源，最新 {ENTRIES} 篇有日期的文档）</p>", ""]
+
+
+def _month(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _chart(title: str, metas: Iterable[Meta]) -> list[str]:
+    """Documents per month as an inline SVG chart with the counts as a table, a raw HTML block;
+    what the chart leaves out (undated documents, dates outside the period) said under it."""
+    counts: Counter[str] = Counter()
+    undated = 0
+    for m in metas:
+        if m.date:
+            counts[_month(m.date)] += 1
+        else:
+            undated += 1
+    outside = sum(n for month, n in counts.items() if not FIRST <= month <= LAST)
+    note = f"每月文档数：图中是有日期的 {counts.total() - outside} 篇"
+    note += f"；日期不详的 {undated} 篇不在图中" if undated else ""
+    note += f"；日期在 {FIRST} 至 {LAST} 之外的 {outside} 篇也不在图中" if outside else ""
+    return ['<div class="archive-chart">', "<figure>", monthly_chart_svg(counts, title=title),
+            f"<figcaption>{html_escape(note)}。</figcaption>", "</figure>",
+            f"<details><summary>按月统计表</summary>{monthly_table_html(counts)}</details>", "</div>", ""]
 
 
 def _pages_note(n: int) -> str:
@@ -131,6 +179,7 @@ class Writer:
     titles: dict[str, str]  # page -> escaped title
     names: dict[str, str]  # district or source -> escaped
     by_path: dict[str, int]  # page -> its place in natural path order (how undated pages are listed)
+    directory_urls: bool = True  # MkDocs' use_directory_urls: how raw HTML links climb to the site's root
 
     def item(self, m: Meta, prefix: str, show: Iterable[str]) -> str:
         """One document as a list item; `prefix` climbs from the listing page to docs/."""
@@ -210,8 +259,9 @@ def render_listing(w: Writer, lst: Listing, metas: list[Meta]) -> dict[str, str]
     if not lst.split_always and len(metas) <= w.size:
         body = [f"# {escape(lst.title)}", "", _crumbs(lst.root, lst.trail, escape(lst.title)), "",
                 f"共 {len(metas)} 篇，按日期从新到旧排列。", ""]
+        body += _front(w, lst, metas)
         body += w.items(reversed(metas), lst.root, lst.show) or ["暂无文档。"]
-        return {lst.root: _page(lst.title, body)}
+        return {lst.root: _page(lst.title, body, feed_meta(lst.root, lst.title) if lst.feed else None)}
     by_year: dict[int, dict[int, list[Meta]]] = defaultdict(lambda: defaultdict(list))
     undated = []
     for m in metas:
@@ -236,11 +286,18 @@ def render_listing(w: Writer, lst: Listing, metas: list[Meta]) -> dict[str, str]
         trail = (*lst.trail, (lst.title, lst.root))
         entries = w.items(sorted(undated, key=lambda m: w.by_path[m.page]), f"{lst.folder}/undated.md", [f for f in lst.show if f != "date"])
         pages.update(w.paged(f"{lst.folder}/undated", lst.named("日期不详"), "日期不详", trail, intro, entries))
-    pages[lst.root] = _overview(w, lst, by_year, months, undated)
+    pages[lst.root] = _overview(w, lst, by_year, months, undated, metas)
     return pages
 
 
-def _overview(w: Writer, lst: Listing, by_year, months, undated: list[Meta]) -> str:
+def _front(w: Writer, lst: Listing, metas: list[Meta]) -> list[str]:
+    """What a listing's first page shows above its entries: its feed and its chart, if it has them."""
+    if not lst.feed:
+        return []
+    return _feed_link(lst.root, lst.title, w.directory_urls) + _chart(f"{lst.title} · 每月文档数", metas)
+
+
+def _overview(w: Writer, lst: Listing, by_year, months, undated: list[Meta], metas: list[Meta]) -> str:
     here = lst.root
     dated = [m.date for ms in by_year.values() for group in ms.values() for m in group]
     body = [f"# {escape(lst.title)}", ""]
@@ -254,6 +311,7 @@ def _overview(w: Writer, lst: Listing, by_year, months, undated: list[Meta]) -> 
     else:
         summary += "，都没有日期。" if undated else "。"
     body += [summary, ""]
+    body += _front(w, lst, metas)
     for year in sorted(by_year):
         n = sum(map(len, by_year[year].values()))
         body += [f"## [{year}年]({_rel(here, f'{lst.folder}/{year}.md')})（{n} 篇）", ""]
@@ -263,7 +321,7 @@ def _overview(w: Writer, lst: Listing, by_year, months, undated: list[Meta]) -> 
         body += [f"## [日期不详]({_rel(here, f'{lst.folder}/undated.md')})（{len(undated)} 篇{note}）", ""]
     if total == 0:
         body.append("暂无文档。")
-    return _page(lst.title, body)
+    return _page(lst.title, body, feed_meta(lst.root, lst.title) if lst.feed else None)
 
 
 def _neighbours(folder: str, months: list[tuple[int, int]]) -> dict[tuple[int, int], Near]:
@@ -338,19 +396,23 @@ def render_kind(w: Writer, kind: Kind, groups: dict[str, list[Meta]], pages_by_n
     pages: dict[str, str] = {}
     order = sorted(groups, key=lambda n: (-len(groups[n]), pages_by_name[n]))
     for name in order:
-        lst = Listing(name, pages_by_name[name], pages_by_name[name][:-3], ((kind.title, index),), kind.show, False, f"{name} · ")
+        lst = Listing(name, pages_by_name[name], pages_by_name[name][:-3], ((kind.title, index),), kind.show, False, f"{name} · ", True)
         pages.update(render_listing(w, lst, groups[name]))
     covered = len({m.page for ms in groups.values() for m in ms})
     intro = f"共 {len(groups)} {kind.unit}，{covered} 篇文档"
     intro += f"；另有 {total - covered} 篇{kind.missing}，见[时间线]({_rel(index, TIMELINE)})。" if total > covered else "。"
     entries = [f"- [{escape(n)}]({_rel(index, pages_by_name[n])})（{len(groups[n])} 篇）" for n in order]
+    # The district map goes on districts/index.md, the first of these pages, between the intro and
+    # the names: gen.charts.map.district_map_svg(counts, links, title=...) and district_table_html(...),
+    # with counts {name: len(groups[name])} and links from pages_by_name, as a raw HTML block like
+    # _chart's. Writer.paged takes no such block yet: the integrator adds it there (first page only).
     pages.update(w.paged(index[:-3], kind.title, kind.title, (), intro, entries))
     return pages
 
 
 def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
     """The home page (`metas` in chronological order): what the archive holds, counts, latest documents."""
-    path = "index.md"
+    path = HOME
     dated = [m.date for m in metas if m.date]
     body = [
         f"# {SITE_TITLE}",
@@ -371,20 +433,23 @@ def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
     ]
     if dated:
         body.append(f"| 时间范围 | {min(dated).isoformat()} 至 {max(dated).isoformat()} |")
-    body += ["", f"## 最新文档（{min(LATEST, len(metas))} 篇）", ""]
+    body += [""] + _chart("全部文档 · 每月文档数", metas)
+    body += [f"## 最新文档（{min(LATEST, len(metas))} 篇）", ""] + _feed_link(path, None, w.directory_urls)
     body += w.items(metas[::-1][:LATEST], path, ("date", "district", "source")) or ["暂无文档。"]
-    return _page("首页", body)
+    return _page("首页", body, feed_meta(path, None))
 
 
-def render_indexes(metas: list[Meta], slug_of: Callable[[str], str] = slug, page_size: int = PAGE_SIZE) -> dict[str, str]:
-    """Every index page, keyed by docs-relative path; none lists more than `page_size` entries."""
+def render_indexes(metas: list[Meta], slug_of: Callable[[str], str] = slug, page_size: int = PAGE_SIZE,
+                   directory_urls: bool = True) -> dict[str, str]:
+    """Every index page, keyed by docs-relative path; none lists more than `page_size` entries.
+    `directory_urls` is MkDocs' use_directory_urls (the feed links are raw HTML, which MkDocs leaves as written)."""
     if page_size < MIN_PAGE_SIZE:
         raise ValueError(f"index page size: {MIN_PAGE_SIZE} or more expected, found {page_size}")
     # Sorted once: every listing below keeps this order (grouping preserves it), so none sorts again.
     metas = sorted(metas, key=_chronological)
     names = {n for m in metas for n in (m.district, m.source) if n}
     in_path_order = {m.page: i for i, m in enumerate(sorted(metas, key=_by_path))}
-    w = Writer(page_size, {m.page: escape(m.title) for m in metas}, {n: escape(n) for n in names}, in_path_order)
+    w = Writer(page_size, {m.page: escape(m.title) for m in metas}, {n: escape(n) for n in names}, in_path_order, directory_urls)
     groups = {kind.folder: group(metas, kind) for kind in KINDS}
     pages = {"index.md": render_home(metas, {k: len(g) for k, g in groups.items()}, w)}
     pages.update(render_listing(w, Listing("时间线", TIMELINE, "timeline", (), ("date", "district", "source"), True), metas))

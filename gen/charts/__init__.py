@@ -1,0 +1,1 @@
+"""Static SVG charts made at build time: no script, nothing from other hosts."""
