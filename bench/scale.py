@@ -11,7 +11,9 @@ corpus is not ours to publish), then measures, each command in a fresh process:
   stock       the same docs/ pages (without docs/.gen) built by stock MkDocs + Material with
               Material's own search (lang: zh, jieba installed): no overrides, no plugins of ours,
               the same markdown_extensions and nav; seconds, bytes per document, and the ratio
-              ours / stock (skipped above --stock-max documents)
+              ours / stock (skipped above --stock-max documents). Our index pages are made by
+              our plugin during its build, not kept in docs/, so stock builds the document
+              pages only: both page counts are printed
   bytes       every file under site/ divided by N, and by kind: document pages, index pages,
               search index, assets, other
   re-publish  one seed changed, build/ and site/ kept: gen build + mkdocs build --strict
