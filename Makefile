@@ -9,6 +9,10 @@ PY     := $(VENV)/bin/python
 BUILD_STAMP := $(VENV)/.installed-build
 TEST_STAMP  := $(VENV)/.installed-test
 
+# What builds the site: mkdocs, or properdocs (the maintained MkDocs 1.x fork), which builds the
+# same site byte for byte (tests/test_builders.py): `make site BUILDER=properdocs`.
+BUILDER := mkdocs
+
 # The same commit builds the same site: sitemap dates follow the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
@@ -30,10 +34,10 @@ docs: $(BUILD_STAMP)
 	$(PY) -m gen build
 
 site: docs
-	$(PY) -m mkdocs build --strict
+	$(PY) -m $(BUILDER) build --strict -f mkdocs.yml
 
 serve: docs
-	$(PY) -m mkdocs serve --dirty --livereload --dev-addr 127.0.0.1:8000
+	$(PY) -m $(BUILDER) serve --dirty --livereload --dev-addr 127.0.0.1:8000 -f mkdocs.yml
 
 check: $(BUILD_STAMP)
 	$(PY) -m gen check

@@ -26,10 +26,10 @@ EXTENSION = "gen.guard"
 CLEARED = "cleared"
 # What each plugin of ours gives the site, for the message that says what a build would lose.
 PLUGINS = {
-    "archive": "the index pages (首页, 时间线, 地区, 来源, 标签), the front-matter checks and the redirects",
-    "archive-search": "the search index behind the search box",
+    "archive": "index pages (首页, 时间线, 地区, 来源, 标签), front-matter checks or redirects",
+    "archive-search": "search (the index behind the search box)",
 }
-BUILD = "`make site` (MkDocs) or `.venv/bin/python -m properdocs build --strict`"
+BUILD = "`make site` (MkDocs) or `make site BUILDER=properdocs`"
 
 
 try:  # MkDocs and ProperDocs print a BuildError's message and exit 1, without a traceback.
@@ -62,22 +62,21 @@ def clear(config) -> None:
     config["mdx_configs"].setdefault(EXTENSION, {})[CLEARED] = True
 
 
-def refusal(situation: str) -> str:
-    """Why a page is refused when the `archive` plugin did not clear the build (see `current_situation`)."""
-    build = f"Build with {BUILD}."
-    if situation == "zensical":
-        return (f"{CONFIG_FILE}: this archive is built with MkDocs or ProperDocs, not Zensical: Zensical reads "
+# Why a page is refused when the `archive` plugin did not clear the build, by who is building
+# (see `current_situation`).
+REFUSALS = {
+    "zensical": f"{CONFIG_FILE}: this archive is built with MkDocs or ProperDocs, not Zensical: Zensical reads "
                 f"{CONFIG_FILE} but skips the plugins `archive` and `archive-search` listed there, and would publish "
-                f"the documents without {PLUGINS['archive']}, and without {PLUGINS['archive-search']}. {build}")
-    if situation == "unwired":
-        return (f"{CONFIG_FILE}: plugins: `archive` is loaded but did not clear the build: its on_config must call "
-                f"gen.guard.clear(config) (gen/plugin.py).")
-    return (f"{CONFIG_FILE}: plugins: `archive` is missing: without it the site has no {PLUGINS['archive']}; "
-            f"list `- archive` (and `- archive-search`) under `plugins:` in {CONFIG_FILE}. {build}")
+                f"the documents with no {PLUGINS['archive']}, and no {PLUGINS['archive-search']}. Build with {BUILD}.",
+    "missing": f"{CONFIG_FILE}: plugins: `archive` is missing: without it the site has no {PLUGINS['archive']}; "
+               f"list `- archive` (and `- archive-search`) under `plugins:` in {CONFIG_FILE}. Build with {BUILD}.",
+    "unwired": f"{CONFIG_FILE}: plugins: `archive` is loaded but did not clear the build: its on_config must call "
+               f"gen.guard.clear(config) (gen/plugin.py).",
+}
 
 
 def current_situation() -> str:
-    """Who is converting pages without clearance: Zensical, MkDocs with the plugin loaded, or without it."""
+    """Who converts pages without clearance: Zensical, MkDocs without `archive`, or with it loaded but not calling `clear`."""
     if "zensical" in sys.modules:
         return "zensical"
     # MkDocs imports a plugin's module when mkdocs.yml lists it; nothing else of ours imports this one.
@@ -86,7 +85,7 @@ def current_situation() -> str:
 
 class _Refuse(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        raise GuardError(refusal(current_situation()))
+        raise GuardError(REFUSALS[current_situation()])
 
 
 class GuardExtension(Extension):
