@@ -117,6 +117,29 @@ _StrictLoader.yaml_implicit_resolvers = {
 }
 
 
+# The same reading with libyaml where it is installed (10 times faster; the site's pages are read
+# with it on every build). Without key lines or duplicate-key checks: for pages already checked.
+_FastLoader = type("_FastLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+_FastLoader.yaml_implicit_resolvers = _StrictLoader.yaml_implicit_resolvers
+
+
+def load_fields(text: str) -> tuple[dict[str, Any], str] | None:
+    """(front matter, body) of a page, quickly; None when the front matter does not parse."""
+    try:
+        block, body, _ = split(text)
+    except ValueError:
+        return None
+    if block is None:
+        return {}, body
+    try:
+        meta = yaml.load(block, Loader=_FastLoader)
+    except yaml.YAMLError:
+        return None
+    if meta is None:
+        return {}, body
+    return (meta, body) if isinstance(meta, dict) else None
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A page split into its front matter and body."""

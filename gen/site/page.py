@@ -61,18 +61,18 @@ class Rendered:
 def split_page(text: str, src_uri: str) -> tuple[dict[str, Any], str]:
     """(typed front matter, body); a page whose front matter does not parse renders its body with none
     (the plugin reports the problem with file, line and field)."""
-    try:
-        parsed = frontmatter.parse(text, src_uri)
-    except frontmatter.FrontMatterError:
+    found = frontmatter.load_fields(text)
+    if found is None:
         try:
             _, body, _ = frontmatter.split(text)
         except ValueError:
             body = text
         return {}, body
+    meta, body = found
     try:
-        return frontmatter.typed(parsed.meta), parsed.body
+        return frontmatter.typed(meta), body
     except (ValueError, TypeError):
-        return dict(parsed.meta), parsed.body
+        return meta, body
 
 
 def _text(value) -> str:

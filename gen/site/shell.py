@@ -72,16 +72,38 @@ def sprite_svg(templates: Path) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>'
 
 
-def shell_script(search_html: str, config_rest: dict) -> str:
+# What the script adds to every page besides the search dialog (Material's markup): the
+# navigation drawer, made from the page's tabs; the footer; the dialog Material's "copied" notes use.
+_SCRIPT_PARTS = (
+    "function x(t){var d=document.createElement('div');d.textContent=t;return d.innerHTML}"
+    "var tabs=document.querySelectorAll('.md-tabs__item'),li='';"
+    "tabs.forEach(function(t){var a=t.querySelector('a');li+='<li class=\"md-nav__item'+"
+    "(t.classList.contains('md-tabs__item--active')?' md-nav__item--active':'')+'\"><a href=\"'+x(a.getAttribute('href'))+"
+    "'\" class=\"md-nav__link\"><span class=\"md-ellipsis\">'+x(a.textContent)+'</span></a></li>'});"
+    "var n=document.querySelector('.md-header__topic .md-ellipsis'),m=document.querySelector('.md-main__inner');"
+    "if(m)m.insertAdjacentHTML('afterbegin','<div class=\"md-sidebar md-sidebar--primary\" data-md-component=\"sidebar\" data-md-type=\"navigation\">"
+    "<div class=\"md-sidebar__scrollwrap\"><div class=\"md-sidebar__inner\"><nav class=\"md-nav md-nav--primary md-nav--lifted\" aria-label=\"'+x(W.nav)+'\" data-md-level=\"0\">"
+    "<label class=\"md-nav__title\" for=\"__drawer\">'+x(n?n.textContent:'')+'</label><ul class=\"md-nav__list\" data-md-scrollfix>'+li+'</ul></nav></div></div></div>');"
+    "var c=document.querySelector('.md-container');"
+    "if(c)c.insertAdjacentHTML('beforeend','<footer class=\"md-footer\"><div class=\"md-footer-meta md-typeset\"><div class=\"md-footer-meta__inner md-grid\">"
+    "<div class=\"md-copyright\">Made with <a href=\"https://squidfunk.github.io/mkdocs-material/\" target=\"_blank\" rel=\"noopener\">Material for MkDocs</a></div></div></div></footer>');"
+    "document.body.insertAdjacentHTML('beforeend','<div class=\"md-dialog\" data-md-component=\"dialog\"><div class=\"md-dialog__inner md-typeset\"></div></div>');"
+)
+
+
+def shell_script(search_html: str, config_rest: dict, words: dict[str, str]) -> str:
     """The script every page loads before Material's: the storage helpers Material's inline head
-    script defines, the search dialog, and the theme's settings (with the page's own base)."""
+    script defines, the search dialog, the navigation drawer, the footer, and the theme's settings
+    (with the page's own base)."""
     return (
         "(function(){var s=document.currentScript,b=s.dataset.base;"
         "window.__md_scope=new URL(b+'/',location);"
         "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
         "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
         "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
+        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)};"
         f"var d=document.querySelector('[data-md-component=search]');if(d)d.outerHTML={json.dumps(search_html)};"
+        + _SCRIPT_PARTS +
         f"var c={json.dumps(config_rest, ensure_ascii=False, sort_keys=True)};c.base=b;if(c.search)c.search=b+'/'+c.search;"
         "var e=document.createElement('script');e.id='__config';e.type='application/json';"
         "e.textContent=JSON.stringify(c);s.after(e)})();\n"
@@ -117,7 +139,7 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         "translations": {k: words[k] for k in _TRANSLATED},
         "version": None,
     }
-    script = shell_script(search_html, settings).encode()
+    script = shell_script(search_html, settings, {"nav": words["nav"]}).encode()
     sprite = sprite_svg(templates).encode()
     script_path = f"{ASSET_DIR}/shell.{hashlib.sha256(script).hexdigest()[:10]}.js"
     sprite_path = f"{ASSET_DIR}/icons.{hashlib.sha256(sprite).hexdigest()[:10]}.svg"
