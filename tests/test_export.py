@@ -1,0 +1,489 @@
+"""Exports: archive.csv and archive.jsonl read back equal to every page's front matter, the Data
+Package validated, originals published only when their bytes hash to seed_sha256, and no
+download served under a type a browser renders."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import errno
+import hashlib
+import io
+import json
+import mimetypes
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gen import frontmatter
+from gen.export import LIST_SEPARATOR, Downloads, download_links_html, downloads, href, unguard, write_exports
+from gen.export import rows
+from gen.export.files import TMP_PREFIX
+from gen.export.text import markdown_text, plain_text
+from gen.site.records import PageInfo, SiteInfo
+from tests.conftest import REPO
+
+BUILT = dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+HTML_SEED = b"<!doctype html><title>x</title><script>alert(document.cookie)</script><p>\xe6\xb5\xb7\xe6\xb7\x80</p>"
+# Types a browser renders as a page or runs; no download may be served as one.
+RENDERED = {"text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+            "text/javascript", "application/javascript", "application/pdf", "text/markdown"}
+
+
+def real_pages() -> list[PageInfo]:
+    """The five pages in docs/archive, their front matter as the generator's parser reads it."""
+    pages = []
+    for path in sorted((REPO / "docs" / "archive").glob("*.md")):
+        parsed = frontmatter.parse(path.read_text(encoding="utf-8"), str(path))
+        page = path.relative_to(REPO / "docs").as_posix()
+        pages.append(PageInfo(page, page[: -len(".md")] + "/", parsed.meta, parsed.body))
+    return pages
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def odd_pages(root: Path) -> list[PageInfo]:
+    """Hand-made pages with odd values, and their seeds under root (one HTML, one missing, one changed)."""
+    seeds = root / "seeds" / "odd"
+    seeds.mkdir(parents=True, exist_ok=True)
+    (seeds / "页面.HTML").write_bytes(HTML_SEED)
+    (seeds / "changed.txt").write_bytes(b"changed since the page was made")
+    gb = "通知：海淀区".encode("gb18030")
+    (seeds / "gb.txt").write_bytes(gb)
+    return [
+        PageInfo("archive/odd/comma.md", "archive/odd/comma/", {
+            "title": 'Commas, "quotes" and\na newline',
+            "date": dt.date(2020, 2, 3),  # as MkDocs' YAML loader gives it
+            "district": "海淀区",
+            "source": "=cmd|' /C calc'!A0",
+            "author": "+86 10 1234",
+            "editor": "-x",
+            "issue": "@SUM(1,2)",
+            "url": "'already quoted",
+            "tags": ["a, b", 'say "hi"', "=1+1", "two\nlines"],
+            "seed": "seeds/odd/页面.HTML",
+            "seed_sha256": sha(HTML_SEED),
+            "reviewer": "张三",  # an editor's own fields
+            "hide": ["navigation", "toc"],
+            "search": {"exclude": True},
+            "weight": 3,
+        }, "## 小标题\n\n正文 **重点**，[链接](https://example.org/)。\n"),
+        PageInfo("archive/odd/missing.md", "archive/odd/missing/", {
+            "title": "缺少原件",
+            "seed": "seeds/odd/gone.txt",
+            "seed_sha256": "0" * 64,
+        }, "正文\n"),
+        PageInfo("archive/odd/changed.md", "archive/odd/changed/", {
+            "title": "原件已改",
+            "date": "2021-05-06",  # as the generator's parser gives it
+            "seed": "seeds/odd/changed.txt",
+            "seed_sha256": sha(b"the bytes the page was made from"),
+        }, "正文\n"),
+        PageInfo("archive/odd/gb.md", "archive/odd/gb/", {
+            "title": "GB18030 原件",
+            "seed": "seeds/odd/gb.txt",
+            "seed_sha256": sha(gb),
+            "encoding": "gb18030",
+            "tags": [],
+        }, "通知：海淀区\n"),
+        PageInfo("archive/odd/bare.md", "archive/odd/bare/", {"title": "没有原件的页面"}, ""),
+    ]
+
+
+@pytest.fixture
+def root(tmp_path):
+    """A project folder with copies of the five seeds (published originals are links to these)."""
+    shutil.copytree(REPO / "seeds", tmp_path / "project" / "seeds")
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def built(tmp_path, root):
+    """write_exports run over the five real pages and the odd ones: (site dir, pages, result)."""
+    pages = real_pages() + odd_pages(root)
+    site = SiteInfo("档案", "https://example.org/archive/", BUILT, root=str(root), description="北京各区")
+    site_dir = tmp_path / "site"
+    return site_dir, pages, write_exports(site_dir, pages, site)
+
+
+def expected_cell(value) -> str:
+    """What the CSV cell of a value reads as, once the formula guard is undone."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def read_csv(site_dir: Path) -> list[dict[str, str]]:
+    raw = (site_dir / "data" / "archive.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(raw[3:].decode("utf-8"), newline="")))
+
+
+# ---------------------------------------------------------------- archive.csv
+
+
+def test_write_exports_csv_reads_back_every_field(built):
+    site_dir, pages, exported = built
+    records = read_csv(site_dir)
+    assert len(records) == len(pages) == exported.rows == 10
+    by_url = {r["page_url"]: r for r in records}
+    for info in pages:
+        record = by_url["https://example.org/archive/" + info.url]
+        for key, value in info.fields.items():
+            assert unguard(record[key]) == expected_cell(value), (info.page, key)
+        for key in set(record) - set(info.fields) - set(rows.ADDED_COLUMNS):
+            assert record[key] == "", (info.page, key)
+
+
+def test_write_exports_csv_columns_known_then_extra_then_added(built):
+    site_dir, _, _ = built
+    header = next(csv.reader(io.StringIO((site_dir / "data" / "archive.csv").read_text(encoding="utf-8-sig"))))
+    assert header == [*frontmatter.FIELDS, "hide", "reviewer", "search", "weight", "page_url", "original_url", "text_url"]
+
+
+def test_write_exports_csv_guards_formulas(built):
+    site_dir, _, _ = built
+    odd = next(r for r in read_csv(site_dir) if r["page_url"].endswith("/odd/comma/"))
+    assert odd["source"] == "'=cmd|' /C calc'!A0"
+    assert odd["author"] == "'+86 10 1234"
+    assert odd["editor"] == "'-x"
+    assert odd["issue"] == "'@SUM(1,2)"
+    assert odd["url"] == "''already quoted"
+    assert odd["tags"] == 'a, b; say "hi"; =1+1; two\nlines'  # not at the start: no formula
+    assert odd["date"] == "2020-02-03"
+    assert odd["title"] == 'Commas, "quotes" and\na newline'
+
+
+def test_write_exports_csv_is_rfc4180_with_crlf(built):
+    site_dir, _, _ = built
+    raw = (site_dir / "data" / "archive.csv").read_bytes()
+    assert raw.count(b"\r\n") == 11  # the header and ten records; the newlines inside cells are quoted
+    assert b'"Commas, ""quotes"" and\na newline"' in raw
+
+
+@pytest.mark.parametrize("text, guarded", [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("'x", "''x"), ("x=1", "x=1"), ("", ""), ("海淀", "海淀"), ("＝1", "＝1"),
+])
+def test_guard_formula(text, guarded):
+    assert rows.guard_formula(text) == guarded
+    assert unguard(guarded) == text
+
+
+@given(st.text())
+def test_guard_formula_round_trips(text):
+    assert unguard(rows.guard_formula(text)) == text
+
+
+# ---------------------------------------------------------------- archive.jsonl
+
+
+def test_write_exports_jsonl_reads_back_equal(built):
+    site_dir, pages, _ = built
+    lines = (site_dir / "data" / "archive.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(pages)
+    by_url = {}
+    for line in lines:
+        obj = json.loads(line)
+        by_url[obj["page_url"]] = obj
+    for info in pages:
+        obj = by_url["https://example.org/archive/" + info.url]
+        expected = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in info.fields.items()}
+        assert {k: obj[k] for k in expected} == expected, info.page
+        assert all(obj[k] is None for k in set(obj) - set(expected) - set(rows.ADDED_COLUMNS))
+    assert by_url["https://example.org/archive/archive/odd/comma/"]["tags"] == ["a, b", 'say "hi"', "=1+1", "two\nlines"]
+
+
+def test_json_line_keeps_unicode_line_separators_on_one_line():
+    line = rows.json_line(["title", "tags"], ["a\u2028b\x85c", ["d\u2029"]])
+    assert line.count("\n") == 1 and len(line.splitlines()) == 1
+    assert json.loads(line) == {"title": "a\u2028b\x85c", "tags": ["d\u2029"]}
+
+
+# ---------------------------------------------------------------- datapackage.json
+
+
+def test_datapackage_describes_both_files(built):
+    site_dir, pages, _ = built
+    data = site_dir / "data"
+    package = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["created"] == "2024-05-06T07:08:09Z"
+    assert "权利归原发布者所有" in package["description"] and "made by this project" in package["rights"]
+    csv_res, jsonl_res = package["resources"]
+    for res in (csv_res, jsonl_res):
+        body = (data / res["path"]).read_bytes()
+        assert res["bytes"] == len(body)
+        assert res["hash"] == "sha256:" + sha(body)
+    header = (data / "archive.csv").read_bytes().decode("utf-8-sig").split("\r\n", 1)[0].split(",")
+    assert [f["name"] for f in csv_res["schema"]["fields"]] == header
+    assert [f["name"] for f in jsonl_res["schema"]["fields"]] == header
+    csv_types = {f["name"]: f["type"] for f in csv_res["schema"]["fields"]}
+    json_types = {f["name"]: f["type"] for f in jsonl_res["schema"]["fields"]}
+    assert (csv_types["date"], json_types["date"]) == ("date", "date")
+    assert (csv_types["tags"], json_types["tags"]) == ("string", "array")
+    assert (csv_types["search"], json_types["search"]) == ("string", "object")
+    assert (csv_types["weight"], json_types["weight"]) == ("integer", "integer")
+    assert (csv_types["title"], json_types["title"]) == ("string", "string")
+    assert all(f.get("description") for f in csv_res["schema"]["fields"])
+
+
+def test_datapackage_validates_with_frictionless(built):
+    frictionless = pytest.importorskip("frictionless", reason="frictionless[json] is a test dependency")
+    site_dir, pages, _ = built
+    report = frictionless.validate(str(site_dir / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["taskNumber", "rowNumber", "fieldName", "note"])
+    assert [task.stats["rows"] for task in report.tasks] == [len(pages), len(pages)]
+
+
+def test_datapackage_created_follows_source_date_epoch(tmp_path, root):
+    site = SiteInfo("档案", "", dt.datetime.fromtimestamp(0, dt.timezone.utc), root=str(root))
+    write_exports(tmp_path / "site", real_pages(), site)
+    package = json.loads((tmp_path / "site" / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["created"] == "1970-01-01T00:00:00Z"
+    assert "homepage" not in package
+
+
+# ---------------------------------------------------------------- originals and texts
+
+
+def test_write_exports_originals_hash_to_seed_sha256(built, root):
+    site_dir, pages, exported = built
+    published = {info.page: info for info in pages}
+    for info in real_pages():
+        d = downloads(info)
+        data = (site_dir / d.original).read_bytes()
+        assert sha(data) == info.fields["seed_sha256"]
+        assert os.path.samefile(site_dir / d.original, root / info.fields["seed"])  # a hard link
+    html = downloads(published["archive/odd/comma.md"])
+    assert (site_dir / html.original).read_bytes() == HTML_SEED
+    gb = downloads(published["archive/odd/gb.md"])
+    assert (site_dir / gb.original).read_bytes() == "通知：海淀区".encode("gb18030")
+    assert (exported.originals, exported.linked, exported.texts) == (7, 7, 10)
+
+
+def test_write_exports_reports_missing_and_changed_seeds_and_publishes_neither(built):
+    site_dir, pages, exported = built
+    problems = {(p.path, p.field): p.message for p in exported.problems}
+    assert set(problems) == {("archive/odd/missing.md", "seed"), ("archive/odd/changed.md", "seed")}
+    assert problems["archive/odd/missing.md", "seed"] == "seeds/odd/gone.txt is missing; the original is not published"
+    assert problems["archive/odd/changed.md", "seed"].startswith("seeds/odd/changed.txt has changed: its SHA-256 is ")
+    by_page = {info.page: info for info in pages}
+    records = {r["page_url"]: r for r in read_csv(site_dir)}
+    for page in ("archive/odd/missing.md", "archive/odd/changed.md"):
+        d = downloads(by_page[page])
+        assert not (site_dir / d.original).exists()
+        assert not list((site_dir / d.original).parent.glob("original*"))
+        record = records["https://example.org/archive/" + by_page[page].url]
+        assert record["original_url"] == ""
+        assert record["text_url"] == "https://example.org/archive/" + d.text
+
+
+def test_write_exports_html_seed_is_never_served_as_a_page(built):
+    site_dir, pages, exported = built
+    html = downloads(next(p for p in pages if p.page == "archive/odd/comma.md"))
+    assert html.original == "files/archive/odd/comma/original.html.bin"
+    assert html.original_name == "页面.HTML"
+    assert mimetypes.guess_type(html.original) == ("application/octet-stream", None)
+    for path in (site_dir / "files").rglob("*"):
+        if path.is_file():
+            kind, encoding = mimetypes.guess_type(path.name)
+            assert encoding is None and kind in ("application/octet-stream", "text/plain"), path
+            assert kind not in RENDERED
+
+
+def test_write_exports_text_is_title_and_plain_body(built):
+    site_dir, pages, _ = built
+    odd = next(p for p in pages if p.page == "archive/odd/comma.md")
+    text = (site_dir / downloads(odd).text).read_text(encoding="utf-8")
+    assert text == 'Commas, "quotes" and a newline\n\n小标题\n\n正文 重点，链接。\n'
+
+
+def test_plain_text_of_the_real_pages_golden(golden):
+    for info in real_pages():
+        name = info.page.rsplit("/", 1)[1][: -len(".md")]
+        golden(f"export/text/{name}.txt", plain_text(info.fields["title"], info.body))
+
+
+@pytest.mark.parametrize("markdown, text", [
+    ("# 标题 #", "标题"),
+    ("#话题#", "话题"),
+    ("a **b** *c* _d_ x_y_z \\*e\\* `\\*f*`", "a b c d x_y_z *e* \\*f*"),
+    ("[链接](http://x.com) ![图](a.png) <http://a.b/c> <b>粗</b>x<br>y", "链接 图 http://a.b/c 粗x\ny"),
+    ("&amp;lt; &lt;script&gt; &notice AT&T", "&lt; <script> &notice AT&T"),
+    ("| a | b |\n|---|---|\n| 1 | 2 |\n\nafter", "a\tb\n1\t2\n\nafter"),
+    ("> 引用\n> 第二行", "引用\n第二行"),
+    ("1\\. 不是列表\n2. 列表\n- 项目\n* 项目2", "1. 不是列表\n2. 列表\n项目\n项目2"),
+    ("```\ncode *x*\n\n```\ntext", "code *x*\n\ntext"),
+    ("标题\n===\n\n正文\n\n---\n\n后文", "标题\n\n正文\n\n后文"),
+    ('!!! abstract "本期导读"\n\n    - 第一条（2版）\n    - 第二条', "本期导读\n\n第一条（2版）\n第二条"),
+    ("!!! note\n    内容", "内容"),
+    ("段落 {: .cls }\n\n## 标题 {#id}", "段落\n\n标题"),
+    ("[ref]: http://x\n见[ref]与[other]", "见ref与[other]"),
+    ("<!-- 注释 -->文本<script>alert(1)</script>", "文本"),
+    ("***强调***", "强调"),
+    ("*a\n\nb*", "*a\n\nb*"),
+    ("　　全角缩进的段落\n\n\n\n下一段  ", "　　全角缩进的段落\n\n下一段"),
+    ("*通讯员石伟 · 2020\\-02\\-05*\n\n*（下转2版）*", "通讯员石伟 · 2020-02-05\n\n（下转2版）"),
+])
+def test_markdown_text(markdown, text):
+    assert markdown_text(markdown) == text
+
+
+def test_plain_text_without_title_or_body():
+    assert plain_text("", "") == ""
+    assert plain_text("标题", "") == "标题\n"
+
+
+# ---------------------------------------------------------------- rebuilds and file systems
+
+
+def test_write_exports_same_pages_same_bytes(tmp_path, root):
+    pages = real_pages() + odd_pages(root)
+    site = SiteInfo("档案", "", BUILT, root=str(root))
+    shuffled = pages[:]
+    random.Random(7).shuffle(shuffled)
+    a = write_exports(tmp_path / "a", pages, site)
+    b = write_exports(tmp_path / "b", shuffled, site)
+    assert a == b
+    for rel in a.files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root):
+    pages = real_pages()
+    site = SiteInfo("档案", "", BUILT, root=str(root))
+    site_dir = tmp_path / "site"
+    first = write_exports(site_dir, pages, site)
+    (site_dir / "files" / "archive" / f"{TMP_PREFIX}123-dead").write_bytes(b"left by a stopped build")
+    seed = root / pages[1].fields["seed"]
+    seed.write_bytes(seed.read_bytes() + b"\nedited in place")  # the published link shows it too
+    second = write_exports(site_dir, pages[:1] + pages[1:4], site)
+    gone = downloads(pages[4])
+    changed = downloads(pages[1])
+    assert not (site_dir / gone.text).exists() and not (site_dir / gone.text).parent.exists()
+    assert not (site_dir / changed.original).exists()
+    assert set(second.removed) == {gone.text, gone.original, f"files/archive/{TMP_PREFIX}123-dead"}
+    assert [(p.path, p.field) for p in second.problems] == [(pages[1].page, "seed")]
+    assert set(first.files) - set(second.files) == {gone.text, gone.original, changed.original}
+    kept = downloads(pages[0])
+    assert os.path.samefile(site_dir / kept.original, root / pages[0].fields["seed"])
+
+
+def test_write_exports_copies_when_links_are_refused(tmp_path, root, monkeypatch):
+    calls = []
+
+    def refuse(*args, **kwargs):
+        calls.append(args)
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", refuse)
+    pages = real_pages()
+    exported = write_exports(tmp_path / "site", pages, SiteInfo("档案", "", BUILT, root=str(root)))
+    assert len(calls) == 1  # refused once: every later seed is copied without trying
+    assert (exported.originals, exported.linked) == (5, 0)
+    for info in pages:
+        path = tmp_path / "site" / downloads(info).original
+        assert sha(path.read_bytes()) == info.fields["seed_sha256"]
+        assert not os.path.samefile(path, root / info.fields["seed"])
+
+
+@pytest.mark.parametrize("seed, why", [
+    ("../outside.txt", "is not a plain path inside the project folder"),
+    ("/etc/hostname", "is not a plain path inside the project folder"),
+    ("seeds/.hidden", "is not a plain path inside the project folder"),
+    ("seeds/link.txt", "is a symbolic link; links are not published"),
+    ("seeds/dirlink/x.txt", "leads outside the project folder (through a link)"),
+])
+def test_write_exports_refuses_seeds_outside_the_project(tmp_path, root, seed, why):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.txt").write_bytes(b"secret")
+    (tmp_path / "outside.txt").write_bytes(b"secret")
+    (root / "seeds" / ".hidden").write_bytes(b"secret")
+    (root / "seeds" / "link.txt").symlink_to(root / "seeds" / ".hidden")  # inside, but a link
+    (root / "seeds" / "dirlink").symlink_to(outside)
+    info = PageInfo("archive/x.md", "archive/x/", {"title": "x", "seed": seed, "seed_sha256": sha(b"secret")}, "")
+    exported = write_exports(tmp_path / "site", [info], SiteInfo("档案", "", BUILT, root=str(root)))
+    assert [(p.path, p.field, p.message) for p in exported.problems] == [("archive/x.md", "seed", f"{seed} {why}; the original is not published")]
+    assert exported.originals == 0
+    assert not list((tmp_path / "site" / "files").rglob("original*"))
+
+
+def test_write_exports_reports_odd_values_by_page_and_field(tmp_path, root):
+    pages = [
+        PageInfo("archive/a.md", "archive/a/", {"title": "a", "tags": ["x; y", "z"], "page_url": "mine"}, ""),
+        PageInfo("archive/a.md", "archive/a/", {"title": "again"}, ""),
+        PageInfo("../a.md", "a/", {"title": "outside"}, ""),
+        PageInfo("archive/b.md", "archive/b/", {"title": "b", "seed": "seeds/000_73acca2f4bde7c0a.txt", "seed_sha256": "abc"}, ""),
+    ]
+    exported = write_exports(tmp_path / "site", pages, SiteInfo("档案", "", BUILT, root=str(root)))
+    assert [(p.path, p.field) for p in exported.problems] == [
+        ("../a.md", None), ("archive/a.md", None), ("archive/a.md", "page_url"), ("archive/a.md", "tags"), ("archive/b.md", "seed_sha256"),
+    ]
+    assert exported.rows == 3
+    record = next(r for r in read_csv(tmp_path / "site") if r["title"] == "a")
+    assert record["page_url"] == "archive/a/"
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def test_downloads_of_a_page():
+    info = PageInfo("archive/2020/北京 x.md", "archive/2020/%E5%8C%97%E4%BA%AC%20x/", {"seed": "seeds/2020/北京 x.htm"}, "")
+    assert downloads(info) == Downloads(
+        text="files/archive/2020/%E5%8C%97%E4%BA%AC%20x/text.txt",
+        text_name="北京 x.txt",
+        original="files/archive/2020/%E5%8C%97%E4%BA%AC%20x/original.htm.bin",
+        original_name="北京 x.htm",
+    )
+
+
+@pytest.mark.parametrize("seed, name", [
+    ("seeds/a.txt", "original.txt.bin"), ("seeds/a.HTML", "original.html.bin"), ("seeds/a", "original.bin"),
+    ("seeds/a.html.gz", "original.gz.bin"), ("seeds/a.<b>", "original.bin"), ("seeds/.x/a.svg", "original.svg.bin"),
+])
+def test_downloads_original_name_ends_in_bin(seed, name):
+    original = downloads(PageInfo("archive/a.md", "archive/a/", {"seed": seed}, "")).original
+    assert original == f"files/archive/a/{name}"
+    assert mimetypes.guess_type(original) == ("application/octet-stream", None)
+
+
+def test_downloads_without_seed_and_for_a_path_outside_the_site():
+    assert downloads(PageInfo("archive/a.md", "archive/a/", {}, "")).original is None
+    with pytest.raises(ValueError, match="not a Markdown page"):
+        downloads(PageInfo("../a.md", "a/", {}, ""))
+
+
+@pytest.mark.parametrize("page_url, link", [
+    ("archive/2020/x/", "../../../files/archive/2020/x/text.txt"),
+    ("archive/x.html", "../files/archive/2020/x/text.txt"),
+    ("", "files/archive/2020/x/text.txt"),
+])
+def test_href_from_a_page(page_url, link):
+    assert href("files/archive/2020/x/text.txt", page_url) == link
+
+
+def test_download_links_html():
+    assert download_links_html() == (
+        '<ul class="archive-downloads">\n'
+        '<li><a href="data/archive.csv" download="archive.csv">CSV</a>：元数据表，UTF-8（带 BOM），Excel 可直接打开</li>\n'
+        '<li><a href="data/archive.jsonl" download="archive.jsonl">JSON Lines</a>：同一份元数据，每行一个 JSON 对象，供程序读取</li>\n'
+        '<li><a href="data/datapackage.json" download="datapackage.json">datapackage.json</a>：字段说明、类型与校验值（Frictionless Data Package）</li>\n'
+        "</ul>\n"
+    )
+    assert 'href="../data/archive.csv"' in download_links_html("../")
