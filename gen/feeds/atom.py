@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from gen.charts.timeline import FIRST
 from gen.clean import strip_invisible
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -19,8 +20,9 @@ LANGUAGE = "zh-CN"
 # A document's date is a day in Beijing; Atom wants a date-time, so midnight there.
 TIMEZONE = "+08:00"
 # `updated` of a feed with no dated entry yet: Atom requires one, and the build's time would make
-# every build's bytes differ. Readers show it as "never".
-NO_DATE = "1970-01-01T00:00:00Z"
+# every build's bytes differ. The start of the archive's period (the W3C validator calls dates
+# before 1990 implausible, so not the Unix epoch).
+NO_DATE = f"{FIRST}-01T00:00:00{TIMEZONE}"
 # What XML 1.0 cannot hold besides the control characters strip_invisible drops: lone surrogates
 # and the two non-characters (lxml refuses them).
 _NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
