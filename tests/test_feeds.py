@@ -296,3 +296,47 @@ def test_index_pages_link_their_feed_for_either_url_style():
         assert f'<a href="{prefix}feeds/districts/haidianqu.xml" type="application/atom+xml"' in page
     home = render_indexes(metas)["index.md"]
     assert '<a href="feeds/archive.xml" type="application/atom+xml" title="北京各区新冠肺炎疫情防控文献档案">订阅</a>' in home
+
+
+# ---------------------------------------------------------------- a real site
+
+
+_FEED_LINK = re.compile(r'<link rel="alternate" type="application/atom\+xml" title="([^"]*)" href="([^"]+)">')
+_SUBSCRIBE = re.compile(r'<a href="([^"]+)" type="application/atom\+xml"')
+
+
+@pytest.mark.slow
+def test_every_feed_a_built_page_links_is_written(project):
+    """mkdocs build --strict of the five seeds, then write_feeds as the plugin will call it: each
+    index page's <link rel="alternate"> and "订阅" link lead to a feed that was written."""
+    import subprocess
+    import sys
+
+    from gen.cli import main
+
+    assert main(["build"]) == 0
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    site = project / "site"
+    pages = []
+    for path in sorted((project / "docs").rglob("*.md")):
+        page = path.relative_to(project / "docs").as_posix()
+        parsed = frontmatter.parse(path.read_text(encoding="utf-8"), page)
+        pages.append(PageInfo(page, page_url(page), frontmatter.typed(parsed.meta), parsed.body))
+    written = set(write_feeds(site, pages, SITE))
+    linked = {}
+    for html_file in site.rglob("index.html"):
+        html = html_file.read_text(encoding="utf-8")
+        heads = _FEED_LINK.findall(html)
+        subscribe = _SUBSCRIBE.findall(html)
+        # The head and the page link the same feed.
+        assert [(html_file.parent / h).resolve() for _, h in heads] == [(html_file.parent / h).resolve() for h in subscribe], html_file
+        for title, link in heads:
+            target = (html_file.parent / link).resolve()
+            assert target.is_file(), (html_file, link)
+            linked[target.relative_to(site).as_posix()] = title
+    assert set(linked) == written and len(written) == 31
+    assert linked[ARCHIVE_FEED] == SITE_TITLE
+    for path in written:
+        assert parse((site / path).read_bytes()).feed.title == linked[path]
