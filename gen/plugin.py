@@ -169,14 +169,15 @@ class ArchivePlugin(BasePlugin):
             meta = self.metas.get(file.src_uri)
             sources.append((Source(file.src_uri, file.url, text, not file.generated_by, _tab(file.url, self.tabs)),
                             meta.tags if meta else ()))
-        done = publish(job, sources, site_dir, config["use_directory_urls"])
+        feed = None
+        if search is not None and search.config.enabled:
+            def feed(src, stored, content):
+                if src.src_uri not in self.index_pages:
+                    search.add_rendered(src.url, stored.title, content, stored.fields)
+        done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
         for problem in done.problems:
             log.warning(problem)
         log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)
-        if search is not None:
-            for src, stored in done.records:
-                if src.src_uri not in self.index_pages:
-                    search.add_rendered(src.url, stored.title, job.store.content(stored), stored.fields)
 
     def on_build_error(self, error):
         self._release()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -51,12 +52,19 @@ def test_plugin_writes_the_index_and_a_stub_for_materials_bundle(built):
 
 
 def test_plugin_shows_materials_search_box_wired_to_our_worker(built):
+    """A document page (gen/site/ shell) loads the shell script, which adds Material's search
+    dialog and the theme's settings naming our worker; a page MkDocs renders (404) has them inline."""
     work, _ = built
     html = (work / "site" / "archive" / "003_17d5a1e15a32e4e6" / "index.html").read_text(encoding="utf-8")
-    config = json.loads(html.split('<script id="__config" type="application/json">', 1)[1].split("</script>", 1)[0])
-    assert config["search"].startswith("../../assets/javascripts/archive-search/worker.js?v=")
-    assert 'data-md-component="search-query"' in html
+    shell = re.search(r'<script src="\.\./\.\./(assets/archive/shell\.[0-9a-f]+\.js)" data-base="\.\./\.\."></script>', html)
+    assert shell, html[-600:]
+    script = (work / "site" / shell.group(1)).read_text(encoding="utf-8")
+    assert '"search": "assets/javascripts/archive-search/worker.js?v=' in script
+    assert 'data-md-component=\\"search-query\\"' in script
     assert "archive-search/page.js?v=" in html
+    page404 = (work / "site" / "404.html").read_text(encoding="utf-8")
+    config = json.loads(page404.split('<script id="__config" type="application/json">', 1)[1].split("</script>", 1)[0])
+    assert "assets/javascripts/archive-search/worker.js?v=" in config["search"]
     assert (work / "site" / "assets" / "javascripts" / "archive-search" / "worker.js").is_file()
 
 

@@ -52,8 +52,9 @@ _JOB: Job | None = None
 _CONVERTER: Converter | None = None
 
 
-def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored]]:
-    """In a worker: render pages, keep each in the store, return what the index keeps of them."""
+def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored, str]]:
+    """In a worker: render pages, keep each in the store, return what the index keeps of them
+    and the body's HTML (for search)."""
     global _CONVERTER
     job = _JOB
     assert job is not None
@@ -61,7 +62,8 @@ def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stor
         _CONVERTER = Converter(job.extensions, job.configs, job.pages)
     out = []
     for src, key in sources:
-        out.append((src.src_uri, _keep(job, key, page_mod.render(src, job.shell, _CONVERTER, job.tag_urls, job.extras))))
+        rendered = page_mod.render(src, job.shell, _CONVERTER, job.tag_urls, job.extras)
+        out.append((src.src_uri, _keep(job, key, rendered), rendered.content))
     return out
 
 
@@ -85,49 +87,78 @@ def _links_hold(stored: Stored, pages: Mapping[str, str]) -> bool:
 
 
 def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir: Path,
-            use_directory_urls: bool = True, jobs: int | None = None) -> Published:
+            use_directory_urls: bool = True, jobs: int | None = None,
+            each: Callable[[Source, Stored, str], None] | None = None) -> Published:
     """Render what changed, place every page in the site, keep the store's index; `sources` pairs
-    each page with its tags (for its key)."""
+    each page with its tags (for its key). `each` gets every page with its body's HTML, in the
+    order of `sources`, while the workers render the pages after it (search indexes meanwhile)."""
     global _JOB, _CONVERTER
     _CONVERTER = None  # a converter knows the pages of the build it was made for
     known = job.store.load()
     todo: list[tuple[Source, str]] = []
-    keys: dict[str, str] = {}
     for src, tags in sources:
         key = page_key(job, src, tags)
-        keys[src.src_uri] = key
         old = known.get(src.src_uri)
         if old is None or old.key != key or not _links_hold(old, job.pages) or not job.store.has(key):
             todo.append((src, key))
-    fresh: dict[str, Stored] = {}
-    if todo:
-        _JOB = job
-        try:
-            fresh = dict(_run(todo, jobs))
-        finally:
-            _JOB, _CONVERTER = None, None
     index: dict[str, Stored] = {}
     records = []
     problems: list[str] = []
-    for src, _ in sources:
-        stored = fresh.get(src.src_uri) or known[src.src_uri]
-        index[src.src_uri] = stored
-        records.append((src, stored))
-        problems.extend(stored.problems)
-        place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls))
+    _JOB = job
+    try:
+        fresh = _run(todo, jobs)
+        for src, _ in sources:
+            if todo and fresh_next(fresh, src):
+                stored, content = fresh.found
+            else:
+                stored = known[src.src_uri]
+                content = job.store.content(stored) if each else ""
+            index[src.src_uri] = stored
+            records.append((src, stored))
+            problems.extend(stored.problems)
+            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls))
+            if each:
+                each(src, stored, content)
+    finally:
+        _JOB, _CONVERTER = None, None
     job.store.save(index)
     job.store.prune({s.key for s in index.values()})
     return Published(tuple(records), len(todo), tuple(problems))
 
 
-def _run(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored]]:
+class _Fresh:
+    """The pages being rendered, in order, as the workers finish them."""
+
+    def __init__(self, results: Iterator[tuple[str, Stored, str]], pending: set[str]):
+        self.results = results
+        self.pending = pending
+        self.found: tuple[Stored, str] | None = None
+
+
+def fresh_next(fresh: _Fresh, src: Source) -> bool:
+    """Whether `src` is one of the pages rendered in this build (then `fresh.found` holds it)."""
+    if src.src_uri not in fresh.pending:
+        return False
+    uri, stored, content = next(fresh.results)
+    assert uri == src.src_uri, (uri, src.src_uri)
+    fresh.found = (stored, content)
+    return True
+
+
+def _run(todo: list[tuple[Source, str]], jobs: int | None) -> _Fresh:
+    return _Fresh(_results(todo, jobs), {src.src_uri for src, _ in todo})
+
+
+def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored, str]]:
+    """The rendered pages in the order of `todo`: in this process for a few, else on every core."""
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(todo) < IN_PROCESS or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _render_batch(todo)
+        for i in range(0, len(todo), BATCH):
+            yield from _render_batch(todo[i:i + BATCH])
         return
     batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for done in pool.imap_unordered(_render_batch, batches):
+        for done in pool.imap(_render_batch, batches):
             yield from done
 
 

@@ -36,6 +36,13 @@ _TRANSLATED = WORDS[6:]  # what Material's script reads from its settings
 _WORDS_TEMPLATE = '{% import "partials/language.html" as lang with context %}' + "\x1f".join(
     f'{{{{ lang.t("{w}") }}}}' for w in WORDS)
 _SEARCH_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/search.html" %}'
+_PALETTE_TEMPLATE = '{% include "partials/palette.html" %}'
+# The palette a reader chose last (kept by Material's script under "__palette"), applied before
+# Material's script starts, as Material's own header does.
+_PALETTE_RESTORE = (
+    "var P=document.querySelector('.md-header__inner label[for=__search]');if(P&&PAL)P.insertAdjacentHTML('beforebegin',PAL);"
+    "try{var p=__md_get('__palette');if(p&&p.color){for(var k in p.color)document.body.setAttribute('data-md-color-'+k,p.color[k])}}catch(e){}"
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Shell:
     edit_base: str  # repo_url + edit_uri, "" for no edit button
     site_url: str  # with a trailing slash, or ""
     words: tuple[tuple[str, str], ...]
+    body_attrs: tuple[tuple[str, str], ...]  # the first palette's scheme, primary and accent colours
     digest: str  # changes whenever any of the above or the page template changes
 
     def word(self, key: str) -> str:
@@ -91,7 +99,7 @@ _SCRIPT_PARTS = (
 )
 
 
-def shell_script(search_html: str, config_rest: dict, words: dict[str, str]) -> str:
+def shell_script(search_html: str, config_rest: dict, words: dict[str, str], palette_html: str = "") -> str:
     """The script every page loads before Material's: the storage helpers Material's inline head
     script defines, the search dialog, the navigation drawer, the footer, and the theme's settings
     (with the page's own base)."""
@@ -101,7 +109,8 @@ def shell_script(search_html: str, config_rest: dict, words: dict[str, str]) -> 
         "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
         "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
         "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
-        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)};"
+        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},PAL={json.dumps(palette_html)};"
+        + _PALETTE_RESTORE +
         f"var d=document.querySelector('[data-md-component=search]');if(d)d.outerHTML={json.dumps(search_html)};"
         + _SCRIPT_PARTS +
         f"var c={json.dumps(config_rest, ensure_ascii=False, sort_keys=True)};c.base=b;if(c.search)c.search=b+'/'+c.search;"
@@ -139,7 +148,16 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         "translations": {k: words[k] for k in _TRANSLATED},
         "version": None,
     }
-    script = shell_script(search_html, settings, {"nav": words["nav"]}).encode()
+    palette = config.theme.get("palette")
+    palette_html = ""
+    body_attrs: tuple[tuple[str, str], ...] = ()
+    if palette and not isinstance(palette, dict):
+        palette_html = re.sub(r">\s+<", "><", env.from_string(_PALETTE_TEMPLATE).render(config=config).strip())
+    if palette:
+        first = palette if isinstance(palette, dict) else palette[0]
+        body_attrs = tuple((f"data-md-color-{k}", str(first.get(k) or d).replace(" ", "-"))
+                           for k, d in (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo")))
+    script = shell_script(search_html, settings, {"nav": words["nav"]}, palette_html).encode()
     sprite = sprite_svg(templates).encode()
     script_path = f"{ASSET_DIR}/shell.{hashlib.sha256(script).hexdigest()[:10]}.js"
     sprite_path = f"{ASSET_DIR}/icons.{hashlib.sha256(sprite).hexdigest()[:10]}.svg"
@@ -167,6 +185,7 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         edit_base=edit_base,
         site_url=site_url,
         words=tuple(sorted(words.items())),
+        body_attrs=body_attrs,
     )
     digest = hashlib.sha256(json.dumps([fields, template_digest], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite}
