@@ -12,6 +12,7 @@ plugin, whose single listing page grows with the archive).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import posixpath
@@ -37,6 +38,8 @@ from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
 from gen.site.page import Source
 from gen.site.publish import Job, publish
+from gen.site.records import SiteInfo
+from gen.site.sitemap import sitemaps
 from gen.site.shell import make_shell
 from gen.site.store import Store
 from gen.state import Entry
@@ -85,6 +88,25 @@ class _TagUrls(dict):
 
     def get(self, key, default=None):
         return super().get(key, self.fallback if default is None else default)
+
+
+def _address(url: str | None) -> str:
+    """A page's site-relative address, "" for the home page (MkDocs says "./")."""
+    return "" if url in (None, "./", ".") else url
+
+
+def site_info(config, root: Path) -> SiteInfo:
+    """The site's facts for its outputs; the build's time is SOURCE_DATE_EPOCH when set (the
+    Makefile sets the last commit's), so one commit builds the same files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        built = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        built = dt.datetime.now(dt.timezone.utc)
+    url = config.get("site_url") or ""
+    if url and not url.endswith("/"):
+        url += "/"
+    return SiteInfo(config["site_name"], url, built.replace(microsecond=0), str(root), config.get("site_description") or "")
 
 
 def _tab(url: str, tabs: tuple[tuple[str, str], ...]) -> str | None:
@@ -167,7 +189,8 @@ class ArchivePlugin(BasePlugin):
             if self.moved:
                 text = relink_moved(text, file.src_uri, self.moved)
             meta = self.metas.get(file.src_uri)
-            sources.append((Source(file.src_uri, file.url, text, not file.generated_by, _tab(file.url, self.tabs)),
+            url = _address(file.url)
+            sources.append((Source(file.src_uri, url, text, not file.generated_by, _tab(url, self.tabs)),
                             meta.tags if meta else ()))
         feed = None
         if search is not None and search.config.enabled:
@@ -178,6 +201,10 @@ class ArchivePlugin(BasePlugin):
         for problem in done.problems:
             log.warning(problem)
         log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)
+        site = site_info(config, root)
+        urls = [src.url for src, _ in done.records] + [_address(f.url) for f in self.files.documentation_pages()]
+        for path, data in sitemaps(site.url, urls, site.built.date()).items():
+            fs.write_bytes_atomic(site_dir / path, data)
 
     def on_build_error(self, error):
         self._release()
@@ -192,6 +219,7 @@ class ArchivePlugin(BasePlugin):
     metas: dict[str, Meta] = {}
     page_urls: dict[str, str] = {}
     theme_files: list[File] = []
+    files: Files | None = None
 
     @event_priority(50)  # before mkdocs-redirects reads its map (0)
     def on_files(self, files: Files, config) -> Files:
@@ -199,7 +227,7 @@ class ArchivePlugin(BasePlugin):
         state = fs.load_state(Path(config["docs_dir"]))
         files, self.index_pages, self.tag_links, self.metas = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
         self.moved = redirect_moved(files, config, state.moved)
-        self.page_urls = {f.src_uri: f.url for f in files.documentation_pages()}
+        self.page_urls = {f.src_uri: _address(f.url) for f in files.documentation_pages()}
         self.theme_files = [f for f in files if f.src_uri.startswith("assets/")]
         return files
 
@@ -207,7 +235,8 @@ class ArchivePlugin(BasePlugin):
     def on_nav(self, nav, config, files):
         """The archive's pages (documents and generated index pages) are rendered by this plugin
         (gen/site/); MkDocs keeps them in `files` for its link checks but does not render them."""
-        self.tabs = tuple((str(item.title), item.url if item.url is not None else "") for item in nav.items if getattr(item, "url", None) is not None)
+        self.tabs = tuple((str(item.title), _address(item.url)) for item in nav.items if getattr(item, "url", None) is not None)
+        self.files = files
         self.ours = []
         for file in list(files.documentation_pages()):
             if file.src_uri.startswith(ARCHIVE_DIR) or (file.src_uri in self.index_pages and file.generated_by):

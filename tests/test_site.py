@@ -1,0 +1,169 @@
+"""gen/site/: addresses and links, the lean shell, the rendered-page store, the sitemap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+from pathlib import Path
+
+import pytest
+
+from gen.site import page as P
+from gen.site import publish as pub
+from gen.site.markup import Converter, dest_of, relative, url_of
+from gen.site.shell import WORDS, Shell
+from gen.site.sitemap import LIMIT, sitemaps
+from gen.site.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
+CONFIGS = {"toc": {"permalink": True}}
+
+
+def shell(**changes) -> Shell:
+    fields = dict(site_name="档案", language="zh", tabs=(("首页", ""), ("时间线", "timeline/")),
+                  stylesheets=("assets/stylesheets/main.x.min.css", "assets/archive.css"), scripts=("assets/javascripts/bundle.x.min.js",),
+                  shell_script="assets/archive/shell.x.js", sprite="assets/archive/icons.x.svg", favicon="assets/images/favicon.png",
+                  edit_base="https://example.org/repo/edit/main/docs/", site_url="", words=tuple((w, w.upper()) for w in WORDS),
+                  body_attrs=(), digest="d1")
+    fields.update(changes)
+    return Shell(**fields)
+
+
+def test_url_of_and_dest_of_follow_mkdocs_directory_urls():
+    assert url_of("archive/2020/x.md") == "archive/2020/x/"
+    assert url_of("index.md") == "" and url_of("timeline/index.md") == "timeline/"
+    assert url_of("tags.md") == "tags/"
+    assert url_of("archive/x.md", use_directory_urls=False) == "archive/x.html"
+    assert dest_of("archive/x.md") == "archive/x/index.html" and dest_of("index.md") == "index.html"
+
+
+@pytest.mark.parametrize("target, here, expected", [
+    ("", "archive/x/", "../../"),
+    ("timeline/", "archive/2020/x/", "../../../timeline/"),
+    ("archive/y/", "archive/x/", "../y/"),
+    ("tags/", "", "tags/"),
+    ("", "", "./"),
+])
+def test_relative_addresses(target, here, expected):
+    assert relative(target, here) == expected
+
+
+def test_converter_resolves_links_to_pages_and_reports_missing_ones():
+    pages = {"archive/a.md": "archive/a/", "archive/sub/b.md": "archive/sub/b/", "timeline/index.md": "timeline/"}
+    conv = Converter(EXTENSIONS, CONFIGS, pages)
+    done = conv.convert("archive/a.md", "archive/a/", "[b](sub/b.md#p2) [t](../timeline/index.md) [gone](c.md) [web](https://x.org/a.md)\n\n## 标题")
+    assert 'href="../sub/b/#p2"' in done.html and 'href="../../timeline/"' in done.html
+    assert 'href="c.md"' in done.html and 'href="https://x.org/a.md"' in done.html
+    assert done.links == (("archive/c.md", False), ("archive/sub/b.md", True), ("timeline/index.md", True))
+    assert len(done.problems) == 1 and "'archive/a.md'" in done.problems[0] and "c.md" in done.problems[0]
+    assert [(level, name) for level, _, name in done.toc] == [(2, "标题")]
+    # The converter is reused: nothing carries over to the next page.
+    again = conv.convert("archive/sub/b.md", "archive/sub/b/", "plain")
+    assert again.links == () and again.problems == () and again.toc == ()
+
+
+def _seed_page(name: str) -> str:
+    return next((REPO / "docs" / "archive").rglob(name)).read_text(encoding="utf-8")
+
+
+def test_document_page_golden(golden):
+    text = _seed_page("000_73acca2f4bde7c0a.md")
+    conv = Converter(EXTENSIONS, CONFIGS, {"archive/000_73acca2f4bde7c0a.md": "archive/000_73acca2f4bde7c0a/"})
+    src = P.Source("archive/000_73acca2f4bde7c0a.md", "archive/000_73acca2f4bde7c0a/", text, True, None)
+    done = P.render(src, shell(), conv, {"核酸检测": "tags/hesuanjiance/"})
+    golden("site/document.html", done.html)
+    assert done.title == "区委书记常卫主持召开石景山新冠肺炎疫情防控工作领导小组会议"
+    assert done.fields["date"] == dt.date(2022, 6, 1) and done.fields["district"] == "石景山区"
+    assert done.html.count("<h1>") == 1 and done.content in done.html
+
+
+def test_hostile_front_matter_is_escaped_everywhere():
+    text = '---\ntitle: "</title><script>alert(1)</script>"\nseed: "seeds/x.txt"\nsource: "<b>报</b>"\nurl: "javascript:alert(1)"\ntags:\n  - "<i>t</i>"\n---\n\n正文\n'
+    conv = Converter(EXTENSIONS, CONFIGS, {})
+    done = P.render(P.Source("archive/x.md", "archive/x/", text, True, None), shell(), conv, {"<i>t</i>": "tags/t/"})
+    assert "<script>alert" not in done.html and "&lt;/title&gt;&lt;script&gt;" in done.html
+    assert "<b>报</b>" not in done.html and "javascript:" not in done.html
+    assert "&lt;i&gt;t&lt;/i&gt;" in done.html
+
+
+def test_index_page_has_no_edit_button_and_marks_its_tab():
+    conv = Converter(EXTENSIONS, CONFIGS, {})
+    done = P.render(P.Source("timeline/index.md", "timeline/", "# 时间线\n\n- 2020\n", False, "timeline/"), shell(), conv, {})
+    assert 'rel="edit"' not in done.html
+    assert 'md-tabs__item md-tabs__item--active"><a href="../timeline/"' in done.html
+    assert done.html.count("<h1") == 1
+
+
+def test_broken_front_matter_still_renders_the_body():
+    conv = Converter(EXTENSIONS, CONFIGS, {})
+    done = P.render(P.Source("archive/x.md", "archive/x/", "---\ntitle: [unclosed\n---\n\n正文段落\n", True, None), shell(), conv, {})
+    assert done.fields == {} and "正文段落" in done.html
+
+
+def _job(tmp_path: Path, pages: dict[str, str], sh: Shell | None = None) -> pub.Job:
+    return pub.Job(sh or shell(), tuple(EXTENSIONS), CONFIGS, pages, {}, (), Store(tmp_path / "store"))
+
+
+def _sources(texts: dict[str, str]):
+    return [(P.Source(uri, url_of(uri), text, True, None), ()) for uri, text in texts.items()]
+
+
+def test_publish_renders_only_what_changed(tmp_path):
+    texts = {f"archive/p{i}.md": f"---\ntitle: \"页{i}\"\nseed: \"seeds/p{i}.txt\"\n---\n\n第{i}页 [下一页](p{i + 1}.md)\n" for i in range(5)}
+    pages = {uri: url_of(uri) for uri in texts}
+    site = tmp_path / "site"
+    first = pub.publish(_job(tmp_path, pages), _sources(texts), site)
+    assert first.rendered == 5 and (site / "archive" / "p0" / "index.html").is_file()
+    assert len(first.problems) == 1 and "p5.md" in first.problems[0]  # p4 links a page that does not exist
+    again = pub.publish(_job(tmp_path, pages), _sources(texts), site)
+    assert again.rendered == 0 and len(again.problems) == 1
+    texts["archive/p2.md"] += "补充\n"
+    edited = pub.publish(_job(tmp_path, pages), _sources(texts), site)
+    assert edited.rendered == 1 and "补充" in (site / "archive" / "p2" / "index.html").read_text(encoding="utf-8")
+    # p5 appears: p4, which links it, is rendered again (its link now resolves).
+    texts["archive/p5.md"] = "---\ntitle: \"页5\"\n---\n\n末页\n"
+    pages["archive/p5.md"] = "archive/p5/"
+    grown = pub.publish(_job(tmp_path, pages), _sources(texts), site)
+    assert grown.rendered == 2 and grown.problems == ()
+    assert 'href="../p5/"' in (site / "archive" / "p4" / "index.html").read_text(encoding="utf-8")
+    # A new shell (template, theme, settings) renders every page again.
+    assert pub.publish(_job(tmp_path, pages, shell(digest="d2")), _sources(texts), site).rendered == 6
+
+
+def test_publish_hands_every_page_to_search_in_order(tmp_path):
+    texts = {f"archive/p{i:02d}.md": f"---\ntitle: \"页{i}\"\n---\n\n第{i}页\n" for i in range(60)}
+    pages = {uri: url_of(uri) for uri in texts}
+    seen = []
+    pub.publish(_job(tmp_path, pages), _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st, c: seen.append((s.src_uri, c)))
+    assert [u for u, _ in seen] == sorted(texts) and all(f"第{int(u[-5:-3])}页" in c for u, c in seen)
+    seen.clear()
+    texts["archive/p07.md"] += "改\n"
+    pub.publish(_job(tmp_path, pages), _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st, c: seen.append((s.src_uri, c)))
+    assert [u for u, _ in seen] == sorted(texts) and "改" in dict(seen)["archive/p07.md"]
+
+
+def test_store_prunes_pages_no_page_uses(tmp_path):
+    store = Store(tmp_path)
+    store.put("aa" * 16, b"x")
+    store.put("bb" * 16, b"y")
+    assert store.prune({"aa" * 16}) == 1 and store.has("aa" * 16) and not store.has("bb" * 16)
+
+
+def test_damaged_store_index_means_render_again(tmp_path):
+    store = Store(tmp_path)
+    store.index_path.parent.mkdir(parents=True, exist_ok=True)
+    store.index_path.write_bytes(b"not a pickle")
+    assert store.load() == {}
+
+
+def test_sitemap_lists_every_address_and_splits_at_the_limit():
+    day = dt.date(2022, 1, 2)
+    assert sitemaps("", ["a/"], day) == {}
+    small = sitemaps("https://x.org/site", ["", "archive/a/", "archive/a/"], day)
+    text = small["sitemap.xml"].decode()
+    assert text.count("<url>") == 2 and "<loc>https://x.org/site/archive/a/</loc>" in text and "<lastmod>2022-01-02</lastmod>" in text
+    assert gzip.decompress(small["sitemap.xml.gz"]) == small["sitemap.xml"]
+    big = sitemaps("https://x.org/", [f"p{i}/" for i in range(LIMIT + 1)], day)
+    assert set(big) == {"sitemap.xml", "sitemap.xml.gz", "sitemap-1.xml", "sitemap-2.xml"}
+    assert big["sitemap.xml"].decode().count("<sitemap>") == 2 and big["sitemap-2.xml"].decode().count("<url>") == 1
