@@ -90,13 +90,15 @@ def test_mkdocs_and_properdocs_build_the_same_site(generated, tmp_path):
     assert sorted(mk) == sorted(pd), f"only MkDocs: {sorted(set(mk) - set(pd))}; only ProperDocs: {sorted(set(pd) - set(mk))}"
     different = [path for path in mk if mk[path] != pd[path]]
     assert not different, f"{len(different)} files differ, e.g. {different[:10]}"
-    # The normalisation covered every generator tag (none is left naming a builder) and ran on
-    # every rendered page, so the comparison above did not skip what it should have seen.
-    tagged = {path for path, data in mk.items() if b'<meta name="generator"' in data}
-    assert tagged == {path for path, data in mk.items() if NORMALISED in data}
+    # What was compared is the whole site (a build that wrote nothing would compare equal too), and
+    # no generator tag was left naming a builder. Pages that Material renders carry the tag (404.html
+    # at least); the archive plugin's own shell may leave it out.
     pages = {"index.html", "404.html", "timeline/index.html", "districts/index.html", "sources/index.html", "tags/index.html"}
     pages |= {f"archive/{p.stem}/index.html" for p in (generated / "seeds").iterdir()}
-    assert pages <= tagged, sorted(pages - tagged)
+    assert pages <= set(mk), sorted(pages - set(mk))
+    tagged = {path for path, data in mk.items() if b'<meta name="generator"' in data}
+    assert tagged == {path for path, data in mk.items() if NORMALISED in data}
+    assert "404.html" in tagged
 
 
 @pytest.mark.parametrize("builder", BUILDERS)
