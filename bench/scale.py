@@ -12,7 +12,8 @@ corpus is not ours to publish), then measures, each command in a fresh process:
   stock       the same docs/ pages (without docs/.gen) built by stock MkDocs + Material with
               Material's own search (lang: zh, jieba installed): no overrides, no plugins of ours,
               the same markdown_extensions and nav; seconds, bytes per document, and the ratio
-              ours / stock (skipped above --stock-max documents). Our index pages are made by
+              ours / stock (wall clock, the target; and CPU time, which a busy machine sways
+              less), skipped above --stock-max documents. Our index pages are made by
               our plugin during its build, not kept in docs/, so stock builds the document
               pages only: both page counts are printed
   bytes       every file under site/ divided by N, and by kind: document pages, index pages,
@@ -129,14 +130,20 @@ def site_kind(rel: str) -> str:
 
 
 def tally(files: list[tuple[str, int]], n: int) -> dict:
-    """Bytes per document, in all and by kind, from (site-relative path, bytes) pairs."""
+    """Bytes per document, in all and by kind, from (site-relative path, bytes) pairs; "other"
+    also by its top-level folder (or file), largest first, as exports and feeds land there."""
     kinds = {k: {"files": 0, "bytes": 0} for k in KINDS}
+    other: dict[str, int] = defaultdict(int)
     for rel, size in files:
-        kind = kinds[site_kind(rel)]
-        kind["files"] += 1
-        kind["bytes"] += size
+        kind = site_kind(rel)
+        kinds[kind]["files"] += 1
+        kinds[kind]["bytes"] += size
+        if kind == "other":
+            top, slash, _ = rel.partition("/")
+            other[top + slash] += size
     total = sum(k["bytes"] for k in kinds.values())
-    return {"files": len(files), "bytes": total, "kb_per_doc": total / n / KB, "kinds": kinds}
+    return {"files": len(files), "bytes": total, "kb_per_doc": total / n / KB, "kinds": kinds,
+            "other": dict(sorted(other.items(), key=lambda kv: (-kv[1], kv[0])))}
 
 
 def top_level_block(text: str, key: str) -> str:
@@ -297,6 +304,7 @@ class Measured:
     """One run of a command."""
 
     seconds: float
+    cpu_s: float  # user + system time of the command and its children: less swayed by a busy machine
     peak_mb: int  # GNU time's %M: the largest peak RSS of the command or of any one of its children
     tree_mb: int  # the most memory the command and all its children held at once (PSS, sampled)
     out: str  # stdout and stderr
@@ -308,7 +316,7 @@ SAMPLE_S = 0.2  # how often the process tree's memory is read
 def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Measured:
     """Run a command once, timing it and watching its memory."""
     start = time.perf_counter()
-    proc = subprocess.Popen([TIME, "-f", "PEAK_KB=%M", *cmd], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([TIME, "-f", "PEAK_KB=%M CPU_S=%U+%S", *cmd], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     tree = [0]
     done = threading.Event()
@@ -326,7 +334,8 @@ def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Measured:
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} in {cwd} failed ({proc.returncode}):\n{stdout[-2000:]}\n{stderr[-3000:]}")
     peak = max((int(m) for m in re.findall(r"PEAK_KB=(\d+)", stderr)), default=0)
-    return Measured(seconds, peak // 1024, tree[0] // 1024, stdout + stderr)
+    cpu = sum(float(u) + float(s) for u, s in re.findall(r"CPU_S=([\d.]+)\+([\d.]+)", stderr))
+    return Measured(seconds, cpu, peak // 1024, tree[0] // 1024, stdout + stderr)
 
 
 def tree_pss_kb(pid: int) -> int:
@@ -370,7 +379,7 @@ def stock(root: Path, n: int) -> dict:
     run = timed([PYTHON, "-m", "mkdocs", "build"], folder, ok=(0,))
     site = published(folder / "site", n)
     shutil.rmtree(folder, ignore_errors=True)
-    return {"stock_s": run.seconds, "stock_mb": max(run.peak_mb, run.tree_mb), "stock_pages": site["kinds"]["documents"]["files"] + site["kinds"]["indexes"]["files"],
+    return {"stock_s": run.seconds, "stock_cpu_s": run.cpu_s, "stock_mb": max(run.peak_mb, run.tree_mb), "stock_pages": site["kinds"]["documents"]["files"] + site["kinds"]["indexes"]["files"],
             "stock_kb_per_doc": site["kb_per_doc"], "stock_bytes": site}
 
 
@@ -489,23 +498,25 @@ def run(n: int, workdir: Path, opts: argparse.Namespace) -> dict:
           f"(seeds made in {time.perf_counter() - started:.1f} s); {load()}", flush=True)
     row: dict = {"n": n, **made}
     gen, site = timed([*GEN, "--no-cache"], root), timed(SITE, root, ok=(0,))
-    row.update(gen_s=gen.seconds, gen_mb=gen.peak_mb, gen_tree_mb=gen.tree_mb,
-               site_s=site.seconds, site_mb=site.peak_mb, site_tree_mb=site.tree_mb)
+    row.update(gen_s=gen.seconds, gen_cpu_s=gen.cpu_s, gen_mb=gen.peak_mb, gen_tree_mb=gen.tree_mb,
+               site_s=site.seconds, site_cpu_s=site.cpu_s, site_mb=site.peak_mb, site_tree_mb=site.tree_mb)
     row["ms_per_doc"] = (gen.seconds + site.seconds) * 1000 / n
     # The target is the machine's: the processes of a build together, or the largest one if more;
     # the re-publishes below count too.
     row["peak_mb"] = max(gen.peak_mb, gen.tree_mb, site.peak_mb, site.tree_mb)
-    print(f"ours: gen {gen.seconds:.1f} s (largest process {gen.peak_mb} MB, all together {gen.tree_mb} MB), "
-          f"site {site.seconds:.1f} s ({site.peak_mb} MB, {site.tree_mb} MB): {row['ms_per_doc']:.2f} ms/doc end to end", flush=True)
+    print(f"ours: gen {gen.seconds:.1f} s (CPU {gen.cpu_s:.1f} s; largest process {gen.peak_mb} MB, all together {gen.tree_mb} MB), "
+          f"site {site.seconds:.1f} s (CPU {site.cpu_s:.1f} s; {site.peak_mb} MB, {site.tree_mb} MB): "
+          f"{row['ms_per_doc']:.2f} ms/doc end to end", flush=True)
     row["bytes"] = published(root / "site", n)
     row["kb_per_doc"] = row["bytes"]["kb_per_doc"]
     print(breakdown("ours", row["bytes"], n), flush=True)
     if n <= opts.stock_max:
         row.update(stock(root, n))
         row["ratio"] = (row["gen_s"] + row["site_s"]) / row["stock_s"]
-        print(f"stock Material + search (lang: zh): {row['stock_s']:.1f} s ({row['stock_mb']} MB), {row['stock_pages']:,} pages "
-              f"(ours: {row['bytes']['kinds']['documents']['files'] + row['bytes']['kinds']['indexes']['files']:,}); "
-              f"ours / stock = {row['ratio']:.2f}", flush=True)
+        row["cpu_ratio"] = (row["gen_cpu_s"] + row["site_cpu_s"]) / row["stock_cpu_s"]
+        print(f"stock Material + search (lang: zh): {row['stock_s']:.1f} s (CPU {row['stock_cpu_s']:.1f} s; {row['stock_mb']} MB), "
+              f"{row['stock_pages']:,} pages (ours: {row['bytes']['kinds']['documents']['files'] + row['bytes']['kinds']['indexes']['files']:,}); "
+              f"ours / stock = {row['ratio']:.2f} (CPU time: {row['cpu_ratio']:.2f})", flush=True)
         print(breakdown("stock", row["stock_bytes"], n), flush=True)
     else:
         print(f"stock: skipped ({n:,} documents > --stock-max {opts.stock_max:,})", flush=True)
@@ -533,7 +544,9 @@ def load() -> str:
 def breakdown(who: str, site: dict, n: int) -> str:
     """One line: bytes per document in all and by kind."""
     parts = ", ".join(f"{k} {v['bytes'] / n / KB:.2f} KB ({v['files']:,} files)" for k, v in site["kinds"].items())
-    return f"{who}: published {site['bytes'] / MB:.1f} MB in {site['files']:,} files = {site['kb_per_doc']:.2f} KB/doc: {parts}"
+    other = ", ".join(f"{where} {size / n / KB:.2f} KB" for where, size in list(site["other"].items())[:6])
+    return (f"{who}: published {site['bytes'] / MB:.1f} MB in {site['files']:,} files = {site['kb_per_doc']:.2f} KB/doc: {parts}"
+            + (f"\n  other: {other}" if other else ""))
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -548,7 +561,7 @@ def fmt(value, spec: str, unit: str = "") -> str:
 
 def table(rows: list[dict]) -> str:
     """One row per size, every figure."""
-    heads = ["documents", "gen (cold)", "site (cold)", "end to end", "peak gen / site (all processes)", "stock", "ours / stock",
+    heads = ["documents", "gen (cold)", "site (cold)", "end to end", "peak gen / site (all processes)", "stock", "ours / stock (CPU)",
              "KB/doc ours", "docs · indexes · search · assets · other", "KB/doc stock", "re-publish (gen + site)",
              "serve ready", "edit → served", "search first / later / p95"]
     lines = ["| " + " | ".join(heads) + " |", "|" + "---|" * len(heads)]
@@ -556,7 +569,7 @@ def table(rows: list[dict]) -> str:
         kinds = " · ".join(f"{r['bytes']['kinds'][k]['bytes'] / r['n'] / KB:.2f}" for k in KINDS)
         cells = [
             f"{r['n']:,}", fmt(r["gen_s"], ".1f", " s"), fmt(r["site_s"], ".1f", " s"), fmt(r["ms_per_doc"], ".2f", " ms/doc"),
-            f"{r['gen_mb']} / {r['site_mb']} MB ({r['gen_tree_mb']} / {r['site_tree_mb']})", fmt(r.get("stock_s"), ".1f", " s"), fmt(r.get("ratio"), ".2f"),
+            f"{r['gen_mb']} / {r['site_mb']} MB ({r['gen_tree_mb']} / {r['site_tree_mb']})", fmt(r.get("stock_s"), ".1f", " s"), f"{fmt(r.get('ratio'), '.2f')} ({fmt(r.get('cpu_ratio'), '.2f')})",
             fmt(r["kb_per_doc"], ".2f"), kinds, fmt(r.get("stock_kb_per_doc"), ".2f"),
             f"{r['republish_s']:.2f} s ({r['republish_gen_s']:.2f} + {r['republish_site_s']:.2f})",
             fmt(r["serve_ready_s"], ".1f", " s"), fmt(r["edit_s"], ".2f", " s"),

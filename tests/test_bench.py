@@ -61,6 +61,13 @@ def test_tally_bytes_per_document_and_by_kind():
         "assets": {"files": 1, "bytes": 1536},
         "other": {"files": 1, "bytes": 100},
     }
+    assert got["other"] == {"sitemap.xml": 100}
+
+
+def test_tally_other_by_top_level_folder_largest_first():
+    files = [("files/a/original.bin", 300), ("files/b/text.txt", 200), ("feeds/atom.xml", 100), ("404.html", 50),
+             ("archive.csv", 600), ("archive/a/index.html", 1000)]
+    assert scale.tally(files, 1)["other"] == {"archive.csv": 600, "files/": 500, "feeds/": 100, "404.html": 50}
 
 
 YML = """site_name: x
