@@ -90,6 +90,28 @@ class _TagUrls(dict):
         return super().get(key, self.fallback if default is None else default)
 
 
+# (path, mtime_ns, size) -> digest of a page's text: `mkdocs serve` reads again only what changed.
+_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Source:
+    """A page to render: generated ones with their text, files on disk by their text's digest
+    (read again only when the file changed), both with links to moved pages pointed on."""
+    path = file.abs_src_path
+    if file.generated_by or not path or moved:
+        text = file.content_string
+        if moved:
+            text = relink_moved(text, file.src_uri, moved)
+        return Source(file.src_uri, url, text, not file.generated_by, tab)
+    stamp = (path, *fs.file_stat(path))
+    digest = _DIGESTS.get(stamp)
+    if digest is None:
+        text = file.content_string
+        digest = _DIGESTS[stamp] = fs.text_digest(text)
+        return Source(file.src_uri, url, text, True, tab, path, digest)
+    return Source(file.src_uri, url, None, True, tab, path, digest)
+
+
 def _address(url: str | None) -> str:
     """A page's site-relative address, "" for the home page (MkDocs says "./")."""
     return "" if url in (None, "./", ".") else url
@@ -136,6 +158,12 @@ class ArchivePlugin(BasePlugin):
     index_pages: frozenset[str] = frozenset()
     tag_links: TagLinks | None = None
     _lock: ExitStack | None = None
+
+    dirty = False
+
+    def on_startup(self, *, command, dirty):
+        """Also keeps this plugin for a whole `mkdocs serve` session (MkDocs' rule), with what it remembers."""
+        self.dirty = dirty
 
     def on_config(self, config):
         """No repository configured: no "edit this page" button (rather than a broken relative link)."""
@@ -185,19 +213,19 @@ class ArchivePlugin(BasePlugin):
                   self.page_urls, _TagUrls(tag_urls, tags_index), (), Store(root / PAGE_STORE))
         sources = []
         for file in self.ours:
-            text = file.content_string
-            if self.moved:
-                text = relink_moved(text, file.src_uri, self.moved)
             meta = self.metas.get(file.src_uri)
             url = _address(file.url)
-            sources.append((Source(file.src_uri, url, text, not file.generated_by, _tab(url, self.tabs)),
-                            meta.tags if meta else ()))
+            sources.append((_source(file, url, _tab(url, self.tabs), self.moved), meta.tags if meta else ()))
         feed = None
-        if search is not None and search.config.enabled:
+        searching = search is not None and search.config.enabled
+        if searching and not self.dirty:
             def feed(src, stored, content):
                 if src.src_uri not in self.index_pages:
                     search.add_rendered(src.url, stored.title, content, stored.fields)
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
+        if searching and self.dirty:  # the edited page is served at once; search follows in the background
+            search.add_later((src.url, stored.title, job.store.content(stored), stored.fields)
+                             for src, stored in done.records if src.src_uri not in self.index_pages)
         for problem in done.problems:
             log.warning(problem)
         log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)

@@ -19,6 +19,7 @@ It replaces Material's `search` plugin (list `archive-search` instead of `search
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import pickle
@@ -76,6 +77,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.rendered: dict[str, tuple[str, str, dict]] = {}
         self.added: set[str] = set()
         self.current: set[str] = set()
+        self.later: list = []  # see add_later
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
@@ -104,7 +106,8 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         return config
 
     def on_pre_build(self, *, config):
-        self._wait()  # the previous dirty build's index must be complete before the next starts
+        self._wait()
+        self.later = []  # the previous dirty build's index must be complete before the next starts
         if self.config.enabled:
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
             sink = ChildSink if self.config.background else LocalSink
@@ -135,6 +138,11 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.config.enabled:
             env.globals["archive_search"] = {"worker": self.worker_url(), "script": self.script_url()}
         return env
+
+    def add_later(self, pages) -> None:
+        """Pages rendered outside MkDocs to index after this dirty build's own, in the background
+        (an iterable of (url, title, html, front matter), read only then)."""
+        self.later.append(pages)
 
     def add_rendered(self, url: str, title: str, html: str, meta) -> None:
         """A page rendered outside MkDocs (the archive plugin's, gen/site/), indexed like the others.
@@ -170,6 +178,9 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         # A dirty build: the pages it did not render are indexed as they were last time, and the
         # edited page is served at once; the index follows a moment later.
         rest = [(url, *self.rendered[url]) for url in sorted(self.current - self.added) if url in self.rendered]
+        if self.later:
+            rest = itertools.chain(rest, *self.later)
+            self.later = []
         self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, rest, self.store, dict(self.rendered)), daemon=True)
         self.pending.start()
 

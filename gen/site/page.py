@@ -39,9 +39,18 @@ class Source:
 
     src_uri: str  # docs-relative
     url: str  # site-relative address
-    text: str
+    text: str | None  # None: read from `path` when the page must be rendered
     editable: bool  # an editor's file (an edit button), not one the plugin made
     tab: str | None  # the address of the top navigation entry it belongs to (None: none)
+    path: str | None = None  # the file, when `text` is not given
+    digest: str = ""  # of the text; "" to take it from `text`
+
+    def read(self) -> str:
+        """The page's text (MkDocs reads pages the same way: UTF-8, a byte-order mark dropped)."""
+        if self.text is not None:
+            return self.text
+        with open(self.path, encoding="utf-8-sig") as f:  # type: ignore[arg-type]
+            return f.read()
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,7 @@ def tag_chips(fields: Mapping[str, Any], tag_urls: Mapping[str, str], here: str)
 def render(src: Source, shell: Shell, converter: Converter, tag_urls: Mapping[str, str],
            extras: tuple[Callable[[PageInfo], str], ...] = ()) -> Rendered:
     """The page's HTML in the shell."""
-    fields, body = split_page(src.text, src.src_uri)
+    fields, body = split_page(src.read(), src.src_uri)
     converted = converter.convert(src.src_uri, src.url, body)
     content = converted.html
     h1 = next((name for level, _, name in converted.toc if level == 1), None)

@@ -20,6 +20,7 @@ from gen.site.markup import Converter, dest_of
 from gen.site.page import Rendered, Source
 from gen.site.records import PageInfo
 from gen.site.shell import Shell
+from gen.fs import text_digest
 from gen.site.store import Store, Stored, key_of, place
 
 BATCH = 64  # pages per task handed to a worker
@@ -79,7 +80,8 @@ def _keep(job: Job, key: str, r: Rendered) -> Stored:
 def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
     """The key of everything a page's HTML is made from."""
     chips = "\x1e".join(f"{t}\x1f{job.tag_urls.get(t, '')}" for t in tags)
-    return key_of(job.shell.digest, src.src_uri, src.url, str(src.tab), "e" if src.editable else "", chips, src.text)
+    return key_of(job.shell.digest, src.src_uri, src.url, str(src.tab), "e" if src.editable else "", chips,
+                  src.digest or text_digest(src.read()))
 
 
 def _links_hold(stored: Stored, pages: Mapping[str, str]) -> bool:
@@ -95,6 +97,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     global _JOB, _CONVERTER
     _CONVERTER = None  # a converter knows the pages of the build it was made for
     known = job.store.load()
+    was = dict(known)
     todo: list[tuple[Source, str]] = []
     for src, tags in sources:
         key = page_key(job, src, tags)
@@ -121,8 +124,9 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
                 each(src, stored, content)
     finally:
         _JOB, _CONVERTER = None, None
-    job.store.save(index)
-    job.store.prune({s.key for s in index.values()})
+    if index != was:
+        job.store.save(index)
+        job.store.prune({s.key for s in index.values()})
     return Published(tuple(records), len(todo), tuple(problems))
 
 
@@ -164,8 +168,9 @@ def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple
 
 def info_of(src: Source, stored: Stored) -> PageInfo:
     """The record the site's other outputs (exports, feeds) are made from."""
+    text = src.read()
     try:
-        body = frontmatter.split(src.text)[1]
+        body = frontmatter.split(text)[1]
     except ValueError:
-        body = src.text
+        body = text
     return PageInfo(src.src_uri, src.url, stored.fields, body)

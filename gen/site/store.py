@@ -20,6 +20,7 @@ from typing import Any
 from gen.fs import write_bytes_atomic
 
 FORMAT = 1
+_LOADED: dict[str, Any] = {}  # the index last read or written by this process, with its file's stamp
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,20 @@ class Store:
         self.index_path = root / "index.pickle"
 
     def load(self) -> dict[str, Stored]:
-        """The index of the last build (empty when missing, unreadable or of another format)."""
+        """The index of the last build (empty when missing, unreadable or of another format).
+        Kept in memory between the builds of one process (`mkdocs serve`) while the file is unchanged."""
+        try:
+            st = self.index_path.stat()
+        except OSError:
+            return {}
+        stamp = (str(self.index_path), st.st_mtime_ns, st.st_size)
+        if _LOADED.get("stamp") == stamp:
+            return dict(_LOADED["pages"])
+        pages = self._read()
+        _LOADED.update(stamp=stamp, pages=pages)
+        return dict(pages)
+
+    def _read(self) -> dict[str, Stored]:
         try:
             data = pickle.loads(self.index_path.read_bytes())
         except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
@@ -64,6 +78,11 @@ class Store:
 
     def save(self, pages: dict[str, Stored]) -> None:
         write_bytes_atomic(self.index_path, pickle.dumps({"format": FORMAT, "pages": pages}, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            st = self.index_path.stat()
+            _LOADED.update(stamp=(str(self.index_path), st.st_mtime_ns, st.st_size), pages=dict(pages))
+        except OSError:
+            _LOADED.clear()
 
     def path(self, key: str) -> Path:
         return self.html_dir / key[:2] / f"{key}.html"
