@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from gen.charts.timeline import MIN_BAR, PLOT, describe, monthly_chart_svg, monthly_table_html, months
+from gen.charts.timeline import MIN_BAR, PLOT, STEP, describe, monthly_chart_svg, monthly_table_html, months
 from gen.indexes import render_indexes
 from gen.model import Meta
 from tests.test_index_scale import synthetic
@@ -74,7 +74,7 @@ def test_monthly_chart_svg_zero_months_draw_no_bar_but_the_baseline_spans_every_
     lines = [(float(l.get("x1")), float(l.get("x2")), l.get("y1") == l.get("y2")) for l in root.iter(f"{SVG}line")]
     width = float(root.get("viewBox").split()[2])
     baseline = max(lines, key=lambda l: l[1] - l[0])
-    assert baseline[2] and baseline[1] - baseline[0] >= 37 * 12, "a horizontal line under all 37 months"
+    assert baseline[2] and baseline[1] - baseline[0] >= 37 * STEP, "a horizontal line under all 37 months"
     assert baseline[0] < x_positions[0] and baseline[1] <= width
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert labels[:2] == ["0", "5"], "the baseline's 0 and the maximum tick"

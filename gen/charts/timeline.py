@@ -24,13 +24,14 @@ from gen.clean import strip_invisible
 
 FIRST, LAST = "2019-12", "2022-12"  # the archive's period
 
-# Layout, in the SVG's own units (CSS pixels at full size). 37 months make a chart 488 wide, so a
-# phone's ~360 px shrinks its 12-unit text no smaller than 9 px.
-STEP = 12  # per month
-BAR = 9  # bar width; the rest is the gap
-LEFT, RIGHT, TOP, PLOT, BOTTOM = 36, 8, 8, 96, 24
+# Layout, in the SVG's own units (CSS pixels at full size). 37 months make a chart 459 wide: a
+# phone's ~358 px column shrinks its 13-unit text to 10 px, still legible (12-unit text on a chart
+# 488 wide came out at 8.8 px). LEFT holds a five-digit maximum.
+STEP = 11  # per month
+BAR = 8  # bar width; the rest is the gap
+LEFT, RIGHT, TOP, PLOT, BOTTOM = 44, 8, 8, 96, 24
 MIN_BAR = 1.0  # the height of the smallest non-zero bar
-FONT = 12
+FONT = 13
 # Material's palette variables (both schemes define them), each with the default scheme's value
 # for an SVG shown outside the site. Bars take the link colour: the primary colour where it is
 # legible, and Material's lighter variant of it on slate, where indigo on the dark page is only

@@ -102,15 +102,15 @@ def feeds_of(pages: Sequence[PageInfo], site: SiteInfo, slug_of: Callable[[str],
     # MkDocs' use_directory_urls, as the pages' own addresses show it (the default when there are none).
     directory_urls = not any(p.url.endswith(".html") for p in pages[:1])
     md = markdown_reader()
-    entries: dict[str, tuple[Meta, str]] = {}  # page -> (record, summary): a document is in several feeds
+    summaries: dict[str, str] = {}  # by page: a document is in several feeds, its summary made once
 
     def entry(m: Meta, path: str) -> Entry:
-        if m.page not in entries:
-            entries[m.page] = (m, summary_of(by_page[m.page].body, md))
         info = by_page[m.page]
+        if m.page not in summaries:
+            summaries[m.page] = summary_of(info.body, md)
         author = info.fields.get("author")
         categories = tuple(dict.fromkeys(n for n in (m.district, m.source, *m.tags) if n))
-        return Entry(entry_id(m.page), m.title, _link(info.url, path, site), m.date, entries[m.page][1], categories,
+        return Entry(entry_id(m.page), m.title, _link(info.url, path, site), m.date, summaries[m.page], categories,
                      (_plain(author),) if author else ())
 
     def feed(listing: str, name: str | None, members: list[Meta]) -> tuple[str, Feed]:
