@@ -172,8 +172,9 @@ def executable_content(path: Path, root: lxml.html.HtmlElement, site: Path, allo
                     found.append(f"{where} src={src!r} is not one of the site's bundled scripts")
             elif _normal_script(el.text) not in allowed:
                 found.append(f"{where} inline script that is not the theme's: {(el.text or '')[:80]!r}")
-        if tag == "form" and "md-search__form" in (el.get("class") or "") and not el.get("action"):
-            pass  # the theme's search box
+        theme_form = any(c in (el.get("class") or "").split() for c in ("md-search__form", "md-header__option"))
+        if tag == "form" and theme_form and not el.get("action"):
+            pass  # the theme's search box and palette toggle
         elif tag in FORBIDDEN:
             found.append(f"{where} is not allowed")
         if tag == "meta" and (el.get("http-equiv") or "").lower() == "refresh":

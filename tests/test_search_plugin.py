@@ -56,7 +56,7 @@ def test_plugin_shows_materials_search_box_wired_to_our_worker(built):
     dialog and the theme's settings naming our worker; a page MkDocs renders (404) has them inline."""
     work, _ = built
     html = (work / "site" / "archive" / "003_17d5a1e15a32e4e6" / "index.html").read_text(encoding="utf-8")
-    shell = re.search(r'<script src="\.\./\.\./(assets/archive/shell\.[0-9a-f]+\.js)" data-base="\.\./\.\."></script>', html)
+    shell = re.search(r'<script src="\.\./\.\./(assets/javascripts/archive-shell\.[0-9a-f]+\.js)" data-base="\.\./\.\."></script>', html)
     assert shell, html[-600:]
     script = (work / "site" / shell.group(1)).read_text(encoding="utf-8")
     assert '"search": "assets/javascripts/archive-search/worker.js?v=' in script

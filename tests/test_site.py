@@ -23,7 +23,7 @@ CONFIGS = {"toc": {"permalink": True}}
 def shell(**changes) -> Shell:
     fields = dict(site_name="档案", language="zh", tabs=(("首页", ""), ("时间线", "timeline/")),
                   stylesheets=("assets/stylesheets/main.x.min.css", "assets/archive.css"), scripts=("assets/javascripts/bundle.x.min.js",),
-                  shell_script="assets/archive/shell.x.js", sprite="assets/archive/icons.x.svg", favicon="assets/images/favicon.png",
+                  shell_script="assets/javascripts/archive-shell.x.js", sprite="assets/images/archive-icons.x.svg", favicon="assets/images/favicon.png",
                   edit_base="https://example.org/repo/edit/main/docs/", site_url="", words=tuple((w, w.upper()) for w in WORDS),
                   body_attrs=(), digest="d1")
     fields.update(changes)

@@ -26,7 +26,9 @@ ICONS = {
     "close": "material/close",
     "edit": "material/file-edit-outline",
 }
-ASSET_DIR = "assets/archive"  # the shell's generated assets, beside Material's
+# The shell's generated assets, beside Material's (named by their content: cached for ever).
+SCRIPT = "assets/javascripts/archive-shell.{}.js"
+SPRITE = "assets/images/archive-icons.{}.svg"
 # Strings of Material's language files the shell and its script show.
 WORDS = ("header", "nav", "tabs", "toc", "action.edit", "search", "clipboard.copy", "clipboard.copied",
          "search.result.placeholder", "search.result.none", "search.result.one", "search.result.other",
@@ -159,8 +161,8 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
                            for k, d in (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo")))
     script = shell_script(search_html, settings, {"nav": words["nav"]}, palette_html).encode()
     sprite = sprite_svg(templates).encode()
-    script_path = f"{ASSET_DIR}/shell.{hashlib.sha256(script).hexdigest()[:10]}.js"
-    sprite_path = f"{ASSET_DIR}/icons.{hashlib.sha256(sprite).hexdigest()[:10]}.svg"
+    script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
+    sprite_path = SPRITE.format(hashlib.sha256(sprite).hexdigest()[:10])
     repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
     edit_base = posixpath.join(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else ""
     if edit_base and not edit_base.endswith("/"):
