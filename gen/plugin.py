@@ -17,6 +17,7 @@ import logging
 import os
 import posixpath
 import re
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
@@ -37,7 +38,8 @@ from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
 from gen.site.page import Source
-from gen.site.publish import Job, publish
+from gen.feeds.write import write_feeds
+from gen.site.publish import Job, info_of, publish
 from gen.site.records import SiteInfo
 from gen.site.sitemap import sitemaps
 from gen.site.shell import make_shell
@@ -112,6 +114,12 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
     return Source(file.src_uri, url, None, True, tab, path, digest)
 
 
+def write_outputs(site_dir: Path, documents, site: SiteInfo) -> None:
+    """The site's outputs made from every document page: its feeds."""
+    infos = [info_of(src, stored) for src, stored in documents]
+    write_feeds(site_dir, infos, site)
+
+
 def _address(url: str | None) -> str:
     """A page's site-relative address, "" for the home page (MkDocs says "./")."""
     return "" if url in (None, "./", ".") else url
@@ -177,10 +185,18 @@ class ArchivePlugin(BasePlugin):
 
     def on_pre_build(self, config):
         """Wait while `gen build` writes docs/, and keep it from starting until this build has read them."""
+        self._wait()
         self._release()
         self._lock = ExitStack()
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
                                            waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
+
+    pending: threading.Thread | None = None  # a dirty build's feeds and exports, still being written
+
+    def _wait(self) -> None:
+        if self.pending is not None:
+            self.pending.join()
+            self.pending = None
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -233,11 +249,19 @@ class ArchivePlugin(BasePlugin):
         urls = [src.url for src, _ in done.records] + [_address(f.url) for f in self.files.documentation_pages()]
         for path, data in sitemaps(site.url, urls, site.built.date()).items():
             fs.write_bytes_atomic(site_dir / path, data)
+        documents = [(src, stored) for src, stored in done.records
+                     if src.src_uri.startswith(ARCHIVE_DIR) and src.src_uri in self.metas]
+        if self.dirty:  # the edited page is served at once; feeds and exports follow in the background
+            self.pending = threading.Thread(target=write_outputs, args=(site_dir, documents, site), daemon=True)
+            self.pending.start()
+        else:
+            write_outputs(site_dir, documents, site)
 
     def on_build_error(self, error):
         self._release()
 
     def on_shutdown(self):
+        self._wait()
         self._release()
 
     moved: dict[str, str] = {}
@@ -382,7 +406,7 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
         if meta:
             metas.append(meta)
             by_page[file.src_uri] = meta
-    indexes = render_indexes(metas, page_size=page_size)
+    indexes = render_indexes(metas, page_size=page_size, directory_urls=config["use_directory_urls"])
     standing: dict[str, File] = {}  # index page -> the file shown at its address
     for page, text in indexes.items():
         made = IndexFile.generated(config, page, content=text)
