@@ -50,6 +50,7 @@ log = logging.getLogger("mkdocs.plugins.gen")
 
 REDIRECTS = "redirects"  # mkdocs-redirects writes the pages that send old addresses on
 SEARCH = "archive-search"
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 ARCHIVE_DIR = "archive/"  # the generator's pages (gen/identity.py)
 PAGE_STORE = Path("build") / "pages"  # rendered pages kept between builds (gen/site/store.py)
 
@@ -117,7 +118,11 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
 def write_outputs(site_dir: Path, documents, site: SiteInfo) -> None:
     """The site's outputs made from every document page: its feeds."""
     infos = [info_of(src, stored) for src, stored in documents]
-    write_feeds(site_dir, infos, site)
+    feeds = write_feeds(site_dir, infos, site)
+    # Material's script reads every <link rel="alternate"> as a page in another language and
+    # fetches sitemap.xml beside it: an empty one in each feed folder spares readers a 404.
+    for folder in sorted({posixpath.dirname(f) for f in feeds}):
+        fs.write_bytes_atomic(site_dir / folder / "sitemap.xml", EMPTY_SITEMAP)
 
 
 def _address(url: str | None) -> str:
