@@ -370,9 +370,11 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     site_dir = tmp_path / "site"
     first = write_exports(site_dir, pages, site)
     (site_dir / "files" / "archive" / f"{TMP_PREFIX}123-dead").write_bytes(b"left by a stopped build")
+    (site_dir / "files" / "archive" / "report.pdf").write_bytes(b"copied from docs/files/ by MkDocs")
     seed = root / pages[1].fields["seed"]
     seed.write_bytes(seed.read_bytes() + b"\nedited in place")  # the published link shows it too
-    second = write_exports(site_dir, pages[:1] + pages[1:4], site)
+    edited = PageInfo(pages[2].page, pages[2].url, pages[2].fields, "编辑改过的正文\n")
+    second = write_exports(site_dir, [pages[0], pages[1], edited, pages[3]], site)
     gone = downloads(pages[4])
     changed = downloads(pages[1])
     assert not (site_dir / gone.text).exists() and not (site_dir / gone.text).parent.exists()
@@ -382,6 +384,8 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     assert set(first.files) - set(second.files) == {gone.text, gone.original, changed.original}
     kept = downloads(pages[0])
     assert os.path.samefile(site_dir / kept.original, root / pages[0].fields["seed"])
+    assert (site_dir / downloads(edited).text).read_text(encoding="utf-8") == f"{edited.fields['title']}\n\n编辑改过的正文\n"
+    assert (site_dir / "files" / "archive" / "report.pdf").exists()
 
 
 def test_write_exports_copies_when_links_are_refused(tmp_path, root, monkeypatch):
@@ -467,6 +471,9 @@ def test_downloads_without_seed_and_for_a_path_outside_the_site():
     assert downloads(PageInfo("archive/a.md", "archive/a/", {}, "")).original is None
     with pytest.raises(ValueError, match="not a Markdown page"):
         downloads(PageInfo("../a.md", "a/", {}, ""))
+    for page in ("archive/.md", "archive/.hidden/a.md", "/archive/a.md", "archive//a.md", "archive/a.txt"):
+        with pytest.raises(ValueError):
+            downloads(PageInfo(page, "a/", {}, ""))
 
 
 @pytest.mark.parametrize("page_url, link", [

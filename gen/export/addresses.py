@@ -12,6 +12,10 @@ whatever it holds (an HTML seed is never rendered or run); `.txt` is `text/plain
 show as text and never sniff as HTML. Never end a name in `.gz`, `.br`, `.xz`, `.bz2` or `.Z`:
 Python then reports the type of the extension before it (`x.html.gz` is text/html).
 
+The metadata files: `archive.csv` is text/csv (browsers download it), `datapackage.json`
+application/json, and `archive.jsonl` has no entry in mime-db or Python, so both servers send
+application/octet-stream (a download).
+
 The folder is the page's own path, so a document's files keep their address as long as the page
 keeps its path (the generator keeps that stable); only the original's extension comes from the seed.
 """
@@ -51,11 +55,20 @@ class Downloads:
 
 
 def folder(page: str) -> str | None:
-    """The site folder of a page's files, or None for a path that is not a page inside the site."""
+    """The site folder of a page's files, or None for a path that is not a page inside the site
+    (MkDocs skips hidden files and folders)."""
     parts = page.split("/")
-    if not page.endswith(".md") or page.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in page:
+    if not page.endswith(".md") or any(p in ("", ".", "..") or p.startswith(".") for p in parts) or "\\" in page:
         return None
     return f"{FILES_DIR}/{page[: -len('.md')]}"
+
+
+_EXPORT_FILE = re.compile(rf"{re.escape(TEXT_NAME)}|{ORIGINAL_STEM}(?:\.[a-z0-9]{{1,16}})?{re.escape(ORIGINAL_SUFFIX)}")
+
+
+def is_export_file(name: str) -> bool:
+    """True for the names the export gives a document's files (others under files/ are not its own)."""
+    return _EXPORT_FILE.fullmatch(name) is not None
 
 
 def original_name(seed: str) -> str:

@@ -67,6 +67,8 @@ class Resource:
 
 
 def _kind(value: Any) -> str:
+    if type(value) is str:
+        return "string"
     # datetime before date: a datetime is a date too.
     if isinstance(value, dt.datetime):
         return "datetime"

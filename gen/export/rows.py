@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -49,7 +50,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 def columns(field_names: Iterable[str]) -> tuple[str, ...]:
     """Every column: the known fields, the other fields found (sorted), then the added ones."""
-    extra = sorted(set(field_names) - set(KNOWN_FIELDS) - set(ADDED_COLUMNS))
+    extra = sorted({str(name) for name in field_names} - set(KNOWN_FIELDS) - set(ADDED_COLUMNS))
     return (*KNOWN_FIELDS, *extra, *ADDED_COLUMNS)
 
 
@@ -73,6 +74,8 @@ def _known(key: str, value: Any) -> Any:
 
 
 def _scalar_text(value: Any) -> str:
+    if type(value) is str:  # nearly every value; the ABC checks below are slow
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dt.date, dt.datetime)):
@@ -101,12 +104,16 @@ def unguard(text: str) -> str:
 
 def json_value(value: Any) -> Any:
     """A value as JSON: dates as ISO text, lists as arrays, mappings as objects."""
+    if type(value) is str:
+        return value
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [json_value(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # YAML's .nan and .inf: JSON has no such numbers
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     return str(value)
@@ -169,6 +176,8 @@ def value_problems(page: str, fields: Mapping[str, Any]) -> list[Problem]:
     problems = []
     for key in sorted(fields, key=str):
         value = fields[key]
+        if type(value) is str and not _SURROGATE.search(value) and key not in ADDED_COLUMNS:
+            continue
         if key in ADDED_COLUMNS:
             problems.append(Problem(page, "has the name of a column the export adds; this field is not exported", field=key, severity="warning"))
         for item in ambiguous_items(value):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from gen.export import package, rows
-from gen.export.addresses import CSV_NAME, DATA_DIR, FILES_DIR, JSONL_NAME, PACKAGE_NAME, file_paths
-from gen.export.files import SeedError, cannot_link, place_original, remove_others, seed_path, write_if_changed, write_stream
+from gen.export.addresses import CSV_NAME, DATA_DIR, FILES_DIR, JSONL_NAME, PACKAGE_NAME, file_paths, is_export_file
+from gen.export.files import SeedError, cannot_link, make_folder, place_original, remove_others, seed_path, write_file, write_stream
 from gen.export.text import plain_text
 from gen.model import Problem
 from gen.site.records import PageInfo, SiteInfo
@@ -36,13 +37,15 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo) -> 
     """Write data/archive.csv, data/archive.jsonl, data/datapackage.json and files/<page>/… into
     the built site at site_dir, from every document page; the same pages give the same bytes."""
     site_dir = Path(site_dir)
-    root = Path(site.root or ".")
+    top = str(site_dir)
+    root = site.root or "."
     problems: list[Problem] = []
     ordered = _unique(pages, problems)
     cols = rows.columns(key for info in ordered for key in info.fields)
     table: list[tuple] = []
     keep: set[str] = set()
     folders: set[str] = set()
+    real: dict[str, str] = {}  # folders' real paths, for seed_path
     originals = linked = texts = 0
     link = True  # until the file system refuses
     for info in ordered:
@@ -51,12 +54,13 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo) -> 
         text_url = original_url = None
         if paths is not None:
             text_path, original_path = paths
-            _write_text(site_dir / text_path, info)
+            fresh = make_folder(os.path.join(top, os.path.dirname(text_path)))
+            _write_text(os.path.join(top, text_path), info, fresh)
             keep.add(text_path)
             texts += 1
             text_url = site.absolute(quote(text_path))
             if original_path is not None:
-                how, link = _publish(info, root, site_dir / original_path, link, problems)
+                how, link = _publish(info, root, os.path.join(top, original_path), link, fresh, real, problems)
                 if how:
                     keep.add(original_path)
                     originals += 1
@@ -71,7 +75,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo) -> 
     jsonl_res = package.Resource(*write_stream(data / JSONL_NAME, rows.encoded(rows.json_line(cols, values) for values in table)))
     descriptor = package.descriptor(site, cols, package.column_types(cols, table), csv_res, jsonl_res)
     write_stream(data / PACKAGE_NAME, [package.dump(descriptor)])
-    removed = remove_others(site_dir / FILES_DIR, keep, site_dir)
+    removed = remove_others(site_dir, FILES_DIR, keep, is_export_file)
     written = sorted(keep | {f"{DATA_DIR}/{name}" for name in (CSV_NAME, JSONL_NAME, PACKAGE_NAME)})
     problems.sort(key=lambda p: p.path)  # grouped by page, each page's in the order found
     return Exported(tuple(written), tuple(problems), len(table), originals, linked, texts, tuple(removed))
@@ -103,28 +107,27 @@ def _paths(info: PageInfo, folders: set[str], taken: set[str], problems: list[Pr
     return paths
 
 
-def _write_text(path: Path, info: PageInfo) -> None:
+def _write_text(path: str, info: PageInfo, fresh: bool) -> None:
     title = info.fields.get("title")
     text = plain_text(str(title) if title is not None else "", info.body)
-    write_if_changed(path, rows.clean_surrogates(text).encode("utf-8"))
+    write_file(path, rows.clean_surrogates(text).encode("utf-8"), fresh)
 
 
-def _publish(info: PageInfo, root: Path, dest: Path, link: bool, problems: list[Problem]) -> tuple[str | None, bool]:
+def _publish(info: PageInfo, root: str, dest: str, link: bool, fresh: bool, real: dict[str, str], problems: list[Problem]) -> tuple[str | None, bool]:
     """Publish the page's seed at dest: (how, or None when it was not published; link from now on)."""
     seed = info.fields["seed"]
     sha256 = info.fields.get("seed_sha256")
-    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
-        dest.unlink(missing_ok=True)
-        problems.append(Problem(info.page, f"{sha256!r} is not a SHA-256; {seed} cannot be checked and is not published", field="seed_sha256"))
-        return None, link
     try:
-        src = seed_path(root, seed)
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            problems.append(Problem(info.page, f"{sha256!r} is not a SHA-256; {seed} cannot be checked and is not published", field="seed_sha256"))
+            return None, link
+        src = seed_path(root, seed, real)
         try:
-            return place_original(src, dest, sha256, link), link
+            return place_original(src, dest, sha256, link, fresh), link
         except OSError as exc:
             if not (link and cannot_link(exc)):
                 raise
-            return place_original(src, dest, sha256, link=False), False
+            return place_original(src, dest, sha256, False, fresh), False
     except SeedError as exc:
         problems.append(Problem(info.page, f"{seed} {exc}; the original is not published", field="seed"))
         return None, link
