@@ -30,7 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from gen import fs
+from gen import fs, guard
 from gen.check import read_page
 from gen.config import OPTION_DEFAULTS
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
@@ -182,6 +182,7 @@ class ArchivePlugin(BasePlugin):
         """No repository configured: no "edit this page" button (rather than a broken relative link)."""
         if not config.get("repo_url"):
             config["edit_uri"] = ""
+        guard.clear(config)
         size = self.config["index_page_size"]
         if size < MIN_PAGE_SIZE:
             raise PluginError(f"{config.config_file_path}: plugins: archive: index_page_size: "

@@ -167,3 +167,17 @@ def test_sitemap_lists_every_address_and_splits_at_the_limit():
     big = sitemaps("https://x.org/", [f"p{i}/" for i in range(LIMIT + 1)], day)
     assert set(big) == {"sitemap.xml", "sitemap.xml.gz", "sitemap-1.xml", "sitemap-2.xml"}
     assert big["sitemap.xml"].decode().count("<sitemap>") == 2 and big["sitemap-2.xml"].decode().count("<url>") == 1
+
+
+def test_markdown_digest_is_stable_and_follows_the_settings():
+    import functools
+
+    from pymdownx.slugs import slugify
+
+    from gen.site.shell import markdown_digest
+
+    a = markdown_digest(EXTENSIONS, {"toc": {"permalink": True, "slugify": slugify(case="lower")}})
+    assert a == markdown_digest(EXTENSIONS, {"toc": {"permalink": True, "slugify": slugify(case="lower")}})
+    assert a != markdown_digest(EXTENSIONS, {"toc": {"permalink": True, "slugify": slugify(case="upper")}})
+    assert a != markdown_digest([*EXTENSIONS, "gen.guard"], {"toc": {"permalink": True, "slugify": slugify(case="lower")}})
+    assert markdown_digest([], {"x": functools.partial(len)}) == markdown_digest([], {"x": functools.partial(len)})

@@ -10,6 +10,7 @@ navigation and its content.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import posixpath
@@ -130,6 +131,40 @@ def _asset(files, pattern: str) -> str:
     raise LookupError(f"the theme has no file matching {pattern}")
 
 
+def _stable(value) -> object:
+    """A JSON-able stand-in for a Markdown setting that names functions by where they live
+    (a function's repr holds its address, different in every process)."""
+    if isinstance(value, functools.partial):
+        return {"partial": _stable(value.func), "args": [_stable(a) for a in value.args],
+                "keywords": {k: _stable(v) for k, v in sorted(value.keywords.items())}}
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__name__)}"
+    if isinstance(value, dict):
+        return {str(k): _stable(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_stable(v) for v in value]
+    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+
+
+def markdown_digest(extensions, configs) -> str:
+    """What the pages' HTML depends on in mkdocs.yml's markdown_extensions, and Markdown's version."""
+    import markdown
+
+    return hashlib.sha256(json.dumps(_stable([list(extensions), configs, markdown.__version__]), sort_keys=True).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The generator's own code and templates: a new version renders every page again."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".csl", ".csv", ".json") and "__pycache__" not in path.parts:
+            h.update(path.relative_to(root).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str) -> tuple[Shell, dict[str, bytes]]:
     """The shell for this build and the assets it needs written into the site (path -> bytes).
 
@@ -189,5 +224,6 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         words=tuple(sorted(words.items())),
         body_attrs=body_attrs,
     )
-    digest = hashlib.sha256(json.dumps([fields, template_digest], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    markdown = markdown_digest(config["markdown_extensions"], config["mdx_configs"] or {})
+    digest = hashlib.sha256(json.dumps([fields, template_digest, markdown, code_digest()], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite}
