@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
 from markupsafe import Markup
 
-from gen.cite.articles import Article, names, read_articles
+from gen.cite.articles import names, read_articles
 from gen.render import safe_url
 from gen.site.records import PageInfo, SiteInfo
 
 NEWSPAPER = "newspaper"  # an article in a newspaper: GB/T [N], CSL article-newspaper
 WEB = "web"  # anything read from a web page, wire or broadcast listing: GB/T [EB], CSL webpage
+
+ARCHIVED = "-archive"  # key suffix of an archived copy; articles get "-a1", "-a2" … by position
 
 # date_basis values that mean the year was inferred, not stated: GB/T 7714-2015 puts an estimated
 # year (估计的出版年) in brackets; CSL marks the date `circa` and the style brackets it.
@@ -74,8 +76,8 @@ class PageCitations:
 
 
 def cite_key(page: str) -> str:
-    """`archive/2020/x_1.md` → `archive-2020-x_1`: ASCII, stable while the page keeps its path;
-    a path with other characters gets a short hash so that two such paths never share a key."""
+    """`archive/2020/x_1.md` → `archive-2020-x_1`: ASCII, stable while the page keeps its path."""
+    # A path with other characters gets a short hash, so that two such paths never share a key.
     stem = page[:-3] if page.endswith(".md") else page
     plain = stem.replace("/", "-")
     key = _KEY_UNSAFE.sub("-", plain).strip("-.")
@@ -132,22 +134,21 @@ def citations(info: PageInfo, site: SiteInfo) -> PageCitations:
     accessed = site.built.date().isoformat()
     relative = not site.url
     if text(fields.get("reader")) == NEWSPAPER:
+        # The issue is cited through its articles; the archived copy is the issue's page.
         issue = text(fields.get("issue"))
-        archived = Item(key + "-archive", WEB, title, container=source, issued=date, circa=circa,
-                        issue=issue, url=archive_url, archive=site.name)
-        articles = tuple(_article(key, n, a, source, date, circa, issue)
-                         for n, a in enumerate(read_articles(info.body), 1))
+        archived = Item(key + ARCHIVED, WEB, title, container=source, issued=date, circa=circa, issue=issue,
+                        url=archive_url, archive=site.name)
+        articles = tuple(
+            Item(f"{key}-a{n}", NEWSPAPER, a.headline, a.authors, container=source, issued=date, circa=circa,
+                 issue=issue, page=a.page, anchor=a.anchor)
+            for n, a in enumerate(read_articles(info.body), 1)
+        )
         return PageCitations(key, None, archived, articles, accessed, relative)
     persons = names(text(fields.get("author")))
+    # No personal author: the outlet is the responsible body (新京报. 题名[EB/OL]…), as Chinese
+    # references to unsigned news do; with neither, the entry starts with the title.
     by = persons or ((source,) if source else ())
-    original = Item(key, WEB, title, by, not persons and bool(source), source, date, circa,
-                    url=original_url(fields.get("url")))
-    archived = Item(key + "-archive", WEB, title, by, original.institution, source, date, circa,
-                    url=archive_url, archive=site.name)
+    original = Item(key, WEB, title, by, institution=not persons and bool(source), container=source, issued=date,
+                    circa=circa, url=original_url(fields.get("url")))
+    archived = replace(original, key=key + ARCHIVED, url=archive_url, archive=site.name)
     return PageCitations(key, original, archived, (), accessed, relative)
-
-
-def _article(key: str, n: int, article: Article, paper: str, date: tuple[int, ...], circa: bool,
-             issue: str) -> Item:
-    return Item(f"{key}-a{n}", NEWSPAPER, article.headline, article.authors, False, paper, date, circa,
-                issue=issue, page=article.page, anchor=article.anchor)
