@@ -108,6 +108,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     records = []
     problems: list[str] = []
     _JOB = job
+    made: set[Path] = set()
     try:
         fresh = _run(todo, jobs)
         for src, _ in sources:
@@ -119,7 +120,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
             index[src.src_uri] = stored
             records.append((src, stored))
             problems.extend(stored.problems)
-            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls))
+            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls), made)
             if each:
                 each(src, stored, content)
     finally:

@@ -119,22 +119,36 @@ class Store:
         return gone
 
 
-def place(source: Path, dest: Path) -> None:
+def place(source: Path, dest: Path, made: set[Path] | None = None) -> None:
     """Put a stored page at its place in the site: a hard link where the file system allows
-    (100,000 pages are placed in a few seconds), else a copy. A file already there is replaced."""
+    (100,000 pages are placed in a few seconds), else a copy. A file already there is replaced,
+    unless it is that very file. `made`: folders known to exist (a build makes each once)."""
+    folder = dest.parent
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
     try:
-        if os.path.samefile(source, dest):
-            return
-    except OSError:
-        pass
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
+        os.link(source, dest)
+        return
+    except FileExistsError:
+        try:
+            if os.path.samefile(source, dest):
+                return
+        except OSError:
+            pass
         os.unlink(dest)
-    except FileNotFoundError:
-        pass
+    except OSError as exc:
+        if exc.errno not in _NO_LINK:
+            raise
+        shutil.copyfile(source, dest)
+        return
     try:
         os.link(source, dest)
     except OSError as exc:
-        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES):
+        if exc.errno not in _NO_LINK:
             raise
         shutil.copyfile(source, dest)
+
+
+_NO_LINK = (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP, errno.EACCES)
