@@ -309,13 +309,11 @@ def test_keys_come_from_the_path_never_the_title():
 @pytest.mark.parametrize("path, key", [
     ("archive/000_73acca2f4bde7c0a.md", "archive-000_73acca2f4bde7c0a"),
     ("archive/2020/04/x.y.md", "archive-2020-04-x.y"),
-    ("archive/中文 页面.md", "archive-4f3ea1d1"),
-    ("archive/a b.md", "archive-a-b-bb5bd0e3"),
+    ("archive/中文 页面.md", "archive-849e95ad"),
+    ("archive/a b.md", "archive-a-b-0e3154b5"),
 ])
 def test_cite_key(path, key):
-    got = cite_key(path)
-    assert got.startswith(key.rsplit("-", 1)[0]) and re.fullmatch(r"[A-Za-z0-9_.-]+", got)
-    assert cite_key(path) == got  # stable
+    assert cite_key(path) == key
 
 
 def test_keys_of_lossy_paths_differ():
