@@ -204,7 +204,7 @@ def district_map_svg(counts: Mapping[str, int], links: Mapping[str, str], *, tit
         n = by_name[o.name]
         step = step_of(n, bounds)
         paint = f'fill="url(#{NONE_ID})"' if step == 0 else f'fill-opacity="{_opacity(step, len(bounds))}"'
-        shape = f'<title>{_text(o.name)}：{n} 篇</title><path {paint} d="{o.d}"/>'
+        shape = f'<path {paint} d="{o.d}"><title>{_text(o.name)}：{n} 篇</title></path>'  # its own tooltip
         if o.name in hrefs:
             shape = f'<a href="{_text(hrefs[o.name])}" tabindex="-1">{shape}</a>'
         out.append(shape)

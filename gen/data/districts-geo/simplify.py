@@ -207,6 +207,23 @@ def label_point(polygons: list[list[Ring]]) -> tuple[Point, float]:
     return best, depth
 
 
+def _despike(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop out-and-back spikes (…A B A… becomes …A…) of a closed ring on the grid. A sliver of
+    land narrower than the tolerance simplifies to one; both districts along a shared sliver have
+    the same spike, so both lose it alike."""
+    changed = True
+    while changed and len(points) > 3:
+        changed = False
+        n = len(points)
+        for i in range(n):
+            if points[i - 1] == points[(i + 1) % n]:
+                drop = {i, (i + 1) % n}
+                points = [p for j, p in enumerate(points) if j not in drop]
+                changed = True
+                break
+    return points
+
+
 def path_data(rings: list[Ring]) -> str:
     """SVG path data on the integer grid: an absolute move, then relative lines, closed."""
     out = []
@@ -218,6 +235,7 @@ def path_data(rings: list[Ring]) -> str:
                 points.append(p)
         while len(points) > 1 and points[-1] == points[0]:
             points.pop()
+        points = _despike(points)
         (x, y), rest = points[0], points[1:]
         step = []
         for px, py in rest:
