@@ -40,6 +40,7 @@ from markupsafe import escape as html_escape
 from gen import frontmatter
 from gen.charts.timeline import FIRST, LAST, monthly_chart_svg, monthly_table_html
 from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, href
+from gen.export.addresses import download_links_html
 from gen.model import Document, Meta
 from gen.render import escape
 from gen.slug import slug, slugs
@@ -434,6 +435,9 @@ def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
     if dated:
         body.append(f"| 时间范围 | {min(dated).isoformat()} 至 {max(dated).isoformat()} |")
     body += [""] + _chart("全部文档 · 每月文档数", metas)
+    body += ["## 下载数据", "",
+             "全部文档的元数据（每篇一行，含页面地址），以及每篇文档页面上的纯文本和原件下载：", "",
+             download_links_html(""), ""]
     body += [f"## 最新文档（{min(LATEST, len(metas))} 篇）", ""] + _feed_link(path, None, w.directory_urls)
     body += w.items(metas[::-1][:LATEST], path, ("date", "district", "source")) or ["暂无文档。"]
     return _page("首页", body, feed_meta(path, None))

@@ -38,7 +38,9 @@ from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
 from gen.site.page import Source
+from gen.export.write import write_exports
 from gen.feeds.write import write_feeds
+from gen.site.extras import document_extras
 from gen.site.publish import Job, info_of, publish
 from gen.site.records import SiteInfo
 from gen.site.sitemap import sitemaps
@@ -116,8 +118,13 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
 
 
 def write_outputs(site_dir: Path, documents, site: SiteInfo) -> None:
-    """The site's outputs made from every document page: its feeds."""
+    """The site's outputs made from every document page: its feeds and its data exports."""
     infos = [info_of(src, stored) for src, stored in documents]
+    exported = write_exports(site_dir, infos, site)
+    for problem in exported.problems:
+        # The generator's report covers seeds; a page whose original cannot be published (its
+        # seed deleted or changed since) has no 原件 link and is named here, without failing --strict.
+        log.info(str(problem))
     feeds = write_feeds(site_dir, infos, site)
     # Material's script reads every <link rel="alternate"> as a page in another language and
     # fetches sitemap.xml beside it: an empty one in each feed folder spares readers a 404.
@@ -231,8 +238,9 @@ class ArchivePlugin(BasePlugin):
         root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
         tags_index = self.tag_links.index if self.tag_links else None
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
+        site = site_info(config, root)
         job = Job(shell, tuple(config["markdown_extensions"]), dict(config["mdx_configs"] or {}),
-                  self.page_urls, _TagUrls(tag_urls, tags_index), (), Store(root / PAGE_STORE))
+                  self.page_urls, _TagUrls(tag_urls, tags_index), document_extras(site), Store(root / PAGE_STORE), str(root))
         sources = []
         for file in self.ours:
             meta = self.metas.get(file.src_uri)
@@ -251,7 +259,6 @@ class ArchivePlugin(BasePlugin):
         for problem in done.problems:
             log.warning(problem)
         log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)
-        site = site_info(config, root)
         urls = [src.url for src, _ in done.records] + [_address(f.url) for f in self.files.documentation_pages()]
         for path, data in sitemaps(site.url, urls, site.built.date()).items():
             fs.write_bytes_atomic(site_dir / path, data)

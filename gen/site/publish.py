@@ -38,6 +38,7 @@ class Job:
     tag_urls: Mapping[str, str]  # tag -> site-relative address of its page
     extras: tuple[Callable[[PageInfo], str], ...]
     store: Store
+    root: str = ""  # the project folder: `seed:` paths are relative to it
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ def _keep(job: Job, key: str, r: Rendered) -> Stored:
     start = data.find(content) if content else 0
     span = (start, start + len(content)) if start >= 0 else (0, 0)
     job.store.put(key, data)
-    return Stored(key, r.title, r.fields, span, r.links, r.problems)
+    seed = r.fields.get("seed")
+    files = ((seed, os.path.isfile(os.path.join(job.root, seed))),) if isinstance(seed, str) and seed else ()
+    return Stored(key, r.title, r.fields, span, r.links, r.problems, files)
 
 
 def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
@@ -84,8 +87,10 @@ def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
                   src.digest or text_digest(src.read()))
 
 
-def _links_hold(stored: Stored, pages: Mapping[str, str]) -> bool:
-    return all((target in pages) == found for target, found in stored.links)
+def _still_holds(stored: Stored, pages: Mapping[str, str], root: str) -> bool:
+    """Whether the pages it links and the files it shows are as they were when it was rendered."""
+    return (all((target in pages) == found for target, found in stored.links)
+            and all(os.path.isfile(os.path.join(root, path)) == found for path, found in stored.files))
 
 
 def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir: Path,
@@ -102,7 +107,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     for src, tags in sources:
         key = page_key(job, src, tags)
         old = known.get(src.src_uri)
-        if old is None or old.key != key or not _links_hold(old, job.pages) or not job.store.has(key):
+        if old is None or old.key != key or not _still_holds(old, job.pages, job.root) or not job.store.has(key):
             todo.append((src, key))
     index: dict[str, Stored] = {}
     records = []

@@ -19,7 +19,7 @@ from typing import Any
 
 from gen.fs import write_bytes_atomic
 
-FORMAT = 1
+FORMAT = 2
 _LOADED: dict[str, Any] = {}  # the index last read or written by this process, with its file's stamp
 
 
@@ -33,6 +33,7 @@ class Stored:
     content: tuple[int, int]  # where the body's HTML sits in the page's file (byte offsets)
     links: tuple[tuple[str, bool], ...]
     problems: tuple[str, ...]
+    files: tuple[tuple[str, bool], ...] = ()  # files whose presence the page shows (its seed: the 原件 link)
 
 
 def key_of(*parts: str) -> str:

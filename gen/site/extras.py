@@ -1,0 +1,30 @@
+"""What a document page shows below its text besides the shell's own parts: its downloads (the
+normalised text and the original as received, gen/export) and its citations (gen/cite)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from markupsafe import Markup
+
+from gen.export.addresses import downloads, href
+from gen.site.records import PageInfo, SiteInfo
+
+
+def downloads_html(info: PageInfo, root: str) -> str:
+    """The 下载 line: the text always, the original when its seed file is there to publish."""
+    try:
+        d = downloads(info)
+    except ValueError:
+        return ""
+    links = [Markup('<a href="{}" download="{}">纯文本</a>').format(href(d.text, info.url), d.text_name)]
+    seed = info.fields.get("seed")
+    if d.original and isinstance(seed, str) and os.path.isfile(os.path.join(root, seed)):
+        links.append(Markup('<a href="{}" download="{}">原件</a>').format(href(d.original, info.url), d.original_name))
+    return Markup('<p class="doc-downloads">下载：{}</p>').format(Markup(" · ").join(links))
+
+
+def document_extras(site: SiteInfo) -> tuple[Callable[[PageInfo], str], ...]:
+    """The parts every document page gets, in order."""
+    return (lambda info: downloads_html(info, site.root),)
