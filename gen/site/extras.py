@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from gen.cite.box import box_html
 from gen.export.addresses import downloads, href
 from gen.site.records import PageInfo, SiteInfo
 
@@ -27,4 +28,4 @@ def downloads_html(info: PageInfo, root: str) -> str:
 
 def document_extras(site: SiteInfo) -> tuple[Callable[[PageInfo], str], ...]:
     """The parts every document page gets, in order."""
-    return (lambda info: downloads_html(info, site.root),)
+    return (lambda info: downloads_html(info, site.root), lambda info: box_html(info, site))
