@@ -40,7 +40,9 @@ from markupsafe import escape as html_escape
 from gen import frontmatter
 from gen.charts.timeline import FIRST, LAST, monthly_chart_svg, monthly_table_html
 from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, href
+from gen.charts.map import district_map_svg, district_names, district_table_html
 from gen.export.addresses import download_links_html
+from gen.site.markup import relative, url_of
 from gen.model import Document, Meta
 from gen.render import escape
 from gen.slug import slug, slugs
@@ -203,9 +205,10 @@ class Writer:
         return max(1, -(-n // self.size))
 
     def paged(self, stem: str, title: str, label: str, trail: tuple[tuple[str, str], ...], intro: str, entries: list[str],
-              siblings: Near = (None, None)) -> dict[str, str]:
+              siblings: Near = (None, None), first: list[str] | None = None) -> dict[str, str]:
         """`entries` on `stem`.md, then `stem`-2.md …, each with a pager and, last in the trail,
-        `label`; the entries' (and intro's) links must be written for `stem`'s folder."""
+        `label`; the entries' (and intro's) links must be written for `stem`'s folder. `first`:
+        lines shown on the first page only, after the intro."""
         chunks = [entries[i:i + self.size] for i in range(0, len(entries), self.size)] or [[]]
         paths = [f"{stem}.md"] + [f"{stem}-{k}.md" for k in range(2, len(chunks) + 1)]
         out = {}
@@ -213,6 +216,8 @@ class Writer:
             pager = _pager(paths, k)
             body = [f"# {escape(title)}", ""] + ([_crumbs(here, trail, escape(label)), ""] if trail else [])
             body += [intro + (f"这是第 {k + 1}/{len(paths)} 页。" if len(paths) > 1 else ""), ""]
+            if k == 0 and first:
+                body += first
             if pager:
                 body += [pager, ""]
             body += chunk or ["暂无文档。"]
@@ -403,12 +408,25 @@ def render_kind(w: Writer, kind: Kind, groups: dict[str, list[Meta]], pages_by_n
     intro = f"共 {len(groups)} {kind.unit}，{covered} 篇文档"
     intro += f"；另有 {total - covered} 篇{kind.missing}，见[时间线]({_rel(index, TIMELINE)})。" if total > covered else "。"
     entries = [f"- [{escape(n)}]({_rel(index, pages_by_name[n])})（{len(groups[n])} 篇）" for n in order]
-    # The district map goes on districts/index.md, the first of these pages, between the intro and
-    # the names: gen.charts.map.district_map_svg(counts, links, title=...) and district_table_html(...),
-    # with counts {name: len(groups[name])} and links from pages_by_name, as a raw HTML block like
-    # _chart's. Writer.paged takes no such block yet: the integrator adds it there (first page only).
-    pages.update(w.paged(index[:-3], kind.title, kind.title, (), intro, entries))
+    first = _district_map(index, groups, pages_by_name, w.directory_urls) if kind.field == "district" else None
+    pages.update(w.paged(index[:-3], kind.title, kind.title, (), intro, entries, first=first))
     return pages
+
+
+MAP_NOTE = ("地图边界数据来自 geoBoundaries（Runfola 等，2020），源自 OpenStreetMap（© OpenStreetMap 贡献者），"
+            "依开放数据库许可（ODbL 1.0）提供。")
+
+
+def _district_map(index: str, groups: dict[str, list[Meta]], pages_by_name: dict[str, str], directory_urls: bool) -> list[str]:
+    """Beijing's 16 districts shaded by their documents, each linking its page, with the counts as a
+    table: a raw HTML block (its links written as the addresses MkDocs would make of them)."""
+    names = set(district_names())
+    counts = {name: len(ms) for name, ms in groups.items() if name in names}
+    here = url_of(index, directory_urls)
+    links = {name: relative(url_of(pages_by_name[name], directory_urls), here) for name in counts}
+    return ['<div class="district-map">', "<figure>", district_map_svg(counts, links, title="北京市各区文档数"),
+            f"<figcaption>{html_escape(MAP_NOTE)}</figcaption>", "</figure>",
+            district_table_html(counts, links), "</div>", ""]
 
 
 def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
