@@ -117,6 +117,21 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
     return Source(file.src_uri, url, None, True, tab, path, digest)
 
 
+class _Outputs(threading.Thread):
+    """write_outputs in the background, keeping what went wrong for the build to report."""
+
+    def __init__(self, site_dir: Path, documents, site: SiteInfo):
+        super().__init__(daemon=True, name="archive-outputs")
+        self.args_ = (site_dir, documents, site)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            write_outputs(*self.args_)
+        except BaseException as exc:  # reported by the build when it waits for this thread
+            self.error = exc
+
+
 def write_outputs(site_dir: Path, documents, site: SiteInfo) -> None:
     """The site's outputs made from every document page: its feeds and its data exports."""
     infos = [info_of(src, stored) for src, stored in documents]
@@ -204,12 +219,14 @@ class ArchivePlugin(BasePlugin):
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
                                            waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
 
-    pending: threading.Thread | None = None  # a dirty build's feeds and exports, still being written
+    pending: _Outputs | None = None  # the feeds and exports of the last build, maybe still being written
 
     def _wait(self) -> None:
         if self.pending is not None:
-            self.pending.join()
-            self.pending = None
+            pending, self.pending = self.pending, None
+            pending.join()
+            if pending.error is not None:
+                raise PluginError(f"archive: the feeds and data exports could not be written: {pending.error}") from pending.error
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -264,11 +281,11 @@ class ArchivePlugin(BasePlugin):
             fs.write_bytes_atomic(site_dir / path, data)
         documents = [(src, stored) for src, stored in done.records
                      if src.src_uri.startswith(ARCHIVE_DIR) and src.src_uri in self.metas]
-        if self.dirty:  # the edited page is served at once; feeds and exports follow in the background
-            self.pending = threading.Thread(target=write_outputs, args=(site_dir, documents, site), daemon=True)
-            self.pending.start()
-        else:
-            write_outputs(site_dir, documents, site)
+        # Feeds and exports are written while search finishes its index (in its own process), and
+        # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
+        # at its end (on_shutdown) or before the next build.
+        self.pending = _Outputs(site_dir, documents, site)
+        self.pending.start()
 
     def on_build_error(self, error):
         self._release()
