@@ -1,24 +1,38 @@
 """The citation box of a document page as HTML; pure.
 
-A collapsed <details> with three tabs (GB/T 7714, BibTeX, CSL-JSON; radio inputs, so they work
-without JavaScript). Copy and download buttons are hidden until overrides/assets/javascripts/cite.js
-shows them; it also puts the reader's own date into the marked [引用日期] spans and, when the site
-has no site_url, the page's absolute address into the marked archived-URL spans. Without JavaScript
-the box shows the build's date and the site-relative address.
+The page carries only what must work without JavaScript: a collapsed <details> with the GB/T 7714
+entries (the original and the archived copy; for a newspaper issue the archived issue and each
+article, with a link to its section), and one JSON data island with the records the BibTeX and
+CSL-JSON texts are made from. overrides/assets/javascripts/cite.js builds the tabs, those two texts
+(a port of formats.bibtex and formats.csl_json, checked against them in tests/test_cite.py), the copy
+and download buttons, and puts the reader's date and the page's own address into the GB/T text.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from html import escape
-from json.encoder import encode_basestring
 
-from gen.cite.formats import MIME_BIBTEX, MIME_CSL_JSON, bibtex, csl_json, gbt
-from gen.cite.records import Item, PageCitations, citations
+from gen.cite.formats import csl_item, gbt
+from gen.cite.records import ARCHIVED, Item, PageCitations, citations
 from gen.site.records import PageInfo, SiteInfo
 
-TABS = (("gbt", "GB/T 7714"), ("bib", "BibTeX"), ("csl", "CSL-JSON"))
-NOTE = "［引用日期］为本站生成本页的日期；浏览器运行脚本时改为您当天的日期。"
-COPY = '<button type="button" class="cite-copy" hidden>复制</button>'
+# CSL fields the data island leaves out: cite.js reads the title (<cite>) and the address (<span
+# data-cite-url>) from the record's GB/T entry, adds the reader's access date, and for the archived
+# copy the site's name (the island's "site").
+FROM_ENTRY = ("title", "URL", "accessed")
+FROM_ENTRY_ARCHIVE = (*FROM_ENTRY, "source")
+# What a newspaper issue's articles take from the issue's record (records.citations makes them so);
+# their id is the page's key + "-a<position>" and their type article-newspaper.
+ARTICLE_SHARED = ("container-title", "issue", "issued")
+FROM_ISSUE = (*FROM_ENTRY, "id", "type", *ARTICLE_SHARED)
+
+# A JSON text inside <script> must not contain "</script" or "<!--": JSON allows these escapes.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# Stands for the title while the GB/T entry is written, so that the title can be put in <cite>
+# wherever the format places it; records.text() leaves no control character in any field.
+TITLE = "\x00"
 
 
 def box_html(info: PageInfo, site: SiteInfo) -> str:
@@ -28,88 +42,80 @@ def box_html(info: PageInfo, site: SiteInfo) -> str:
 
 def render_box(c: PageCitations) -> str:
     """The box for a page's citation records."""
-    url = c.archived.url if c.relative else ""
-    tabs = "".join(
-        f'<input type="radio" name="__cite" id="__cite-{name}"{" checked" if n == 0 else ""}>'
-        f'<label for="__cite-{name}">{label}</label>'
-        for n, (name, label) in enumerate(TABS)
-    )
-    gbt_panel = _gbt_panel(c, url)
-    bib = _entry(_mark_bibtex(escape(bibtex(c.items, c.accessed), quote=False), c.accessed, url),
-                 _download(c.key + ".bib", MIME_BIBTEX, "下载 .bib"))
-    csl = _entry(_mark_csl(escape(csl_json(c.items, c.accessed), quote=False), c.accessed, url),
-                 _download(c.key + ".json", MIME_CSL_JSON, "下载 .json"))
-    summary = "引用本期" if c.original is None else "引用本文"
-    return (
-        f'<details class="cite quote"><summary>{summary}</summary><div class="cite-tabs">{tabs}'
-        f'<div class="cite-panel">{gbt_panel}</div><div class="cite-panel">{bib}</div>'
-        f'<div class="cite-panel">{csl}</div></div></details>'
-    )
+    if c.original is None:
+        summary = "引用本期"
+        entries = f"<dt>本期存档（本站）</dt><dd>{_gbt_html(c.archived, c.accessed)}</dd>"
+        if c.articles:
+            items = "".join(f'<li>{_gbt_html(a, c.accessed)}<a href="#{escape(a.anchor)}">正文</a></li>'
+                            for a in c.articles)
+            entries += f"<dt>各篇文章（原报）</dt><dd><ol>{items}</ol></dd>"
+    else:
+        summary = "引用本文"
+        entries = (f"<dt>原文</dt><dd>{_gbt_html(c.original, c.accessed)}</dd>"
+                   f"<dt>存档（本站）</dt><dd>{_gbt_html(c.archived, c.accessed)}</dd>")
+    return (f'<details class="cite quote"><summary>{summary}</summary><dl class="cite-gbt">{entries}</dl>'
+            f'<script type="application/json" class="cite-data">{data_json(c)}</script></details>')
 
 
-def _gbt_panel(c: PageCitations, url: str) -> str:
-    out = []
+def data_island(c: PageCitations) -> dict:
+    """What cite.js needs besides the GB/T text: the site's name and the records, without repeats.
+
+    A wire or web page: {"site", "org"?, "original"}; its archived copy is the same record with the
+    key + "-archive". A newspaper issue: {"site", "issue": the archived issue, "articles": each
+    article's own fields}. A record is its CSL-JSON item without what its GB/T entry shows and what
+    cite.js adds (FROM_ENTRY, FROM_ENTRY_ARCHIVE, FROM_ISSUE); "org" says that the author is the
+    source standing in for a missing personal author (BibTeX braces it).
+    """
+    data: dict = {"site": c.archived.archive}
     if c.original is not None:
-        out.append(f'<p class="cite-h">原文</p>{_entry(_gbt_html(c.original, c.accessed, url))}')
-    label = "本期存档（本站）" if c.original is None else "存档（本站）"
-    out.append(f'<p class="cite-h">{label}</p>{_entry(_gbt_html(c.archived, c.accessed, url))}')
-    if c.articles:
-        items = "".join(
-            f'<li class="cite-entry"><pre class="cite-text">{escape(gbt(a, c.accessed), quote=False)}</pre>{COPY}'
-            f'<a class="cite-go" href="#{escape(a.anchor)}">正文</a></li>'
-            for a in c.articles
-        )
-        out.append(f'<p class="cite-h">各篇文章（原报）</p><ol class="cite-list">{items}</ol>')
-    out.append(f'<p class="cite-note">{NOTE}</p>')
-    return "".join(out)
+        _require(replace(c.original, key=c.original.key + ARCHIVED, url=c.archived.url, archive=c.archived.archive)
+                 == c.archived, c, "the archived copy is not the original with this site's address")
+        if c.original.institution:
+            data["org"] = True
+        data["original"] = _without(csl_item(c.original, c.accessed), FROM_ENTRY)
+        return data
+    issue = csl_item(c.archived, c.accessed)
+    data["issue"] = _without(issue, FROM_ENTRY_ARCHIVE)
+    data["articles"] = []
+    for n, article in enumerate(c.articles, 1):
+        item = csl_item(article, c.accessed)
+        _require(article.key == f"{c.key}-a{n}" and not article.url and not article.institution
+                 and all(item.get(k) == issue.get(k) for k in ARTICLE_SHARED), c,
+                 f"article {n} does not share the issue's {', '.join(ARTICLE_SHARED)} or has its own address")
+        data["articles"].append(_without(item, FROM_ISSUE))
+    return data
 
 
-def _entry(text_html: str, extra: str = "") -> str:
-    return f'<div class="cite-entry"><pre class="cite-text">{text_html}</pre>{COPY}{extra}</div>'
+def data_json(c: PageCitations) -> str:
+    """The data island as compact JSON that cannot end its <script> element."""
+    text = json.dumps(data_island(c), ensure_ascii=False, separators=(",", ":"))
+    return text.translate(SCRIPT_SAFE)
 
 
-def _download(filename: str, mime: str, label: str) -> str:
-    return (f'<button type="button" class="cite-dl" data-file="{escape(filename)}" data-type="{mime}" hidden>'
-            f"{label}</button>")
+def _without(item: dict, keys: tuple[str, ...]) -> dict:
+    return {k: v for k, v in item.items() if k not in keys}
 
 
-def _acc(value: str, form: str) -> str:
-    return f'<span data-cite-acc="{form}">{value}</span>'
+def _require(ok: bool, c: PageCitations, problem: str) -> None:
+    # render_box takes any PageCitations; cite.js rebuilds the records by records.citations' rules.
+    if not ok:
+        raise ValueError(f"citations of {c.key}: {problem}; cite.js could not rebuild them")
 
 
-def _url(value: str) -> str:
-    return f"<span data-cite-url>{value}</span>"
-
-
-def _gbt_html(item: Item, accessed: str, relative_url: str) -> str:
-    """An entry with its access date (and a site-relative address) marked for cite.js."""
-    text = escape(gbt(item, accessed), quote=False)
+def _gbt_html(item: Item, accessed: str) -> str:
+    """An entry with its title in <cite>, its access date in <time> and its address in <span
+    data-cite-url>: cite.js reads them, puts in the reader's date and makes a relative address
+    absolute."""
+    text = gbt(replace(item, title=TITLE), accessed)
+    if text.count(TITLE) != 1:
+        raise ValueError(f"citation {item.key}: a field other than the title contains U+0000")
+    head, _, tail = (escape(part, quote=False) for part in text.partition(TITLE))
+    title = f"<cite>{escape(item.title, quote=False)}</cite>"
     if not item.url:
-        return text
-    # The entry ends "[accessed]. URL." (formats.gbt): mark the last occurrences only.
-    tail = f"[{accessed}]. {escape(item.url, quote=False)}."
-    head, found, _ = text.rpartition(tail)
+        return head + title + tail
+    # The entry ends "[accessed]. URL." (formats.gbt).
+    url = escape(item.url, quote=False)
+    rest, found, _ = tail.rpartition(f"[{accessed}]. {url}.")
     if not found:
-        return text
-    url_html = _url(escape(item.url, quote=False)) if item.url == relative_url else escape(item.url, quote=False)
-    return f"{head}[{_acc(accessed, 'iso')}]. {url_html}."
-
-
-def _mark_bibtex(text: str, accessed: str, relative_url: str) -> str:
-    # Field values escape their braces, so "urldate = {…}" occurs only as the field itself.
-    text = text.replace(f"urldate = {{{accessed}}}", f"urldate = {{{_acc(accessed, 'iso')}}}")
-    if relative_url:
-        url = escape(relative_url, quote=False)
-        text = text.replace(f"url = {{{url}}}", f"url = {{{_url(url)}}}")
-    return text
-
-
-def _mark_csl(text: str, accessed: str, relative_url: str) -> str:
-    # JSON strings escape their quotes, so these key/value runs occur only as the fields themselves.
-    parts = ", ".join(str(int(p)) for p in accessed.split("-"))
-    text = text.replace(f'"accessed": {{"date-parts": [[{parts}]]}}',
-                        f'"accessed": {{"date-parts": [[{_acc(parts, "parts")}]]}}')
-    if relative_url:
-        url = escape(encode_basestring(relative_url)[1:-1], quote=False)
-        text = text.replace(f'"URL": "{url}"', f'"URL": "{_url(url)}"')
-    return text
+        raise ValueError(f"citation {item.key}: the GB/T entry does not end with its access date and address")
+    return f"{head}{title}{rest}[<time>{accessed}</time>]. <span data-cite-url>{url}</span>."

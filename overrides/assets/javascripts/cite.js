@@ -1,17 +1,44 @@
-/* Citation boxes of document pages (made by gen/cite/box.py): copy and download buttons, the
- * reader's own date as [引用日期], and the page's absolute address where the site was built without
- * site_url. Plain script, no library, works offline; without it the box still shows every text. */
+/* Citation boxes of document pages (made by gen/cite/box.py). The page has the GB/T 7714 entries and
+ * a JSON data island; this script puts the reader's own date and the page's address into the GB/T
+ * text, builds the records, the BibTeX and CSL-JSON texts (ports of gen/cite/formats.py, which stays
+ * the reference: tests/test_cite.py requires the same texts), the tabs, and the copy and download
+ * buttons. Plain script, no library, works offline; without it the box shows the GB/T entries. */
 (function () {
   "use strict"
 
-  // The reader's date, in the two forms the box marks: ISO (GB/T, BibTeX) and CSL date-parts.
+  var ARCHIVED = "-archive"
+  // formats.csl_item's field order.
+  var CSL_FIELDS = ["id", "type", "title", "author", "container-title", "issue", "page", "issued", "accessed",
+    "URL", "source"]
+  // formats.BIBTEX_ESCAPES: characters BibTeX and LaTeX read as markup.
+  var BIBTEX_ESCAPES = {
+    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "%": "\\%", "&": "\\&", "#": "\\#", "$": "\\$",
+    "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"
+  }
+  var TABS = [
+    { name: "GB/T 7714" },
+    { name: "BibTeX", ext: ".bib", type: "application/x-bibtex" },
+    { name: "CSL-JSON", ext: ".json", type: "application/vnd.citationstyles.csl+json" }
+  ]
+  var boxes = 0
+
+  function pad(n, width) {
+    var s = String(n)
+    while (s.length < width) s = "0" + s
+    return s
+  }
+
+  // formats.numeric_date: [2020, 4, 16] → "2020-04-16", [2020, 4] → "2020-04".
+  function numericDate(parts) {
+    return parts.map(function (p, i) { return pad(p, i ? 2 : 4) }).join("-")
+  }
+
+  // The reader's local date, ISO; tests pin it with <html data-cite-today="YYYY-MM-DD">.
   function today() {
+    var pinned = document.documentElement.getAttribute("data-cite-today")
+    if (pinned) return pinned
     var d = new Date()
-    var y = d.getFullYear(), m = d.getMonth() + 1, day = d.getDate()
-    return {
-      iso: y + "-" + (m < 10 ? "0" : "") + m + "-" + (day < 10 ? "0" : "") + day,
-      parts: y + ", " + m + ", " + day
-    }
+    return numericDate([d.getFullYear(), d.getMonth() + 1, d.getDate()])
   }
 
   // This page's address without query or fragment: the archived copy's URL.
@@ -19,26 +46,171 @@
     return location.href.replace(/[?#].*$/, "").replace(/\/index\.html$/, "/")
   }
 
+  // The page's key (records.cite_key): the original's id, or the archived issue's without "-archive".
+  function pageKey(data) {
+    return data.original ? data.original.id : data.issue.id.slice(0, -ARCHIVED.length)
+  }
+
+  function copyOf(record) {
+    var out = {}
+    for (var k in record) out[k] = record[k]
+    return out
+  }
+
+  // The CSL items of a box, in formats' order (records.PageCitations.items), from the data island
+  // (box.data_island) and the GB/T entries: each entry's <cite> is its title, its address span its URL.
+  function records(data, entries, date) {
+    var items, archived
+    if (data.original) {
+      archived = copyOf(data.original)
+      archived.id += ARCHIVED
+      items = [copyOf(data.original), archived]
+    } else {
+      archived = copyOf(data.issue)
+      var key = pageKey(data)
+      items = [archived].concat(data.articles.map(function (own, n) {
+        var article = { id: key + "-a" + (n + 1), type: "article-newspaper" }
+        ;["container-title", "issue", "issued"].forEach(function (k) { if (k in archived) article[k] = archived[k] })
+        for (var k in own) article[k] = own[k]
+        return article
+      }))
+    }
+    if (entries.length !== items.length) throw new Error("cite.js: " + entries.length + " GB/T entries for " + items.length + " records")
+    items.forEach(function (item, i) {
+      item.title = entries[i].querySelector("cite").textContent
+      var url = entries[i].querySelector("[data-cite-url]")
+      if (url) {
+        item.URL = url.textContent
+        item.accessed = { "date-parts": [date.split("-").map(Number)] }
+      }
+    })
+    archived.source = data.site
+    return items
+  }
+
+  // json.dumps(value, ensure_ascii=False) with Python's default separators.
+  function pyJson(value) {
+    if (Array.isArray(value)) return "[" + value.map(pyJson).join(", ") + "]"
+    if (value && typeof value === "object") {
+      return "{" + Object.keys(value).map(function (k) { return JSON.stringify(k) + ": " + pyJson(value[k]) }).join(", ") + "}"
+    }
+    return JSON.stringify(value)
+  }
+
+  // formats.csl_json: one line per field.
+  function cslJson(items) {
+    return "[\n" + items.map(function (item) {
+      var lines = CSL_FIELDS.filter(function (k) { return k in item }).map(function (k) {
+        return '    "' + k + '": ' + pyJson(item[k])
+      })
+      return "  {\n" + lines.join(",\n") + "\n  }"
+    }).join(",\n") + "\n]"
+  }
+
+  function bibtexEscape(value) {
+    return value.replace(/[\\{}%&#$_~^]/g, function (c) { return BIBTEX_ESCAPES[c] })
+  }
+
+  // formats._bibtex_name: an organisation, or a name BibTeX would split, is kept whole in braces.
+  function bibtexName(name, institution) {
+    var value = bibtexEscape(name)
+    var protect = institution || name.indexOf(",") >= 0 || (" " + name + " ").indexOf(" and ") >= 0
+    return protect ? "{" + value + "}" : value
+  }
+
+  // formats.bibtex_entry, from the CSL item; `institution` is records.Item.institution.
+  function bibtexEntry(item, institution, date) {
+    var paper = item.type === "article-newspaper"
+    var fields = paper ? [["entrysubtype", "newspaper"]] : []
+    if (item.author) {
+      fields.push(["author", item.author.map(function (a) { return bibtexName(a.literal, institution) }).join(" and ")])
+    }
+    fields.push(["title", bibtexEscape(item.title)])
+    if (item["container-title"]) fields.push([paper ? "journal" : "organization", bibtexEscape(item["container-title"])])
+    if (item.issue) fields.push(["issue", bibtexEscape(item.issue)])
+    if (item.page) fields.push(["pages", bibtexEscape(item.page)])
+    if (item.issued) fields.push(["date", numericDate(item.issued["date-parts"][0])])
+    if (item.URL) {
+      fields.push(["url", item.URL])
+      fields.push(["urldate", date])
+    }
+    var body = fields.map(function (f) { return "  " + f[0] + " = {" + f[1] + "}" }).join(",\n")
+    return "@" + (paper ? "article" : "online") + "{" + item.id + ",\n" + body + "\n}"
+  }
+
+  function bibtex(items, data, date) {
+    // Only a wire or web record has an organisation as author (box.data_island's "org").
+    return items.map(function (item) { return bibtexEntry(item, !!data.org, date) }).join("\n\n")
+  }
+
+  function element(tag, props, text) {
+    var el = document.createElement(tag)
+    for (var k in props) el.setAttribute(k, props[k])
+    if (text !== undefined) el.textContent = text
+    return el
+  }
+
+  function button(cls, label, extra) {
+    var props = { type: "button", "class": cls }
+    for (var k in extra) props[k] = extra[k]
+    return element("button", props, label)
+  }
+
   function init(root) {
-    var date = today()
-    var boxes = root.querySelectorAll("details.cite:not([data-cite-ready])")
-    for (var i = 0; i < boxes.length; i++) {
-      var box = boxes[i]
-      box.setAttribute("data-cite-ready", "")
-      box.querySelectorAll("[data-cite-acc]").forEach(function (el) {
-        el.textContent = date[el.getAttribute("data-cite-acc")] || el.textContent
-      })
-      box.querySelectorAll("[data-cite-url]").forEach(function (el) {
-        el.textContent = here()
-      })
-      box.querySelectorAll("button[hidden]").forEach(function (b) {
-        b.hidden = false
-      })
+    var found = root.querySelectorAll("details.cite:not([data-cite-ready])")
+    for (var i = 0; i < found.length; i++) {
+      try {
+        build(found[i])
+      } catch (e) {
+        // The static box stays as it is: every GB/T entry is still there to read.
+        if (window.console) console.error(e)
+      }
     }
   }
 
+  function build(box) {
+    box.setAttribute("data-cite-ready", "")
+    var data = JSON.parse(box.querySelector("script.cite-data").textContent)
+    var list = box.querySelector("dl.cite-gbt")
+    var date = today()
+    Array.prototype.forEach.call(list.querySelectorAll("time"), function (el) { el.textContent = date })
+    Array.prototype.forEach.call(list.querySelectorAll("[data-cite-url]"), function (el) {
+      if (!/^https?:/i.test(el.textContent)) el.textContent = here()
+    })
+    var entries = Array.prototype.map.call(list.querySelectorAll("cite"), function (c) { return c.parentNode })
+    var items = records(data, entries, date)
+    var key = pageKey(data)
+    var texts = [null, bibtex(items, data, date), cslJson(items)]
+
+    entries.forEach(function (entry) {
+      entry.insertBefore(button("cite-copy", "复制"), entry.querySelector("a"))
+    })
+    var tabs = element("div", { "class": "cite-tabs" })
+    var n = ++boxes
+    TABS.forEach(function (tab, t) {
+      var id = "__cite" + n + "-" + t
+      var input = element("input", { type: "radio", name: "__cite" + n, id: id })
+      if (t === 0) input.checked = true
+      tabs.appendChild(input)
+      tabs.appendChild(element("label", { "for": id }, tab.name))
+    })
+    TABS.forEach(function (tab, t) {
+      var panel = tabs.appendChild(element("div", { "class": "cite-panel" }))
+      if (t === 0) return panel.appendChild(list)
+      panel.appendChild(element("pre", { "class": "cite-text" }, texts[t]))
+      panel.appendChild(button("cite-copy", "复制"))
+      panel.appendChild(button("cite-dl", "下载 " + tab.ext, { "data-file": key + tab.ext, "data-type": tab.type }))
+    })
+    box.insertBefore(tabs, box.querySelector("script.cite-data"))
+  }
+
+  // What a copy or download button acts on: the text of its entry, without buttons and links.
   function textOf(button) {
-    return button.closest(".cite-entry").querySelector(".cite-text").textContent
+    var out = ""
+    Array.prototype.forEach.call(button.parentNode.childNodes, function (node) {
+      if (node.nodeName !== "BUTTON" && node.nodeName !== "A") out += node.textContent
+    })
+    return out
   }
 
   // The Clipboard API needs a secure context (https or localhost); elsewhere select and copy.
@@ -47,9 +219,8 @@
       return navigator.clipboard.writeText(text)
     }
     return new Promise(function (resolve, reject) {
-      var area = document.createElement("textarea")
+      var area = element("textarea", { readonly: "" })
       area.value = text
-      area.setAttribute("readonly", "")
       area.style.position = "fixed"
       area.style.opacity = "0"
       document.body.appendChild(area)
@@ -72,9 +243,13 @@
     }, 2000)
   }
 
+  // After a refused copy: select the entry's text (without the buttons) for the reader to copy.
   function selectText(button) {
+    var parent = button.parentNode
     var range = document.createRange()
-    range.selectNodeContents(button.closest(".cite-entry").querySelector(".cite-text"))
+    var first = parent.querySelector("pre") || parent.firstChild
+    range.setStartBefore(first)
+    range.setEndBefore(parent.querySelector("button"))
     var selection = window.getSelection()
     selection.removeAllRanges()
     selection.addRange(range)
@@ -84,9 +259,7 @@
   function download(button) {
     var blob = new Blob([textOf(button)], { type: button.getAttribute("data-type") })
     var url = URL.createObjectURL(blob)
-    var link = document.createElement("a")
-    link.href = url
-    link.download = button.getAttribute("data-file")
+    var link = element("a", { href: url, download: button.getAttribute("data-file") })
     document.body.appendChild(link)
     link.click()
     link.remove()
