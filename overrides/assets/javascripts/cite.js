@@ -6,7 +6,9 @@
 (function () {
   "use strict"
 
-  var ARCHIVED = "-archive"
+  var ARCHIVED = "-archive"  // records.ARCHIVED
+  // box.ARTICLE_SHARED: what a newspaper issue's articles take from the issue's record.
+  var ARTICLE_SHARED = ["container-title", "issue", "issued"]
   // formats.csl_item's field order.
   var CSL_FIELDS = ["id", "type", "title", "author", "container-title", "issue", "page", "issued", "accessed",
     "URL", "source"]
@@ -41,8 +43,10 @@
     return numericDate([d.getFullYear(), d.getMonth() + 1, d.getDate()])
   }
 
-  // This page's address without query or fragment: the archived copy's URL.
-  function here() {
+  // An entry's address as cited: a site-relative one (the site has no site_url) is this page's own
+  // address, without query or fragment.
+  function address(text) {
+    if (/^https?:/i.test(text)) return text
     return location.href.replace(/[?#].*$/, "").replace(/\/index\.html$/, "/")
   }
 
@@ -70,7 +74,7 @@
       var key = pageKey(data)
       items = [archived].concat(data.articles.map(function (own, n) {
         var article = { id: key + "-a" + (n + 1), type: "article-newspaper" }
-        ;["container-title", "issue", "issued"].forEach(function (k) { if (k in archived) article[k] = archived[k] })
+        ARTICLE_SHARED.forEach(function (k) { if (k in archived) article[k] = archived[k] })
         for (var k in own) article[k] = own[k]
         return article
       }))
@@ -80,7 +84,7 @@
       item.title = entries[i].querySelector("cite").textContent
       var url = entries[i].querySelector("[data-cite-url]")
       if (url) {
-        item.URL = url.textContent
+        item.URL = address(url.textContent)
         item.accessed = { "date-parts": [date.split("-").map(Number)] }
       }
     })
@@ -157,31 +161,33 @@
   }
 
   function init(root) {
-    var found = root.querySelectorAll("details.cite:not([data-cite-ready])")
+    var found = root.querySelectorAll("details.cite:not([data-cite-ready]):not([data-cite-failed])")
     for (var i = 0; i < found.length; i++) {
       try {
         build(found[i])
+        found[i].setAttribute("data-cite-ready", "")
       } catch (e) {
-        // The static box stays as it is: every GB/T entry is still there to read.
+        // The box stays as the page has it (build changes nothing before it can finish): every
+        // GB/T entry is there to read, with the build's date and the note that says so.
+        found[i].setAttribute("data-cite-failed", "")
         if (window.console) console.error(e)
       }
     }
   }
 
   function build(box) {
-    box.setAttribute("data-cite-ready", "")
     var data = JSON.parse(box.querySelector("script.cite-data").textContent)
     var list = box.querySelector("dl.cite-gbt")
     var date = today()
-    Array.prototype.forEach.call(list.querySelectorAll("time"), function (el) { el.textContent = date })
-    Array.prototype.forEach.call(list.querySelectorAll("[data-cite-url]"), function (el) {
-      if (!/^https?:/i.test(el.textContent)) el.textContent = here()
-    })
     var entries = Array.prototype.map.call(list.querySelectorAll("cite"), function (c) { return c.parentNode })
     var items = records(data, entries, date)
     var key = pageKey(data)
     var texts = [null, bibtex(items, data, date), cslJson(items)]
 
+    Array.prototype.forEach.call(list.querySelectorAll("time"), function (el) { el.textContent = date })
+    Array.prototype.forEach.call(list.querySelectorAll("[data-cite-url]"), function (el) {
+      el.textContent = address(el.textContent)
+    })
     entries.forEach(function (entry) {
       entry.insertBefore(button("cite-copy", "复制"), entry.querySelector("a"))
     })
@@ -196,10 +202,13 @@
     })
     TABS.forEach(function (tab, t) {
       var panel = tabs.appendChild(element("div", { "class": "cite-panel" }))
-      if (t === 0) return panel.appendChild(list)
-      panel.appendChild(element("pre", { "class": "cite-text" }, texts[t]))
-      panel.appendChild(button("cite-copy", "复制"))
-      panel.appendChild(button("cite-dl", "下载 " + tab.ext, { "data-file": key + tab.ext, "data-type": tab.type }))
+      if (t === 0) {
+        panel.appendChild(list)  // the page's own GB/T entries
+      } else {
+        panel.appendChild(element("pre", { "class": "cite-text" }, texts[t]))
+        panel.appendChild(button("cite-copy", "复制"))
+        panel.appendChild(button("cite-dl", "下载 " + tab.ext, { "data-file": key + tab.ext, "data-type": tab.type }))
+      }
     })
     box.insertBefore(tabs, box.querySelector("script.cite-data"))
   }
