@@ -55,7 +55,13 @@ REPLACEMENT = "\ufffd"
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f，。、；：？！“”‘’《》（）【】\ufffd]{2,}")
 # UTF-8 sequences of CJK text (U+4000–U+9FFF, U+3000–U+30FF, U+FF00–U+FFEF) in the bytes of a run.
 _UTF8_CJK = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}|\xe3[\x80-\x83][\x80-\xbf]|\xef[\xbc-\xbf][\x80-\xbf]")
-_UTF8_ANY = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Well-formed UTF-8 sequences only (RFC 3629's table): no overlong forms, no surrogates (ED A0-BF),
+# nothing above U+10FFFF, so every hit decodes.
+_UTF8_ANY = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 # Latin-1 / Windows-1252 characters: what UTF-8 bytes look like when read as a Western codec.
 _LATIN_RUN = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{2,}")
 # A run is mojibake when re-encoding it gives back UTF-8 for at least this share of its bytes.

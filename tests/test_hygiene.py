@@ -92,3 +92,9 @@ def test_hygiene_is_linear_on_a_5mb_line():
     hygiene.damage(hygiene.scrub(line).text)
     hygiene.garbled_share(line)
     assert time.perf_counter() - start < 10
+
+
+def test_latin_run_whose_bytes_are_a_utf8_surrogate_is_no_mojibake():
+    """ED A0 A0 looks like a UTF-8 sequence but encodes a surrogate; found by test_decode's property test."""
+    assert hygiene._latin_mojibake("í\xa0\xa0") is None
+    assert hygiene._latin_mojibake("Ã¤Ã¶") == "äö"  # a real one is still found
