@@ -251,6 +251,21 @@ def validate(parsed: Parsed, path: str, known_districts: frozenset[str]) -> list
     return problems
 
 
+def date_of(value: Any) -> dt.date | None:
+    """A front-matter date as whoever read the page left it: a date (YAML), a datetime, or an ISO
+    `YYYY-MM-DD` string (this module's reading); anything else is none."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
 def typed(meta: dict[str, Any]) -> dict[str, Any]:
     """Parsed values converted to their types (dates as datetime.date); assumes validate() passed."""
     out = dict(meta)

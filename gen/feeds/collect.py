@@ -20,7 +20,6 @@ absolute, as the W3C feed validator asks.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from urllib.parse import quote
@@ -30,6 +29,7 @@ from markupsafe import Markup
 from gen.feeds.atom import Entry, Feed
 from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, page_url
 from gen.feeds.summary import markdown_reader, summary_of
+from gen.frontmatter import date_of
 from gen.indexes import KINDS, group, pages_of
 from gen.model import Meta
 from gen.site.records import PageInfo, SiteInfo
@@ -58,19 +58,6 @@ def _plain(value: object) -> str:
     return value.unescape() if isinstance(value, Markup) else str(value)
 
 
-def _date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def meta_of(page: PageInfo) -> Meta | None:
     """The index record of a document page (None for pages that are not documents): the facts
     the index pages group by (indexes.meta_from_front_matter), read from front matter that may
@@ -79,7 +66,7 @@ def meta_of(page: PageInfo) -> Meta | None:
     if "seed" not in f or not f.get("title"):
         return None
     names = [_plain(t) for t in (f.get("tags") or ()) if t is not None and t != ""]
-    return Meta(page=page.page, title=_plain(f["title"]), date=_date(f.get("date")),
+    return Meta(page=page.page, title=_plain(f["title"]), date=date_of(f.get("date")),
                 district=_plain(f["district"]) if f.get("district") else None,
                 source=_plain(f["source"]) if f.get("source") else None, tags=tuple(names))
 

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gen.frontmatter import date_of
 from gen.search.encode import put_varint
 from gen.search.text import normalise
 
@@ -54,27 +55,13 @@ def _text(value) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _date(value) -> dt.date | None:
-    """A front matter date: a date (YAML) or an ISO `YYYY-MM-DD` string; anything else is none."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def facets_of(meta: Mapping | None) -> Facets:
     """The facets of a page from its front matter (`page.meta`); unknown shapes count as absent."""
     if not isinstance(meta, Mapping):
         return Facets()
     tags = meta.get("tags")
     tags = tuple(dict.fromkeys(t for t in map(_text, tags) if t)) if isinstance(tags, (list, tuple)) else ()
-    return Facets(_text(meta.get("district")), _text(meta.get("source")), _date(meta.get("date")), tags)
+    return Facets(_text(meta.get("district")), _text(meta.get("source")), date_of(meta.get("date")), tags)
 
 
 class FacetTable:
