@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -185,38 +184,16 @@ def test_first_pages_of_district_source_and_tag_listings_chart_their_own_documen
 # ---------------------------------------------------------------- in a browser
 
 
-MATERIAL = Path(__import__("material").__file__).parent / "templates" / "assets" / "stylesheets"
-
-
-def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    def luminance(rgb):
-        c = [v / 255 for v in rgb[:3]]
-        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _rgb(css: str, under: tuple[float, ...] = (255, 255, 255)) -> tuple[float, ...]:
-    """An rgb()/rgba() colour as seen over `under`."""
-    r, g, b, *alpha = (float(v) for v in re.findall(r"[\d.]+", css))
-    a = alpha[0] if alpha else 1.0
-    return tuple(a * c + (1 - a) * u for c, u in zip((r, g, b), under))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_chart_bars_stand_out_in_both_palettes(scheme, tmp_path):
-    from tests.browser.harness import browser, chromium_available
+    from tests.browser.harness import browser, chromium_available, contrast, material_page, rgb
 
     reason = chromium_available()
     if reason:
         pytest.skip(reason)
-    css = "".join(f'<link rel="stylesheet" href="{p.as_uri()}">' for p in sorted(MATERIAL.glob("*.min.css")))
     block = _chart_of(render_indexes(synthetic(3_000))["index.md"])[1]
-    html = (f'<!doctype html><html lang="zh" dir="ltr"><head><meta charset="utf-8">{css}</head>'
-            f'<body data-md-color-scheme="{scheme}" data-md-color-primary="indigo" data-md-color-accent="indigo">'
-            f'<div class="md-content"><article class="md-content__inner md-typeset">{block}</article></div></body></html>')
+    html = material_page(block, scheme)
     page_file = tmp_path / f"chart-{scheme}.html"
     page_file.write_text(html, encoding="utf-8")
     with browser() as b:
@@ -231,9 +208,9 @@ def test_chart_bars_stand_out_in_both_palettes(scheme, tmp_path):
         shot = tmp_path / f"chart-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
     print(f"{scheme}: bars {fill}, labels {text}, background {background}; screenshot {shot}")
-    page_bg = _rgb(background)
-    assert _rgb(fill, page_bg) != page_bg
-    assert _contrast(_rgb(fill, page_bg), page_bg) >= 3, "bars need 3:1 against the page (WCAG 1.4.11)"
-    assert _contrast(_rgb(text, page_bg), page_bg) >= 3, "labels must be legible"
+    page_bg = rgb(background)
+    assert rgb(fill, page_bg) != page_bg
+    assert contrast(rgb(fill, page_bg), page_bg) >= 3, "bars need 3:1 against the page (WCAG 1.4.11)"
+    assert contrast(rgb(text, page_bg), page_bg) >= 3, "labels must be legible"
     assert len(cells) == 13 * 4 and min(cells) > 0, "the table opens and shows every cell"
     assert table_width <= 720, "the table fits the page without scrolling"

@@ -309,39 +309,17 @@ def test_simplify_refuses_a_source_without_beijing():
 
 # --- in a browser ---------------------------------------------------------------------------------
 
-MATERIAL = Path(__import__("material").__file__).parent / "templates" / "assets" / "stylesheets"
-
-
-def _rgb(css: str, under: tuple[float, ...] = (255, 255, 255), opacity: float = 1.0) -> tuple[float, ...]:
-    """An rgb()/rgba() colour as seen over `under`, at `opacity`."""
-    r, g, b, *alpha = (float(v) for v in re.findall(r"[\d.]+", css))
-    a = (alpha[0] if alpha else 1.0) * opacity
-    return tuple(a * c + (1 - a) * u for c, u in zip((r, g, b), under))
-
-
-def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    def luminance(rgb):
-        c = [(v / 255 / 12.92) if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in rgb]
-        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
-
-    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["default", "slate"])
 def test_district_map_stands_out_in_both_palettes(scheme, tmp_path):
-    from tests.browser.harness import browser, chromium_available
+    from tests.browser.harness import browser, chromium_available, contrast, material_page, rgb
 
     reason = chromium_available()
     if reason:
         pytest.skip(reason)
-    css = "".join(f'<link rel="stylesheet" href="{p.as_uri()}">' for p in sorted(MATERIAL.glob("*.min.css")))
     block = (f'<figure class="district-map">{district_map_svg(COUNTS, LINKS, title="各区文档数")}</figure>'
              f"{district_table_html(COUNTS, LINKS)}")
-    html = (f'<!doctype html><html lang="zh" dir="ltr"><head><meta charset="utf-8">{css}</head>'
-            f'<body data-md-color-scheme="{scheme}" data-md-color-primary="indigo" data-md-color-accent="indigo">'
-            f'<div class="md-content"><article class="md-content__inner md-typeset">{block}</article></div></body></html>')
+    html = material_page(block, scheme)
     page_file = tmp_path / f"map-{scheme}.html"
     page_file.write_text(html, encoding="utf-8")
     with browser() as b:
@@ -358,16 +336,16 @@ def test_district_map_stands_out_in_both_palettes(scheme, tmp_path):
         shot = tmp_path / f"map-{scheme}.png"
         page.screenshot(path=str(shot), full_page=True)
     print(f"{scheme}: districts {sorted({f for _, f, _ in paths})}, hatch {hatch}, labels {label}, background {background}; screenshot {shot}")
-    page_bg = _rgb(background)
+    page_bg = rgb(background)
     assert len(paths) == 16 and links == [LINKS[name] for name in NAMES]
     for title, fill, opacity in paths:
         if fill.startswith("url("):
             assert title.endswith("：0 篇")
-            assert _contrast(_rgb(hatch, page_bg), page_bg) >= 1.5, "the hatching shows on the page"
+            assert contrast(rgb(hatch, page_bg), page_bg) >= 1.5, "the hatching shows on the page"
         else:
-            seen = _rgb(fill, page_bg, float(opacity))
-            assert seen != page_bg and _contrast(seen, page_bg) >= 1.3, f"{title} stands out from the page"
-    darkest = [_rgb(f, page_bg, float(o)) for t, f, o in paths if t.startswith("朝阳区")][0]
-    assert _contrast(darkest, page_bg) >= 3, "the darkest step is a clear 3:1 against the page"
-    assert _contrast(_rgb(label, page_bg), page_bg) >= 4.5, "labels are legible"
+            seen = rgb(fill, page_bg, float(opacity))
+            assert seen != page_bg and contrast(seen, page_bg) >= 1.3, f"{title} stands out from the page"
+    darkest = [rgb(f, page_bg, float(o)) for t, f, o in paths if t.startswith("朝阳区")][0]
+    assert contrast(darkest, page_bg) >= 3, "the darkest step is a clear 3:1 against the page"
+    assert contrast(rgb(label, page_bg), page_bg) >= 4.5, "labels are legible"
     assert 600 <= box[0] <= 640 and box[0] == box[1], "square, at most its full size"

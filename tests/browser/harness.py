@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -162,3 +163,33 @@ if __name__ == "__main__":  # serve_process(): serve until terminated, after pri
     with serve(Path(sys.argv[1]), sys.argv[2]) as url:
         print(url, flush=True)
         threading.Event().wait()
+
+
+# --- colours, for checks of what the reader sees in the light and the dark palette ----------------
+
+MATERIAL_CSS = Path(__import__("material").__file__).parent / "templates" / "assets" / "stylesheets"
+
+
+def material_page(block: str, scheme: str) -> str:
+    """A page holding `block` in Material's content area, with Material's own stylesheets, in one palette."""
+    css = "".join(f'<link rel="stylesheet" href="{p.as_uri()}">' for p in sorted(MATERIAL_CSS.glob("*.min.css")))
+    return (f'<!doctype html><html lang="zh" dir="ltr"><head><meta charset="utf-8">{css}</head>'
+            f'<body data-md-color-scheme="{scheme}" data-md-color-primary="indigo" data-md-color-accent="indigo">'
+            f'<div class="md-content"><article class="md-content__inner md-typeset">{block}</article></div></body></html>')
+
+
+def rgb(css: str, under: tuple[float, ...] = (255, 255, 255), opacity: float = 1.0) -> tuple[float, ...]:
+    """An rgb()/rgba() colour as seen over `under`, at `opacity`."""
+    r, g, b, *alpha = (float(v) for v in re.findall(r"[\d.]+", css))
+    a = (alpha[0] if alpha else 1.0) * opacity
+    return tuple(a * c + (1 - a) * u for c, u in zip((r, g, b), under))
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG contrast ratio of two sRGB colours."""
+    def luminance(colour):
+        c = [(v / 255 / 12.92) if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in colour[:3]]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
