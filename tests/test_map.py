@@ -9,7 +9,6 @@ import importlib.util
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree
