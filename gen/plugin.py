@@ -41,6 +41,7 @@ from gen.site.page import Source
 from gen.export.write import write_exports
 from gen.feeds.write import write_feeds
 from gen.site.extras import document_extras
+from gen.site.preview import LastBuild, Preview
 from gen.site.publish import Job, info_of, publish
 from gen.site.records import SiteInfo
 from gen.site.sitemap import sitemaps
@@ -200,6 +201,14 @@ class ArchivePlugin(BasePlugin):
         """Also keeps this plugin for a whole `mkdocs serve` session (MkDocs' rule), with what it remembers."""
         self.dirty = dirty
 
+    last_build: LastBuild | None = None
+
+    def on_serve(self, server, config, builder):
+        """A saved document page is shown at once; the rebuild follows after a pause (gen/site/preview.py)."""
+        if Preview.install(server, config["docs_dir"], lambda: self.last_build) is None:
+            log.info("archive: this server is not the one expected: every saved page waits for a rebuild")
+        return server
+
     def on_config(self, config):
         """No repository configured: no "edit this page" button (rather than a broken relative link)."""
         if not config.get("repo_url"):
@@ -270,6 +279,9 @@ class ArchivePlugin(BasePlugin):
                 if src.src_uri not in self.index_pages:
                     search.add_rendered(src.url, stored.title, content, stored.fields)
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
+        self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
+                                    {src.src_uri: tuple(tags) for src, tags in sources},
+                                    {src.src_uri: src.tab for src, _ in sources})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
             search.add_later((src.url, stored.title, job.store.content(stored), stored.fields)
                              for src, stored in done.records if src.src_uri not in self.index_pages)

@@ -181,3 +181,21 @@ def test_markdown_digest_is_stable_and_follows_the_settings():
     assert a != markdown_digest(EXTENSIONS, {"toc": {"permalink": True, "slugify": slugify(case="upper")}})
     assert a != markdown_digest([*EXTENSIONS, "gen.guard"], {"toc": {"permalink": True, "slugify": slugify(case="lower")}})
     assert markdown_digest([], {"x": functools.partial(len)}) == markdown_digest([], {"x": functools.partial(len)})
+
+
+def test_preview_renders_a_known_document_page_and_nothing_else(tmp_path):
+    from gen.site.preview import LastBuild, render_one
+
+    docs = tmp_path / "docs"
+    (docs / "archive").mkdir(parents=True)
+    page = docs / "archive" / "a.md"
+    page.write_text("---\ntitle: \"甲\"\n---\n\n改过的正文\n", encoding="utf-8")
+    (docs / "notes.md").write_text("# 笔记\n", encoding="utf-8")
+    (docs / "archive" / "new.md").write_text("# 新\n", encoding="utf-8")
+    pages = {"archive/a.md": "archive/a/", "notes.md": "notes/"}
+    last = LastBuild(_job(tmp_path, pages), tmp_path / "site", docs, True, {}, {})
+    assert render_one(last, page) == "archive/a.md"
+    assert "改过的正文" in (tmp_path / "site" / "archive" / "a" / "index.html").read_text(encoding="utf-8")
+    assert render_one(last, docs / "notes.md") is None  # not a document page: the rebuild shows it
+    assert render_one(last, docs / "archive" / "new.md") is None  # unknown to the last build: the rebuild adds it
+    assert render_one(last, tmp_path / "elsewhere.md") is None
