@@ -101,8 +101,9 @@ _DIGESTS: dict[tuple[str, int, int], str] = {}
 
 
 def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Source:
-    """A page to render: generated ones with their text, files on disk by their text's digest
-    (read again only when the file changed), both with links to moved pages pointed on."""
+    """A page to render: generated ones with their text, files on disk by their text's digest (the
+    text is read again where the page is rendered, so 100,000 texts are not held at once), both
+    with links to moved pages pointed on."""
     path = file.abs_src_path
     if file.generated_by or not path or moved:
         text = file.content_string
@@ -112,9 +113,7 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
     stamp = (path, *fs.file_stat(path))
     digest = _DIGESTS.get(stamp)
     if digest is None:
-        text = file.content_string
-        digest = _DIGESTS[stamp] = fs.text_digest(text)
-        return Source(file.src_uri, url, text, True, tab, path, digest)
+        digest = _DIGESTS[stamp] = fs.text_digest(file.content_string)
     return Source(file.src_uri, url, None, True, tab, path, digest)
 
 
@@ -383,7 +382,10 @@ def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem,
         if key in _CHECKED:
             return _CHECKED[key]
     text = file.content_string
-    if entry is not None and entry.meta is not None and fs.text_digest(text) == entry.sha256:
+    digest = fs.text_digest(text)
+    if key:
+        _DIGESTS[key] = digest  # the renderer keys the page by it (gen/site/)
+    if entry is not None and entry.meta is not None and digest == entry.sha256:
         found: tuple[tuple[Problem, ...], Meta | None] = ((), entry.meta)
     else:
         problems, meta = read_page(text, file.src_uri, shown)
