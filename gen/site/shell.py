@@ -40,6 +40,7 @@ _WORDS_TEMPLATE = '{% import "partials/language.html" as lang with context %}' +
     f'{{{{ lang.t("{w}") }}}}' for w in WORDS)
 _SEARCH_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/search.html" %}'
 _PALETTE_TEMPLATE = '{% include "partials/palette.html" %}'
+_TOP_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/top.html" %}'
 # The palette a reader chose last (kept by Material's script under "__palette"), applied before
 # Material's script starts, as Material's own header does.
 _PALETTE_RESTORE = (
@@ -99,10 +100,11 @@ _SCRIPT_PARTS = (
     "if(c)c.insertAdjacentHTML('beforeend','<footer class=\"md-footer\"><div class=\"md-footer-meta md-typeset\"><div class=\"md-footer-meta__inner md-grid\">"
     "<div class=\"md-copyright\">Made with <a href=\"https://squidfunk.github.io/mkdocs-material/\" target=\"_blank\" rel=\"noopener\">Material for MkDocs</a></div></div></div></footer>');"
     "document.body.insertAdjacentHTML('beforeend','<div class=\"md-dialog\" data-md-component=\"dialog\"><div class=\"md-dialog__inner md-typeset\"></div></div>');"
+    "var mm=document.querySelector('.md-main');if(mm&&TOP)mm.insertAdjacentHTML('beforeend',TOP);"
 )
 
 
-def shell_script(search_html: str, config_rest: dict, words: dict[str, str], palette_html: str = "") -> str:
+def shell_script(search_html: str, config_rest: dict, words: dict[str, str], palette_html: str = "", top_html: str = "") -> str:
     """The script every page loads before Material's: the storage helpers Material's inline head
     script defines, the search dialog, the navigation drawer, the footer, and the theme's settings
     (with the page's own base)."""
@@ -112,7 +114,7 @@ def shell_script(search_html: str, config_rest: dict, words: dict[str, str], pal
         "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
         "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
         "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
-        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},PAL={json.dumps(palette_html)};"
+        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},PAL={json.dumps(palette_html)},TOP={json.dumps(top_html)};"
         + _PALETTE_RESTORE +
         f"var d=document.querySelector('[data-md-component=search]');if(d)d.outerHTML={json.dumps(search_html)};"
         + _SCRIPT_PARTS +
@@ -194,7 +196,10 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         first = palette if isinstance(palette, dict) else palette[0]
         body_attrs = tuple((f"data-md-color-{k}", str(first.get(k) or d).replace(" ", "-"))
                            for k, d in (("scheme", "default"), ("primary", "indigo"), ("accent", "indigo")))
-    script = shell_script(search_html, settings, {"nav": words["nav"]}, palette_html).encode()
+    top_html = ""
+    if "navigation.top" in features:  # Material's back-to-top button
+        top_html = re.sub(r">\s+<", "><", env.from_string(_TOP_TEMPLATE).render(config=config).strip())
+    script = shell_script(search_html, settings, {"nav": words["nav"]}, palette_html, top_html).encode()
     sprite = sprite_svg(templates).encode()
     script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
     sprite_path = SPRITE.format(hashlib.sha256(sprite).hexdigest()[:10])

@@ -117,3 +117,21 @@ def test_document_page_downloads_are_served_as_files_not_pages(page, base_url, s
     assert kind.startswith("application/octet-stream") and hashlib.sha256(body).hexdigest() == expected
     kind, body = _fetch(text_url)
     assert kind.startswith("text/plain") and "区新冠肺炎疫情防控工作领导小组" in body.decode("utf-8")
+
+
+def test_document_page_in_the_lean_shell_has_every_part_of_materials_page(page, base_url, tmp_path):
+    """The parts the shell script adds (search dialog, drawer, footer, back-to-top, palette toggle)
+    are there once Material's script has run; the drawer lists the tabs."""
+    page.goto(base_url + "archive/003_17d5a1e15a32e4e6/")
+    for selector in ("[data-md-component=search] input.md-search__input", ".md-sidebar--primary .md-nav__link",
+                     "footer.md-footer", "[data-md-component=top]", "form[data-md-component=palette]",
+                     "[data-md-component=dialog]", ".md-sidebar--secondary .md-nav__link"):
+        assert page.locator(selector).count() >= 1, selector
+    tabs = page.locator(".md-tabs__link").all_inner_texts()
+    drawer = page.locator(".md-sidebar--primary .md-nav__link").all_inner_texts()
+    assert [t.strip() for t in tabs] == [d.strip() for d in drawer]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.click("label.md-header__button[for=__drawer]")
+    page.wait_for_timeout(300)
+    assert page.locator(".md-sidebar--primary .md-nav__link").first.is_visible()
+    page.screenshot(path=str(tmp_path / "drawer.png"))
