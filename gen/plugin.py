@@ -37,7 +37,7 @@ from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, ta
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
-from gen.site.page import Source
+from gen.site.page import Source, TagUrls
 from gen.export.write import write_exports
 from gen.feeds.write import write_feeds
 from gen.site.extras import document_extras
@@ -83,17 +83,6 @@ class SiteFile(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         pass
-
-
-class _TagUrls(dict):
-    """Tag -> its page's address; a tag without a page links to the tags index."""
-
-    def __init__(self, urls: dict[str, str], fallback: str | None):
-        super().__init__(urls)
-        self.fallback = fallback
-
-    def get(self, key, default=None):
-        return super().get(key, self.fallback if default is None else default)
 
 
 # (path, mtime_ns, size) -> digest of a page's text: `mkdocs serve` reads again only what changed.
@@ -265,7 +254,7 @@ class ArchivePlugin(BasePlugin):
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
         site = site_info(config, root)
         job = Job(shell, tuple(config["markdown_extensions"]), dict(config["mdx_configs"] or {}),
-                  self.page_urls, _TagUrls(tag_urls, tags_index), document_extras(site), Store(root / PAGE_STORE), str(root))
+                  self.page_urls, TagUrls(tag_urls, tags_index), document_extras(site), Store(root / PAGE_STORE), str(root))
         sources = []
         for file in self.ours:
             meta = self.metas.get(file.src_uri)

@@ -3,6 +3,7 @@ normalised text and the original as received, gen/export) and its citations (gen
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 
@@ -27,5 +28,5 @@ def downloads_html(info: PageInfo, root: str) -> str:
 
 
 def document_extras(site: SiteInfo) -> tuple[Callable[[PageInfo], str], ...]:
-    """The parts every document page gets, in order."""
-    return (lambda info: downloads_html(info, site.root), lambda info: box_html(info, site))
+    """The parts every document page gets, in order (plain functions: they travel to the workers)."""
+    return (functools.partial(downloads_html, root=site.root), functools.partial(box_html, site=site))

@@ -112,6 +112,17 @@ def provenance(fields: Mapping[str, Any]) -> Markup:
     return out
 
 
+class TagUrls(dict):
+    """Tag -> the site-relative address of its page; a tag without a page links to the tags index."""
+
+    def __init__(self, urls: Mapping[str, str], fallback: str | None = None):
+        super().__init__(urls)
+        self.fallback = fallback
+
+    def get(self, key, default=None):
+        return super().get(key, self.fallback if default is None else default)
+
+
 def tag_chips(fields: Mapping[str, Any], tag_urls: Mapping[str, str], here: str) -> list[tuple[str, str]]:
     tags = fields.get("tags")
     if not isinstance(tags, list):

@@ -8,6 +8,7 @@ file is linked into the site as it is.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,12 +25,13 @@ from gen.fs import text_digest
 from gen.site.store import Store, Stored, key_of, place
 
 BATCH = 64  # pages per task handed to a worker
+START_METHOD = "forkserver"
 IN_PROCESS = 40  # fewer pages to render than this: no worker processes
 
 
 @dataclass(frozen=True)
 class Job:
-    """What every worker needs, the same for all pages of a build (inherited by forked workers)."""
+    """What every worker needs, the same for all pages of a build (sent to each worker once)."""
 
     shell: Shell
     extensions: tuple
@@ -162,21 +164,31 @@ def _run(todo: list[tuple[Source, str]], jobs: int | None) -> _Fresh:
 def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored, str]]:
     """The rendered pages in the order of `todo`: in this process for a few, else on every core."""
     workers = jobs or os.cpu_count() or 1
-    if workers == 1 or len(todo) < IN_PROCESS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers == 1 or len(todo) < IN_PROCESS or START_METHOD not in multiprocessing.get_all_start_methods():
         for i in range(0, len(todo), BATCH):
             yield from _render_batch(todo[i:i + BATCH])
         return
     batches = [todo[i:i + BATCH] for i in range(0, len(todo), BATCH)]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # Workers start from a small server process, not from this one (a fork of a build holding
+    # 100,000 pages' records would soon copy them into every worker), and get the job once.
+    with multiprocessing.get_context(START_METHOD).Pool(workers, initializer=_start, initargs=(_JOB,)) as pool:
         for done in pool.imap(_render_batch, batches):
             yield from done
 
 
+def _start(job: Job) -> None:
+    global _JOB, _CONVERTER
+    _JOB, _CONVERTER = job, None
+
+
 def info_of(src: Source, stored: Stored) -> PageInfo:
-    """The record the site's other outputs (exports, feeds) are made from."""
+    """The record the site's other outputs (exports, feeds) are made from; its body is read when asked for."""
+    return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src))
+
+
+def _body(src: Source) -> str:
     text = src.read()
     try:
-        body = frontmatter.split(text)[1]
+        return frontmatter.split(text)[1]
     except ValueError:
-        body = text
-    return PageInfo(src.src_uri, src.url, stored.fields, body)
+        return text

@@ -6,7 +6,7 @@ Citations, exports, feeds and charts are made from these; they never read docs/ 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +18,14 @@ class PageInfo:
     page: str  # docs-relative path of the Markdown page: "archive/2020/x.md"
     url: str  # site-relative address of its HTML: "archive/2020/x/"
     fields: Mapping[str, Any]  # its front matter as YAML parsed it (date: datetime.date, tags: list[str] …)
-    body: str  # the Markdown after the front matter, as the editor left it
+    # The Markdown after the front matter, as the editor left it; or a function that reads it, so
+    # that a build can hold 100,000 pages' records without their texts.
+    markdown: str | Callable[[], str]
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the front matter."""
+        return self.markdown() if callable(self.markdown) else self.markdown
 
 
 @dataclass(frozen=True)
