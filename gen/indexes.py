@@ -454,7 +454,7 @@ def render_home(metas: list[Meta], counts: dict[str, int], w: Writer) -> str:
         body.append(f"| 时间范围 | {min(dated).isoformat()} 至 {max(dated).isoformat()} |")
     body += [""] + _chart("全部文档 · 每月文档数", metas)
     body += ["## 下载数据", "",
-             "全部文档的元数据（每篇一行，含页面地址），以及每篇文档页面上的纯文本和原件下载：", "",
+             "全部文档的元数据，每篇一行，含页面地址：", "",
              download_links_html(""), ""]
     body += [f"## 最新文档（{min(LATEST, len(metas))} 篇）", ""] + _feed_link(path, None, w.directory_urls)
     body += w.items(metas[::-1][:LATEST], path, ("date", "district", "source")) or ["暂无文档。"]

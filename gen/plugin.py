@@ -109,9 +109,9 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
 class _Outputs(threading.Thread):
     """write_outputs in the background, keeping what went wrong for the build to report."""
 
-    def __init__(self, site_dir: Path, documents, site: SiteInfo):
+    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool):
         super().__init__(daemon=True, name="archive-outputs")
-        self.args_ = (site_dir, documents, site)
+        self.args_ = (site_dir, documents, site, files)
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -121,10 +121,10 @@ class _Outputs(threading.Thread):
             self.error = exc
 
 
-def write_outputs(site_dir: Path, documents, site: SiteInfo) -> None:
+def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True) -> None:
     """The site's outputs made from every document page: its feeds and its data exports."""
     infos = [info_of(src, stored) for src, stored in documents]
-    exported = write_exports(site_dir, infos, site)
+    exported = write_exports(site_dir, infos, site, files)
     for problem in exported.problems:
         # The generator's report covers seeds; a page whose original cannot be published (its
         # seed deleted or changed since) has no 原件 link and is named here, without failing --strict.
@@ -177,6 +177,9 @@ class ArchivePlugin(BasePlugin):
         ("manifest_columns", config_options.DictOfItems(config_options.Type(str), default={})),
         # The plugin's own: the most entries an index page lists before it is split or paginated.
         ("index_page_size", config_options.Type(int, default=PAGE_SIZE)),
+        # Publish each document's plain text and original as received (files/<page>/); about 2.5 KB
+        # a document, which an archive near GitHub Pages' 1 GB limit may need to leave out.
+        ("document_files", config_options.Type(bool, default=True)),
     )
 
     index_pages: frozenset[str] = frozenset()
@@ -245,7 +248,9 @@ class ArchivePlugin(BasePlugin):
         scripts = tuple(str(s) for s in config.get("extra_javascript") or [])
         if search is not None and search.config.enabled:
             scripts = (search.script_url(), *scripts)
-        shell, assets = make_shell(config, self.env, self.theme_files, self.tabs, worker, scripts, site_page.template_digest())
+        files_on = self.config["document_files"]
+        shell, assets = make_shell(config, self.env, self.theme_files, self.tabs, worker, scripts, site_page.template_digest(),
+                                   variant=f"document_files={files_on}")
         site_dir = Path(config["site_dir"])
         for path, data in assets.items():
             fs.write_bytes_atomic(site_dir / path, data)
@@ -254,7 +259,7 @@ class ArchivePlugin(BasePlugin):
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
         site = site_info(config, root)
         job = Job(shell, tuple(config["markdown_extensions"]), dict(config["mdx_configs"] or {}),
-                  self.page_urls, TagUrls(tag_urls, tags_index), document_extras(site), Store(root / PAGE_STORE), str(root))
+                  self.page_urls, TagUrls(tag_urls, tags_index), document_extras(site, files_on), Store(root / PAGE_STORE), str(root))
         sources = []
         for file in self.ours:
             meta = self.metas.get(file.src_uri)
@@ -284,7 +289,7 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
-        self.pending = _Outputs(site_dir, documents, site)
+        self.pending = _Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 
     def on_build_error(self, error):

@@ -19,7 +19,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 # Whole modules that build real sites, drive a browser or read the whole corpus; single slow
 # tests carry @pytest.mark.slow themselves. `pytest -m "not slow"` runs the rest in seconds.
 SLOW_MODULES = {"test_accounting", "test_score_meta", "test_score_pipeline", "test_score_newspaper", "test_hostile",
-                "test_search_plugin", "test_concurrency", "test_newcomer", "test_upgrade", "test_builders", "test_preview"}
+                "test_search_plugin", "test_concurrency", "test_newcomer", "test_upgrade", "test_builders", "test_preview", "test_site_build"}
 
 
 def pytest_collection_modifyitems(config, items):

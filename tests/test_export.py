@@ -494,3 +494,13 @@ def test_download_links_html():
         "</ul>\n"
     )
     assert 'href="../data/archive.csv"' in download_links_html("../")
+
+
+def test_without_document_files_only_the_metadata_is_published_and_old_files_go(built, root):
+    site_dir, pages, first = built
+    assert first.texts and any(p.is_file() for p in (site_dir / "files").rglob("*"))
+    site = SiteInfo("档案", "https://example.org/archive/", BUILT, root=str(root))
+    lean = write_exports(site_dir, pages, site, files=False)
+    assert lean.texts == lean.originals == 0 and lean.rows == first.rows
+    assert not [p for p in (site_dir / "files").rglob("*") if p.is_file()]
+    assert all(r["text_url"] == "" and r["original_url"] == "" for r in read_csv(site_dir))

@@ -33,9 +33,10 @@ class Exported:
     removed: tuple[str, ...] = ()  # files an earlier build left under files/ that no page has now
 
 
-def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo) -> Exported:
+def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, files: bool = True) -> Exported:
     """Write data/archive.csv, data/archive.jsonl, data/datapackage.json and files/<page>/… into
-    the built site at site_dir, from every document page; the same pages give the same bytes."""
+    the built site at site_dir, from every document page; the same pages give the same bytes.
+    `files`: False publishes no per-document files (and removes those an earlier build left)."""
     site_dir = Path(site_dir)
     top = str(site_dir)
     root = site.root or "."
@@ -50,7 +51,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo) -> 
     link = True  # until the file system refuses
     for info in ordered:
         problems.extend(rows.value_problems(info.page, info.fields))
-        paths = _paths(info, folders, keep, problems)
+        paths = _paths(info, folders, keep, problems) if files else None
         text_url = original_url = None
         if paths is not None:
             text_path, original_path = paths

@@ -27,6 +27,8 @@ def downloads_html(info: PageInfo, root: str) -> str:
     return Markup('<p class="doc-downloads">下载：{}</p>').format(Markup(" · ").join(links))
 
 
-def document_extras(site: SiteInfo) -> tuple[Callable[[PageInfo], str], ...]:
-    """The parts every document page gets, in order (plain functions: they travel to the workers)."""
-    return (functools.partial(downloads_html, root=site.root), functools.partial(box_html, site=site))
+def document_extras(site: SiteInfo, files: bool = True) -> tuple[Callable[[PageInfo], str], ...]:
+    """The parts every document page gets, in order (plain functions: they travel to the workers);
+    `files`: the archive publishes each document's text and original (the 下载 line links them)."""
+    cite = functools.partial(box_html, site=site)
+    return (functools.partial(downloads_html, root=site.root), cite) if files else (cite,)

@@ -167,12 +167,14 @@ def code_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str) -> tuple[Shell, dict[str, bytes]]:
+def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str,
+               variant: str = "") -> tuple[Shell, dict[str, bytes]]:
     """The shell for this build and the assets it needs written into the site (path -> bytes).
 
     `env` is the theme's Jinja environment (for Material's own words and search dialog),
     `nav_items` the top navigation as (title, site-relative address), `worker` the search worker's
-    site-relative address (with its version)."""
+    site-relative address (with its version), `variant` whatever else changes every page (the
+    plugin's options)."""
     import material
 
     templates = Path(material.__file__).parent / "templates"
@@ -230,5 +232,5 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         body_attrs=body_attrs,
     )
     markdown = markdown_digest(config["markdown_extensions"], config["mdx_configs"] or {})
-    digest = hashlib.sha256(json.dumps([fields, template_digest, markdown, code_digest()], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(json.dumps([fields, template_digest, markdown, code_digest(), variant], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
     return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite}

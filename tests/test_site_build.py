@@ -1,0 +1,61 @@
+"""Real `mkdocs build --strict` runs of the archive's pages (gen/site/): a second build renders
+nothing and publishes the same bytes, an edited page alone is rendered again, and the plugin's
+`document_files: false` leaves every document's files out."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import make_project
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def _run(root: Path, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", *args], cwd=root, env=ENV, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stderr
+
+
+def _rendered(log: str) -> int:
+    return int(re.search(r"archive: \d+ pages, (\d+) rendered", log).group(1))
+
+
+def _tree(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
+    root = make_project(tmp_path / "p")
+    _run(root, "gen", "build")
+    first = _run(root, "mkdocs", "build", "--strict")
+    assert _rendered(first) > 40
+    before = _tree(root / "site")
+    again = _run(root, "mkdocs", "build", "--strict")
+    assert _rendered(again) == 0
+    assert _tree(root / "site") == before
+    page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n编辑补充的一句。\n", encoding="utf-8")
+    edited = _run(root, "mkdocs", "build", "--strict")
+    assert _rendered(edited) == 1
+    assert "编辑补充的一句" in (root / "site" / "archive" / "002_2790eb9220dfb574" / "index.html").read_text(encoding="utf-8")
+    changed = {k for k, v in _tree(root / "site").items() if before.get(k) != v}
+    assert "archive/002_2790eb9220dfb574/index.html" in changed
+    assert not any(k.startswith("archive/") and k != "archive/002_2790eb9220dfb574/index.html" for k in changed)
+
+
+def test_without_document_files_no_page_links_them_and_none_is_published(tmp_path):
+    root = make_project(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("document_files: true", "document_files: false"), encoding="utf-8")
+    _run(root, "gen", "build")
+    _run(root, "mkdocs", "build", "--strict")
+    page = (root / "site" / "archive" / "000_73acca2f4bde7c0a" / "index.html").read_text(encoding="utf-8")
+    assert "doc-downloads" not in page and "引用本文" in page
+    assert not (root / "site" / "files").exists() or not any(p.is_file() for p in (root / "site" / "files").rglob("*"))
+    assert (root / "site" / "data" / "archive.csv").is_file()
