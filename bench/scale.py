@@ -390,9 +390,11 @@ def republish(root: Path) -> dict:
     for seed in seeds[:: max(1, len(seeds) // RERUNS)][:RERUNS]:
         seed.write_bytes(seed.read_bytes() + "。".encode())
         gen = timed(GEN, root)
+        # Its page is rewritten, and the pages that list it among their near-identical documents
+        # may be too (a spliced synthetic document has such neighbours): a few, never many.
         written = re.search(r"(\d+) pages written", gen.out)
-        if not written or written.group(1) != "1":
-            raise SystemExit(f"changing {seed.name} should rewrite one page:\n{gen.out[-1500:]}")
+        if not written or not 1 <= int(written.group(1)) <= 10:
+            raise SystemExit(f"changing {seed.name} should rewrite its page (and at most a few near-identical ones):\n{gen.out[-1500:]}")
         site = timed(SITE, root, ok=(0,))
         gens.append(gen.seconds)
         sites.append(site.seconds)
