@@ -268,6 +268,8 @@ class ArchivePlugin(BasePlugin):
         feed = None
         searching = search is not None and search.config.enabled
         if searching and not self.dirty:
+            search.expect(sum(1 for src, _ in sources if src.src_uri not in self.index_pages))
+
             def feed(src, stored, content):
                 if src.src_uri not in self.index_pages:
                     search.add_rendered(src.url, stored.title, content, stored.fields)

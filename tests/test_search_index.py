@@ -157,3 +157,36 @@ def test_write_index_writes_the_stub_and_replaces_older_builds(tmp_path):
     page = json.loads((tmp_path / "search" / written.build / "p" / "0.json").read_text(encoding="utf-8"))
     assert page["t"] == "核酸检测通知" and page["s"] == [["s1", "第二篇 四不两直"]]
     assert written.build == build(PAGES).build  # the build id depends on the content only
+
+
+def _builder(pages, first_pid=0):
+    builder = IndexBuilder(fold_table())
+    for pid, sections in enumerate(pages, start=first_pid):
+        builder.add_page(f"p{pid}/", sections[0][0], [Section("" if i == 0 else f"s{i}", h, list(b)) for i, (h, b) in enumerate(sections)])
+    return builder
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.tuples(texts, st.lists(texts, max_size=3)), min_size=1, max_size=3), min_size=1, max_size=6),
+       st.integers(min_value=0, max_value=6))
+def test_two_halves_absorbed_build_the_same_index_as_one_builder(pages, cut):
+    """The index of pages indexed in two processes, one for each half, then joined, is byte for byte
+    the index of one builder (gen/search/sink.SplitSink)."""
+    cut = min(cut, len(pages))
+    limits = Limits(bucket_bytes=64, big_bytes=48)
+    whole = _builder(pages).build(limits)
+    head, tail = _builder(pages[:cut]), _builder(pages[cut:], first_pid=cut)
+    head.absorb(tail)
+    joined = head.build(limits)
+    assert joined.files == whole.files and joined.build == whole.build and joined.stats == whole.stats
+
+
+def test_absorbing_real_pages_keeps_every_file():
+    pages = PAGES * 40  # big keys (own files) and the page store's section files too
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    whole = _builder(pages).build(limits)
+    head, tail = _builder(pages[:53]), _builder(pages[53:], first_pid=53)
+    head.absorb(tail)
+    joined = head.build(limits)
+    assert any(name.startswith("k/") for name in whole.files) and any("-" in name for name in whole.files if name.startswith("p/"))
+    assert joined.files == whole.files

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gen.fs import write_bytes_atomic
-from gen.search.encode import bucket_of, put_deltas, put_varint
+from gen.search.encode import bucket_of, put_deltas, put_varint, read_varint
 from gen.search.extract import Section
 from gen.search.facets import Facets, FacetTable
 from gen.search.fold import browser_pairs
@@ -114,6 +114,32 @@ class IndexBuilder:
         self.stats.pages += 1
         self.stats.sections += len(sections)
         return pid
+
+    def absorb(self, other: IndexBuilder) -> None:
+        """Take `other`'s pages after this builder's, as if they had been added here in their order:
+        the index is built the same whether the pages were indexed by one builder or by two (one
+        for each half of the pages, in two processes) and then joined."""
+        base = self.stats.pages
+        ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
+        for key, j in other.ids.items():
+            k = ids.get(key)
+            if k is None:
+                k = self._new_key(key)
+            theirs = other.d[j]
+            first, rest = read_varint(theirs, 0)  # their first row's gap: from their page 0
+            put_varint(ds[k], base + first - last[k])
+            ds[k] += memoryview(theirs)[rest:]
+            ps[k] += other.p[j]
+            last[k] = base + other.last[j]
+            df[k] += other.df[j]
+        for name, raw in other.store.items():  # p/<page>.json, p/<page>-<section>.json
+            page, _, rest_of_name = name[2:].partition(".")
+            pid, dash, section = page.partition("-")
+            self.store[f"p/{int(pid) + base}{dash}{section}.{rest_of_name}"] = raw
+        self.store_raw += other.store_raw
+        self.facets.pages.extend(other.facets.pages)
+        for stat in ("pages", "sections", "tokens", "text_bytes"):
+            setattr(self.stats, stat, getattr(self.stats, stat) + getattr(other.stats, stat))
 
     def _store(self, name: str, value: dict) -> None:
         # Plain JSON: a result page fetches twenty of these at once, and inflating each in the

@@ -35,7 +35,7 @@ from gen.config import CACHE_DIR
 from gen.fs import write_bytes_atomic
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
-from gen.search.sink import ChildSink, LocalSink, SearchBuildError
+from gen.search.sink import ChildSink, LocalSink, SearchBuildError, SplitSink
 
 log = logging.getLogger("mkdocs.plugins.gen.search")
 
@@ -57,6 +57,9 @@ class ArchiveSearchConfig(Config):
     limited = c.Deprecated(removed=True, message="archive-search: the option `limited` was removed: every result is shown as the list scrolls")
     # Index in a child process, on the second core (false: in the MkDocs process).
     background = c.Type(bool, default=True)
+    # Child processes indexing in the background: 2 index the first and the second half of the
+    # pages side by side (the same index, made on two cores), 1 indexes them all.
+    processes = c.Choice((1, 2), default=2)
     bucket_bytes = c.Type(int, default=Limits.bucket_bytes)
     big_bytes = c.Type(int, default=Limits.big_bytes)
 
@@ -65,7 +68,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     """Registered as `archive-search` (pyproject entry point)."""
 
     def __init__(self):
-        self.sink: LocalSink | ChildSink | None = None
+        self.sink: LocalSink | ChildSink | SplitSink | None = None
         self.versions: dict[str, str] = {}
         # A dirty build (`mkdocs serve --dirty`, `mkdocs build --dirty`) renders only the pages
         # that changed; the others are indexed from what they were last time (page URL -> (title,
@@ -110,7 +113,8 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.later = []  # the previous dirty build's index must be complete before the next starts
         if self.config.enabled:
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
-            sink = ChildSink if self.config.background else LocalSink
+            two = self.config.processes == 2 and (os.cpu_count() or 1) > 1
+            sink = (SplitSink if two else ChildSink) if self.config.background else LocalSink
             self.sink = sink(limits, self.config.results)
 
     def on_files(self, files, *, config):
@@ -138,6 +142,11 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.config.enabled:
             env.globals["archive_search"] = {"worker": self.worker_url(), "script": self.script_url()}
         return env
+
+    def expect(self, pages: int) -> None:
+        """`pages` pages rendered elsewhere come next (they are split between the indexing processes)."""
+        if isinstance(self.sink, SplitSink):
+            self.sink.expect(pages)
 
     def add_later(self, pages) -> None:
         """Pages rendered outside MkDocs to index after this dirty build's own, in the background
@@ -220,7 +229,7 @@ def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str
     _save_pages(store, pages)
 
 
-def _finish(sink: LocalSink | ChildSink, root: Path, rest: list[tuple[str, str, str, dict]] = ()) -> None:
+def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, rest: list[tuple[str, str, str, dict]] = ()) -> None:
     """Add the remaining pages, write the index and say what it holds."""
     try:
         for url, title, html, facets in rest:
@@ -231,7 +240,7 @@ def _finish(sink: LocalSink | ChildSink, root: Path, rest: list[tuple[str, str, 
             log.error(f"archive-search: {exc}")
             return
         raise PluginError(str(exc)) from exc
-    where = "in a child process" if isinstance(sink, ChildSink) else "in process"
+    where = {ChildSink: "in a child process", SplitSink: "in two child processes"}.get(type(sink), "in process")
     log.info(
         f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
         f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {seconds:.1f} s {where}"

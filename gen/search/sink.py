@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import pickle
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -82,6 +85,69 @@ class ChildSink:
             self.child.kill()
             self.child.wait()
 
+    def _command(self, command: dict) -> None:
+        try:
+            self.child.stdin.write(json.dumps(command) + "\n")
+        except (BrokenPipeError, OSError) as exc:
+            raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
+
+    def dump(self, path: str) -> None:
+        """Have the child index what it was sent, keep its builder in `path` and stop."""
+        self._command({"dump": path})
+        try:
+            self.child.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass
+        self.child.stdout.read()
+        if self.child.wait() != 0:
+            raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
+
+    def absorb(self, path: str) -> None:
+        """Have the child take the pages of the builder kept in `path` after its own."""
+        self._command({"absorb": path})
+
+
+class SplitSink:
+    """Index pages in two child processes, the first half of the pages in one and the rest in the
+    other, joined at the end (IndexBuilder.absorb): the index is the same as one child's, made on
+    two cores. Until told how many pages come (`expect`), every page goes to the first."""
+
+    def __init__(self, limits: Limits, results: int):
+        self.first = ChildSink(limits, results)
+        self.second = ChildSink(limits, results)
+        self.sent = 0
+        self.split: int | None = None
+        self.halves = False
+
+    def expect(self, more: int) -> None:
+        """`more` pages come next: the second half of them goes to the second child."""
+        self.split = self.sent + (more + 1) // 2
+
+    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
+        if self.split is not None and self.sent >= self.split:
+            self.second.add(url, title, html, facets)
+            self.halves = True
+        else:
+            self.first.add(url, title, html, facets)
+        self.sent += 1
+
+    def finish(self, root: Path) -> tuple[Stats, float]:
+        if not self.halves:
+            self.second.abort()
+            return self.first.finish(root)
+        fd, kept = tempfile.mkstemp(prefix="gen-search-", suffix=".pickle")
+        os.close(fd)
+        try:
+            self.second.dump(kept)
+            self.first.absorb(kept)
+            return self.first.finish(root)
+        finally:
+            os.unlink(kept)
+
+    def abort(self) -> None:
+        self.first.abort()
+        self.second.abort()
+
 
 def main(argv: list[str] | None = None) -> int:
     """The child: read pages from stdin until `finish`, write the index, print statistics."""
@@ -98,6 +164,14 @@ def main(argv: list[str] | None = None) -> int:
             stats, seconds = sink.finish(Path(page["finish"]))
             print(json.dumps({"stats": asdict(stats), "seconds": seconds}))
             return 0
+        if "dump" in page:  # the second half's builder, for the first child to absorb (SplitSink)
+            Path(page["dump"]).write_bytes(pickle.dumps(sink.builder, protocol=pickle.HIGHEST_PROTOCOL))
+            return 0
+        if "absorb" in page:
+            started = time.perf_counter()
+            sink.builder.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
+            sink.seconds += time.perf_counter() - started
+            continue
         sink.add(page["u"], page["t"], page["h"], facets_of(page.get("f")))
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)
     return 1
