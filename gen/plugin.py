@@ -12,12 +12,10 @@ plugin, whose single listing page grows with the archive).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import posixpath
 import re
-import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
@@ -37,15 +35,14 @@ from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, ta
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
-from gen.site.page import Source, TagUrls
-from gen.export.write import write_exports
-from gen.feeds.write import write_feeds
 from gen.site.extras import document_extras
+from gen.site.facts import address, site_info, tab_of
+from gen.site.outputs import Outputs
+from gen.site.page import Source, TagUrls
 from gen.site.preview import LastBuild, Preview
-from gen.site.publish import Job, info_of, publish
-from gen.site.records import SiteInfo
-from gen.site.sitemap import sitemaps
+from gen.site.publish import Job, publish
 from gen.site.shell import make_shell
+from gen.site.sitemap import sitemaps
 from gen.site.store import Store
 from gen.state import Entry
 
@@ -53,7 +50,6 @@ log = logging.getLogger("mkdocs.plugins.gen")
 
 REDIRECTS = "redirects"  # mkdocs-redirects writes the pages that send old addresses on
 SEARCH = "archive-search"
-EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
 ARCHIVE_DIR = "archive/"  # the generator's pages (gen/identity.py)
 PAGE_STORE = Path("build") / "pages"  # rendered pages kept between builds (gen/site/store.py)
 
@@ -104,67 +100,6 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
     if digest is None:
         digest = _DIGESTS[stamp] = fs.text_digest(file.content_string)
     return Source(file.src_uri, url, None, True, tab, path, digest)
-
-
-class _Outputs(threading.Thread):
-    """write_outputs in the background, keeping what went wrong for the build to report."""
-
-    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool):
-        super().__init__(daemon=True, name="archive-outputs")
-        self.args_ = (site_dir, documents, site, files)
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            write_outputs(*self.args_)
-        except BaseException as exc:  # reported by the build when it waits for this thread
-            self.error = exc
-
-
-def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True) -> None:
-    """The site's outputs made from every document page: its feeds and its data exports."""
-    infos = [info_of(src, stored) for src, stored in documents]
-    exported = write_exports(site_dir, infos, site, files)
-    for problem in exported.problems:
-        # The generator's report covers seeds; a page whose original cannot be published (its
-        # seed deleted or changed since) has no 原件 link and is named here, without failing --strict.
-        log.info(str(problem))
-    feeds = write_feeds(site_dir, infos, site)
-    # Material's script reads every <link rel="alternate"> as a page in another language and
-    # fetches sitemap.xml beside it: an empty one in each feed folder spares readers a 404.
-    for folder in sorted({posixpath.dirname(f) for f in feeds}):
-        fs.write_bytes_atomic(site_dir / folder / "sitemap.xml", EMPTY_SITEMAP)
-
-
-def _address(url: str | None) -> str:
-    """A page's site-relative address, "" for the home page (MkDocs says "./")."""
-    return "" if url in (None, "./", ".") else url
-
-
-def site_info(config, root: Path) -> SiteInfo:
-    """The site's facts for its outputs; the build's time is SOURCE_DATE_EPOCH when set (the
-    Makefile sets the last commit's), so one commit builds the same files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    try:
-        built = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch else dt.datetime.now(dt.timezone.utc)
-    except (ValueError, OverflowError, OSError):
-        built = dt.datetime.now(dt.timezone.utc)
-    url = config.get("site_url") or ""
-    if url and not url.endswith("/"):
-        url += "/"
-    return SiteInfo(config["site_name"], url, built.replace(microsecond=0), str(root), config.get("site_description") or "")
-
-
-def _tab(url: str, tabs: tuple[tuple[str, str], ...]) -> str | None:
-    """The top navigation entry a page belongs to: its own, or the longest whose address its
-    own begins with; None for a document."""
-    best = None
-    for _, tab in tabs:
-        if url == tab:
-            return tab
-        if tab and url.startswith(tab) and len(tab) > len(best or ""):
-            best = tab
-    return best
 
 
 class ArchivePlugin(BasePlugin):
@@ -219,7 +154,7 @@ class ArchivePlugin(BasePlugin):
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
                                            waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
 
-    pending: _Outputs | None = None  # the feeds and exports of the last build, maybe still being written
+    pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
 
     def _wait(self) -> None:
         if self.pending is not None:
@@ -263,8 +198,8 @@ class ArchivePlugin(BasePlugin):
         sources = []
         for file in self.ours:
             meta = self.metas.get(file.src_uri)
-            url = _address(file.url)
-            sources.append((_source(file, url, _tab(url, self.tabs), self.moved), meta.tags if meta else ()))
+            url = address(file.url)
+            sources.append((_source(file, url, tab_of(url, self.tabs), self.moved), meta.tags if meta else ()))
         feed = None
         searching = search is not None and search.config.enabled
         if searching and not self.dirty:
@@ -283,7 +218,7 @@ class ArchivePlugin(BasePlugin):
         for problem in done.problems:
             log.warning(problem)
         log.info("archive: %d pages, %d rendered, %d from build/pages", len(done.records), done.rendered, len(done.records) - done.rendered)
-        urls = [src.url for src, _ in done.records] + [_address(f.url) for f in self.files.documentation_pages()]
+        urls = [src.url for src, _ in done.records] + [address(f.url) for f in self.files.documentation_pages()]
         for path, data in sitemaps(site.url, urls, site.built.date()).items():
             fs.write_bytes_atomic(site_dir / path, data)
         documents = [(src, stored) for src, stored in done.records
@@ -291,7 +226,7 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
-        self.pending = _Outputs(site_dir, documents, site, files_on)
+        self.pending = Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 
     def on_build_error(self, error):
@@ -316,7 +251,7 @@ class ArchivePlugin(BasePlugin):
         state = fs.load_state(Path(config["docs_dir"]))
         files, self.index_pages, self.tag_links, self.metas = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
         self.moved = redirect_moved(files, config, state.moved)
-        self.page_urls = {f.src_uri: _address(f.url) for f in files.documentation_pages()}
+        self.page_urls = {f.src_uri: address(f.url) for f in files.documentation_pages()}
         self.theme_files = [f for f in files if f.src_uri.startswith("assets/")]
         return files
 
@@ -324,7 +259,7 @@ class ArchivePlugin(BasePlugin):
     def on_nav(self, nav, config, files):
         """The archive's pages (documents and generated index pages) are rendered by this plugin
         (gen/site/); MkDocs keeps them in `files` for its link checks but does not render them."""
-        self.tabs = tuple((str(item.title), _address(item.url)) for item in nav.items if getattr(item, "url", None) is not None)
+        self.tabs = tuple((str(item.title), address(item.url)) for item in nav.items if getattr(item, "url", None) is not None)
         self.files = files
         self.ours = []
         for file in list(files.documentation_pages()):

@@ -1,0 +1,49 @@
+"""The site's outputs made from every document page after the pages are in place: the data
+exports and the feeds (gen/export, gen/feeds), written in the background while search finishes."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import threading
+from pathlib import Path
+
+from gen import fs
+from gen.export.write import write_exports
+from gen.feeds.write import write_feeds
+from gen.site.publish import info_of
+from gen.site.records import SiteInfo
+
+log = logging.getLogger("mkdocs.plugins.gen")
+
+EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+
+
+class Outputs(threading.Thread):
+    """write_outputs in the background, keeping what went wrong for the build to report."""
+
+    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool):
+        super().__init__(daemon=True, name="archive-outputs")
+        self.args_ = (site_dir, documents, site, files)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            write_outputs(*self.args_)
+        except BaseException as exc:  # reported by the build when it waits for this thread
+            self.error = exc
+
+
+def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True) -> None:
+    """The site's outputs made from every document page: its feeds and its data exports."""
+    infos = [info_of(src, stored) for src, stored in documents]
+    exported = write_exports(site_dir, infos, site, files)
+    for problem in exported.problems:
+        # The generator's report covers seeds; a page whose original cannot be published (its
+        # seed deleted or changed since) has no 原件 link and is named here, without failing --strict.
+        log.info(str(problem))
+    feeds = write_feeds(site_dir, infos, site)
+    # Material's script reads every <link rel="alternate"> as a page in another language and
+    # fetches sitemap.xml beside it: an empty one in each feed folder spares readers a 404.
+    for folder in sorted({posixpath.dirname(f) for f in feeds}):
+        fs.write_bytes_atomic(site_dir / folder / "sitemap.xml", EMPTY_SITEMAP)
