@@ -12,6 +12,7 @@ plugin, whose single listing page grows with the archive).
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import posixpath
@@ -128,10 +129,12 @@ class ArchivePlugin(BasePlugin):
         self.dirty = dirty
 
     last_build: LastBuild | None = None
+    preview: Preview | None = None
 
     def on_serve(self, server, config, builder):
         """A saved document page is shown at once; the rebuild follows after a pause (gen/site/preview.py)."""
-        if Preview.install(server, config["docs_dir"], lambda: self.last_build) is None:
+        self.preview = Preview.install(server, config["docs_dir"], lambda: self.last_build)
+        if self.preview is None:
             log.info("archive: this server is not the one expected: every saved page waits for a rebuild")
         return server
 
@@ -149,6 +152,7 @@ class ArchivePlugin(BasePlugin):
     def on_pre_build(self, config):
         """Wait while `gen build` writes docs/, and keep it from starting until this build has read them."""
         self._wait()
+        gc.unfreeze()  # what the last build set aside may be garbage now (see _publish)
         self._release()
         self._lock = ExitStack()
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
@@ -226,6 +230,11 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
+        # The build's records (MkDocs' files and pages, the state, the store's index: millions of
+        # objects at 100,000 documents) live until the next build: set them aside from the
+        # collector, whose full passes over them stalled every thread for seconds (under
+        # `mkdocs serve`, a saved page waited 4 s to be shown).
+        gc.freeze()
         self.pending = Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 
@@ -233,6 +242,8 @@ class ArchivePlugin(BasePlugin):
         self._release()
 
     def on_shutdown(self):
+        if self.preview is not None:
+            self.preview.stop()
         self._wait()
         self._release()
 

@@ -34,6 +34,9 @@ log = logging.getLogger("mkdocs.plugins.gen")
 
 ARCHIVE_DIR = "archive/"
 QUIET = 2.0  # seconds without a save before the rebuild starts
+# What watchdog also reports that changes nothing: an editor opening a page (or reading it) must
+# not start a rebuild, which holds every request until it is done.
+_NOT_CHANGES = ("opened", "closed_no_write")
 _NEEDED = ("observer", "unwatch", "_watched_paths", "_rebuild_cond", "_epoch_cond", "_visible_epoch", "_wanted_epoch")
 
 
@@ -80,6 +83,7 @@ class Preview:
         self.quiet = quiet
         self.lock = threading.Lock()  # one page rendered at a time
         self.timer: threading.Timer | None = None
+        self.observer = None  # the system's file notifications for docs/, when they work
 
     @classmethod
     def install(cls, server, docs_dir: str, last: Callable[[], LastBuild | None]) -> Preview | None:
@@ -90,21 +94,41 @@ class Preview:
             return None
         import watchdog.events
 
+        import watchdog.observers
+
         preview = cls(server, last)
         server.unwatch(path)
         handler = watchdog.events.FileSystemEventHandler()
         handler.on_any_event = preview.changed  # type: ignore[method-assign]
-        server.observer.schedule(handler, path, recursive=True)
+        # The server's observer polls: every half second it lists and stats every file under
+        # docs/, which at 100,000 pages takes seconds, so a save was noticed 7 s late. The
+        # system's own notifications (inotify, FSEvents …) where they work, else the server's.
+        try:
+            native = watchdog.observers.Observer()
+            native.daemon = True
+            native.schedule(handler, path, recursive=True)
+            native.start()
+            preview.observer = native
+        except Exception as exc:  # e.g. no inotify watches left, or a file system without notifications
+            log.info("archive: watching docs/ by polling (%s)", exc)
+            server.observer.schedule(handler, path, recursive=True)
         return preview
+
+    def stop(self) -> None:
+        """Stop the observer of docs/ this preview started (at the end of `mkdocs serve`)."""
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer = None
 
     def changed(self, event) -> None:
         """A file under docs/ changed: show a saved document page at once and rebuild after a pause,
         or rebuild now."""
-        if event.is_directory:
+        if event.is_directory or event.event_type in _NOT_CHANGES:
             return
         if event.event_type not in ("modified", "created", "moved", "closed"):
             self._rebuild()
             return
+        started = time.perf_counter()
         target = Path(getattr(event, "dest_path", "") or event.src_path)
         if target.name.startswith(".gen-"):  # the generator's temporary and set-aside files
             return
@@ -119,7 +143,7 @@ class Preview:
         if shown is None:
             self._rebuild()
             return
-        log.info("archive: %s shown; the rest of the site follows after a pause", shown)
+        log.info("archive: %s shown in %.2f s; the rest of the site follows after a pause", shown, time.perf_counter() - started)
         self._reload()
         self._rebuild_later()
 
