@@ -98,3 +98,16 @@ def corpus():
     if not CORPUS.is_dir():
         pytest.skip(f"shared corpus not found at {CORPUS}; corpus tests skipped")
     return CORPUS
+
+
+@pytest.fixture(scope="session")
+def shared_browser():
+    """One headless chromium for every test that needs one (Playwright's sync API allows one at a
+    time in a process); skipped, with the reason, where chromium or playwright is missing."""
+    from tests.browser.harness import browser, chromium_available
+
+    reason = chromium_available()
+    if reason:
+        pytest.skip(f"browser tests skipped: {reason}")
+    with browser() as b:
+        yield b

@@ -186,27 +186,25 @@ def test_first_pages_of_district_source_and_tag_listings_chart_their_own_documen
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_chart_bars_stand_out_in_both_palettes(scheme, tmp_path):
-    from tests.browser.harness import browser, chromium_available, contrast, material_page, rgb
+def test_chart_bars_stand_out_in_both_palettes(scheme, tmp_path, shared_browser):
+    from tests.browser.harness import contrast, material_page, rgb
 
-    reason = chromium_available()
-    if reason:
-        pytest.skip(reason)
     block = _chart_of(render_indexes(synthetic(3_000))["index.md"])[1]
     html = material_page(block, scheme)
     page_file = tmp_path / f"chart-{scheme}.html"
     page_file.write_text(html, encoding="utf-8")
-    with browser() as b:
-        page = b.new_page(viewport={"width": 720, "height": 420})
-        page.goto(page_file.as_uri())
-        fill = page.eval_on_selector("svg.archive-chart__svg rect", "r => getComputedStyle(r).fill")
-        text = page.eval_on_selector("svg.archive-chart__svg text", "t => getComputedStyle(t).fill")
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        page.click("div.archive-chart summary")
-        cells = page.eval_on_selector_all("div.archive-chart table tbody td", "tds => tds.map(td => td.offsetWidth)")
-        table_width = page.eval_on_selector("div.archive-chart table", "t => t.scrollWidth")
-        shot = tmp_path / f"chart-{scheme}.png"
-        page.screenshot(path=str(shot), full_page=True)
+    b = shared_browser
+    page = b.new_page(viewport={"width": 720, "height": 420})
+    page.goto(page_file.as_uri())
+    fill = page.eval_on_selector("svg.archive-chart__svg rect", "r => getComputedStyle(r).fill")
+    text = page.eval_on_selector("svg.archive-chart__svg text", "t => getComputedStyle(t).fill")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.click("div.archive-chart summary")
+    cells = page.eval_on_selector_all("div.archive-chart table tbody td", "tds => tds.map(td => td.offsetWidth)")
+    table_width = page.eval_on_selector("div.archive-chart table", "t => t.scrollWidth")
+    shot = tmp_path / f"chart-{scheme}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
     print(f"{scheme}: bars {fill}, labels {text}, background {background}; screenshot {shot}")
     page_bg = rgb(background)
     assert rgb(fill, page_bg) != page_bg

@@ -674,13 +674,11 @@ def write_page(site: Path, path: str, box: str, today: str | None = TODAY) -> No
 
 
 @pytest.fixture(scope="module")
-def cite_site(tmp_path_factory):
+def cite_site(tmp_path_factory, shared_browser):
     """Every box page (with and without site_url) served, and a browser: (base URL, browser)."""
     sys.path.insert(0, str(REPO / "tests" / "browser"))
-    from harness import browser, chromium_available, serve
+    from harness import serve
 
-    if reason := chromium_available():
-        pytest.skip(reason)
     site = tmp_path_factory.mktemp("cite") / "site"
     site.mkdir()
     for src in ("javascripts/cite.js", "stylesheets/cite.css"):
@@ -691,8 +689,8 @@ def cite_site(tmp_path_factory):
     write_page(site, "today/", box_html(MADE["web_with_url"], SITE), today=None)
     broken = box_html(MADE["web_with_url"], SITE).replace('class="cite-data">{', 'class="cite-data">{oops')
     write_page(site, "broken/", broken)
-    with serve(site) as base, browser() as b:
-        yield base, b
+    with serve(site) as base:
+        yield base, shared_browser
 
 
 @pytest.mark.slow

@@ -310,30 +310,28 @@ def test_simplify_refuses_a_source_without_beijing():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-def test_district_map_stands_out_in_both_palettes(scheme, tmp_path):
-    from tests.browser.harness import browser, chromium_available, contrast, material_page, rgb
+def test_district_map_stands_out_in_both_palettes(scheme, tmp_path, shared_browser):
+    from tests.browser.harness import contrast, material_page, rgb
 
-    reason = chromium_available()
-    if reason:
-        pytest.skip(reason)
     block = (f'<figure class="district-map">{district_map_svg(COUNTS, LINKS, title="各区文档数")}</figure>'
              f"{district_table_html(COUNTS, LINKS)}")
     html = material_page(block, scheme)
     page_file = tmp_path / f"map-{scheme}.html"
     page_file.write_text(html, encoding="utf-8")
-    with browser() as b:
-        page = b.new_page(viewport={"width": 760, "height": 1100})
-        page.goto(page_file.as_uri())
-        paths = page.eval_on_selector_all(
-            "svg.district-map__svg path",
-            "ps => ps.map(p => [p.querySelector('title').textContent, getComputedStyle(p).fill, getComputedStyle(p).fillOpacity])")
-        hatch = page.eval_on_selector(f"#{NONE_ID} line", "l => getComputedStyle(l).stroke")
-        label = page.eval_on_selector("svg.district-map__svg text", "t => getComputedStyle(t).fill")
-        links = page.eval_on_selector_all("svg.district-map__svg a", "as => as.map(a => a.getAttribute('href'))")
-        box = page.eval_on_selector("svg.district-map__svg", "s => [s.getBoundingClientRect().width, s.getBoundingClientRect().height]")
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        shot = tmp_path / f"map-{scheme}.png"
-        page.screenshot(path=str(shot), full_page=True)
+    b = shared_browser
+    page = b.new_page(viewport={"width": 760, "height": 1100})
+    page.goto(page_file.as_uri())
+    paths = page.eval_on_selector_all(
+        "svg.district-map__svg path",
+        "ps => ps.map(p => [p.querySelector('title').textContent, getComputedStyle(p).fill, getComputedStyle(p).fillOpacity])")
+    hatch = page.eval_on_selector(f"#{NONE_ID} line", "l => getComputedStyle(l).stroke")
+    label = page.eval_on_selector("svg.district-map__svg text", "t => getComputedStyle(t).fill")
+    links = page.eval_on_selector_all("svg.district-map__svg a", "as => as.map(a => a.getAttribute('href'))")
+    box = page.eval_on_selector("svg.district-map__svg", "s => [s.getBoundingClientRect().width, s.getBoundingClientRect().height]")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    shot = tmp_path / f"map-{scheme}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    page.close()
     print(f"{scheme}: districts {sorted({f for _, f, _ in paths})}, hatch {hatch}, labels {label}, background {background}; screenshot {shot}")
     page_bg = rgb(background)
     assert len(paths) == 16 and links == [LINKS[name] for name in NAMES]

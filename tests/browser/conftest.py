@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import REPO, browser, build_site, chromium_available, serve
+from harness import REPO, build_site, chromium_available, serve
 
 CORPUS = REPO.parent / "shared" / "corpus"
 # The corpus sample: every Nth document of each source, plus every document that names a Beijing
@@ -70,9 +70,8 @@ def base_url(search_site):
 
 
 @pytest.fixture(scope="session")
-def chromium(search_site):
-    with browser() as b:
-        yield b
+def chromium(search_site, shared_browser):
+    return shared_browser
 
 
 @pytest.fixture

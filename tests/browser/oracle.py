@@ -104,6 +104,7 @@ def read_page(path: Path, url: str) -> Page:
     for junk in article.xpath(
         './/nav[contains(@class,"md-tags")] | .//a[contains(@class,"md-content__button")]'
         ' | .//p[@class="doc-meta"] | .//p[@class="doc-provenance"] | .//a[@class="headerlink"]'
+        ' | .//p[@class="doc-downloads"] | .//details[contains(@class,"cite")]'
         ' | .//script | .//style | .//svg'
     ):
         junk.drop_tree()

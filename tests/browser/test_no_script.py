@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from harness import browser, chromium_available, serve
+from harness import chromium_available, serve
 
 from tests.test_hostile import SITE_URL, build_hostile_site
 
@@ -50,9 +50,8 @@ def hostile_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
 
 
 @pytest.fixture(scope="module")
-def chromium(hostile_site):
-    with browser() as b:
-        yield b
+def chromium(hostile_site, shared_browser):
+    return shared_browser
 
 
 class Watch:
