@@ -19,7 +19,7 @@ from gen import hygiene
 from gen.clean import normalise_newlines
 from gen.decode import DETECTOR_FLOOR, DecodeError, decode, decode_bytes
 
-# Short snippets of the corpus (twelve characters), as the brief's measurement used.
+# Short snippets of the corpus (twelve characters), as the measurement used.
 SHORT = [
     "石景山区召开疫情防控会", "确诊病例累计报告一百例", "核酸检测结果均为阴性。", "密切接触者已全部隔离",
     "区委书记主持召开会议。", "全区上下认真贯彻部署", "新增本地确诊病例三例", "社区防控工作领导小组",
