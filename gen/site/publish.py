@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gen import frontmatter
+from gen.fs import text_digest
 from gen.site import page as page_mod
 from gen.site.markup import Converter, dest_of
 from gen.site.page import Rendered, Source
 from gen.site.records import PageInfo
 from gen.site.shell import Shell
-from gen.fs import text_digest
 from gen.site.store import Store, Stored, key_of, place
 
 BATCH = 64  # pages per task handed to a worker
@@ -104,7 +104,6 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     global _JOB, _CONVERTER
     _CONVERTER = None  # a converter knows the pages of the build it was made for
     known = job.store.load()
-    was = dict(known)
     todo: list[tuple[Source, str]] = []
     for src, tags in sources:
         key = page_key(job, src, tags)
@@ -117,10 +116,13 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     _JOB = job
     made: set[Path] = set()
     try:
-        fresh = _run(todo, jobs)
+        # The workers' pages come back in the order of `todo`, a subsequence of `sources`.
+        fresh = _results(todo, jobs)
+        pending = {src.src_uri for src, _ in todo}
         for src, _ in sources:
-            if todo and fresh_next(fresh, src):
-                stored, content = fresh.found
+            if src.src_uri in pending:
+                uri, stored, content = next(fresh)
+                assert uri == src.src_uri, (uri, src.src_uri)
             else:
                 stored = known[src.src_uri]
                 content = job.store.content(stored) if each else ""
@@ -132,33 +134,10 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
                 each(src, stored, content)
     finally:
         _JOB, _CONVERTER = None, None
-    if index != was:
+    if todo or index.keys() != known.keys():  # else the store's index is as it was
         job.store.save(index)
         job.store.prune({s.key for s in index.values()})
     return Published(tuple(records), len(todo), tuple(problems))
-
-
-class _Fresh:
-    """The pages being rendered, in order, as the workers finish them."""
-
-    def __init__(self, results: Iterator[tuple[str, Stored, str]], pending: set[str]):
-        self.results = results
-        self.pending = pending
-        self.found: tuple[Stored, str] | None = None
-
-
-def fresh_next(fresh: _Fresh, src: Source) -> bool:
-    """Whether `src` is one of the pages rendered in this build (then `fresh.found` holds it)."""
-    if src.src_uri not in fresh.pending:
-        return False
-    uri, stored, content = next(fresh.results)
-    assert uri == src.src_uri, (uri, src.src_uri)
-    fresh.found = (stored, content)
-    return True
-
-
-def _run(todo: list[tuple[Source, str]], jobs: int | None) -> _Fresh:
-    return _Fresh(_results(todo, jobs), {src.src_uri for src, _ in todo})
 
 
 def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored, str]]:
