@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from gen import fs, guard
 from gen.check import read_page
 from gen.config import OPTION_DEFAULTS
+from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
@@ -51,7 +52,6 @@ log = logging.getLogger("mkdocs.plugins.gen")
 
 REDIRECTS = "redirects"  # mkdocs-redirects writes the pages that send old addresses on
 SEARCH = "archive-search"
-ARCHIVE_DIR = "archive/"  # the generator's pages (gen/identity.py)
 PAGE_STORE = Path("build") / "pages"  # rendered pages kept between builds (gen/site/store.py)
 
 
@@ -183,9 +183,10 @@ class ArchivePlugin(BasePlugin):
     def _publish(self, config) -> None:
         """Render the archive's pages (gen/site/) and hand them to search."""
         search = config["plugins"].get(SEARCH)
-        worker = search.worker_url() if search is not None and search.config.enabled else None
+        searching = search is not None and search.config.enabled
+        worker = search.worker_url() if searching else None
         scripts = tuple(str(s) for s in config.get("extra_javascript") or [])
-        if search is not None and search.config.enabled:
+        if searching:
             scripts = (search.script_url(), *scripts)
         files_on = self.config["document_files"]
         shell, assets = make_shell(config, self.env, self.theme_files, self.tabs, worker, scripts, site_page.template_digest(),
@@ -205,7 +206,6 @@ class ArchivePlugin(BasePlugin):
             url = address(file.url)
             sources.append((_source(file, url, tab_of(url, self.tabs), self.moved), meta.tags if meta else ()))
         feed = None
-        searching = search is not None and search.config.enabled
         if searching and not self.dirty:
             search.expect(sum(1 for src, _ in sources if src.src_uri not in self.index_pages))
 
@@ -214,8 +214,7 @@ class ArchivePlugin(BasePlugin):
                     search.add_rendered(src.url, stored.title, content, stored.fields)
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
         self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
-                                    {src.src_uri: tuple(tags) for src, tags in sources},
-                                    {src.src_uri: src.tab for src, _ in sources})
+                                    {src.src_uri: (src.tab, tuple(tags)) for src, tags in sources if src.editable})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
             search.add_later((src.url, stored.title, job.store.content(stored), stored.fields)
                              for src, stored in done.records if src.src_uri not in self.index_pages)
@@ -225,16 +224,14 @@ class ArchivePlugin(BasePlugin):
         urls = [src.url for src, _ in done.records] + [address(f.url) for f in self.files.documentation_pages()]
         for path, data in sitemaps(site.url, urls, site.built.date()).items():
             fs.write_bytes_atomic(site_dir / path, data)
-        documents = [(src, stored) for src, stored in done.records
-                     if src.src_uri.startswith(ARCHIVE_DIR) and src.src_uri in self.metas]
+        documents = [(src, stored) for src, stored in done.records if src.src_uri in self.metas]
+        # The build's records (MkDocs' files and pages, the state, the store's index: millions of
+        # objects at 100,000 documents) live until the next build: set them aside from the
+        # garbage collector's full passes (a cold 10,000-document build: 19.3 s, 21.2 s without).
+        gc.freeze()
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
-        # The build's records (MkDocs' files and pages, the state, the store's index: millions of
-        # objects at 100,000 documents) live until the next build: set them aside from the
-        # collector, whose full passes over them stalled every thread for seconds (under
-        # `mkdocs serve`, a saved page waited 4 s to be shown).
-        gc.freeze()
         self.pending = Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 
@@ -268,13 +265,15 @@ class ArchivePlugin(BasePlugin):
 
     @event_priority(-100)  # after every other plugin's on_files (mkdocs-redirects reads the pages there)
     def on_nav(self, nav, config, files):
-        """The archive's pages (documents and generated index pages) are rendered by this plugin
-        (gen/site/); MkDocs keeps them in `files` for its link checks but does not render them."""
+        """The archive's pages (documents, wherever they are, and generated index pages) are
+        rendered by this plugin (gen/site/); MkDocs keeps them in `files` for its link checks but
+        does not render them."""
         self.tabs = tuple((str(item.title), address(item.url)) for item in nav.items if getattr(item, "url", None) is not None)
         self.files = files
         self.ours = []
         for file in list(files.documentation_pages()):
-            if file.src_uri.startswith(ARCHIVE_DIR) or (file.src_uri in self.index_pages and file.generated_by):
+            document = file.src_uri.startswith(ARCHIVE + "/") or file.src_uri in self.metas  # placed elsewhere by an editor, too
+            if document or (file.src_uri in self.index_pages and file.generated_by):
                 self.ours.append(file)
                 files.remove(file)
                 files.append(SiteFile.standing_for(file, config))

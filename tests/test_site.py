@@ -193,7 +193,7 @@ def test_preview_renders_a_known_document_page_and_nothing_else(tmp_path):
     (docs / "notes.md").write_text("# 笔记\n", encoding="utf-8")
     (docs / "archive" / "new.md").write_text("# 新\n", encoding="utf-8")
     pages = {"archive/a.md": "archive/a/", "notes.md": "notes/"}
-    last = LastBuild(_job(tmp_path, pages), tmp_path / "site", docs, True, {}, {})
+    last = LastBuild(_job(tmp_path, pages), tmp_path / "site", docs, True, {"archive/a.md": (None, ())})
     assert render_one(last, page) == "archive/a.md"
     assert "改过的正文" in (tmp_path / "site" / "archive" / "a" / "index.html").read_text(encoding="utf-8")
     assert render_one(last, docs / "notes.md") is None  # not a document page: the rebuild shows it

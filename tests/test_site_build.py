@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 from tests.conftest import make_project
 
@@ -59,3 +60,17 @@ def test_without_document_files_no_page_links_them_and_none_is_published(tmp_pat
     assert "doc-downloads" not in page and "引用本文" in page
     assert not (root / "site" / "files").exists() or not any(p.is_file() for p in (root / "site" / "files").rglob("*"))
     assert (root / "site" / "data" / "archive.csv").is_file()
+
+
+def test_a_document_an_editor_moved_out_of_archive_is_still_a_document_page(tmp_path):
+    root = make_project(tmp_path / "p")
+    _run(root, "gen", "build")
+    moved = root / "docs" / "专题" / "moved.md"
+    moved.parent.mkdir()
+    (root / "docs" / "archive" / "002_2790eb9220dfb574.md").rename(moved)
+    _run(root, "gen", "build")  # finds it by its seed: it stays where the editor put it
+    _run(root, "mkdocs", "build", "--strict")
+    page = (root / "site" / "专题" / "moved" / "index.html").read_text(encoding="utf-8")
+    assert 'class="doc-meta"' in page and "引用本文" in page and "archive-shell" in page
+    rows = (root / "site" / "data" / "archive.csv").read_text(encoding="utf-8-sig")
+    assert quote("专题/moved/") in rows

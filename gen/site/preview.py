@@ -2,8 +2,8 @@
 
 MkDocs answers every saved file with a rebuild of the whole site, which walks every page, and
 holds every request until it is done: at 100,000 documents an editor would wait most of a minute
-to see a corrected comma. Here the server's watch on docs/ is taken over. A saved page under
-`archive/` that the last build knew is rendered by itself with that build's shell and links
+to see a corrected comma. Here the server's watch on docs/ is taken over. A saved document
+page that the last build rendered is rendered by itself with that build's shell and links
 (gen/site/), put in place, and the browsers showing the site reload; the rebuild that brings the
 index pages, search, feeds and exports up to date starts once the editor has paused (QUIET
 seconds without another save). Any other change (a new or deleted page, the state, an index
@@ -32,7 +32,6 @@ from gen.site.store import place
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
-ARCHIVE_DIR = "archive/"
 QUIET = 2.0  # seconds without a save before the rebuild starts
 # What watchdog also reports that changes nothing: an editor opening a page (or reading it) must
 # not start a rebuild, which holds every request until it is done.
@@ -48,8 +47,7 @@ class LastBuild:
     site_dir: Path
     docs_dir: Path
     use_directory_urls: bool
-    tags: dict[str, tuple[str, ...]]  # page -> its tags, for its key
-    tabs: dict[str, str | None]  # page -> its top navigation entry
+    documents: dict[str, tuple[str | None, tuple[str, ...]]]  # editable page -> (its top navigation entry, its tags)
 
 
 def render_one(last: LastBuild, path: Path) -> str | None:
@@ -60,14 +58,15 @@ def render_one(last: LastBuild, path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     job = last.job
-    if not src_uri.startswith(ARCHIVE_DIR) or src_uri not in job.pages:
+    if src_uri not in last.documents:
         return None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
-    src = Source(src_uri, job.pages[src_uri], text, True, last.tabs.get(src_uri))
-    key = page_key(job, src, last.tags.get(src_uri, ()))
+    tab, tags = last.documents[src_uri]
+    src = Source(src_uri, job.pages[src_uri], text, True, tab)
+    key = page_key(job, src, tags)
     rendered = page_mod.render(src, job.shell, Converter(job.extensions, job.configs, job.pages), job.tag_urls, job.extras)
     job.store.put(key, rendered.html.encode("utf-8"))
     place(job.store.path(key), last.site_dir / dest_of(src_uri, last.use_directory_urls))
