@@ -212,3 +212,8 @@ def test_chart_bars_stand_out_in_both_palettes(scheme, tmp_path, shared_browser)
     assert contrast(rgb(text, page_bg), page_bg) >= 3, "labels must be legible"
     assert len(cells) == 13 * 4 and min(cells) > 0, "the table opens and shows every cell"
     assert table_width <= 720, "the table fits the page without scrolling"
+
+
+def test_chart_refuses_a_bool_for_a_count_as_the_map_does():
+    with pytest.raises(ValueError, match="expected a count of 0 or more"):
+        monthly_chart_svg({"2020-03": True}, title="x")

@@ -27,10 +27,9 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 from importlib import resources
 
-from gen.clean import strip_invisible
+from gen.charts.palette import FAINT, MARK, MUTED, PAGE, TEXT, check_count, svg_text
 from gen.tables import DATA_PACKAGE, SAFE_SCHEMES, load_tables
 
 OUTLINES = "districts-geo/paths.csv"  # inside gen/data
@@ -41,13 +40,9 @@ SMALL = 18  # legend and attribution
 STEPS = 4
 OPACITY = (".3", ".5", ".75", "1")  # the steps' fill opacities, lightest first
 NICE = (1, 2, 5)  # step bounds are rounded up to one of these times a power of ten
-# Material's palette variables (as in timeline.py, where their contrast is measured): districts
-# take the link colour, borders and label halos the page's background.
-FILL = "var(--md-typeset-a-color,var(--md-primary-fg-color,#4051b5))"
-PAGE = "var(--md-default-bg-color,#fff)"
-TEXT = "var(--md-default-fg-color,rgba(0,0,0,.87))"
-MUTED = "var(--md-default-fg-color--light,rgba(0,0,0,.54))"
-HATCH = "var(--md-default-fg-color--lighter,rgba(0,0,0,.32))"
+# Colours from Material's palette (gen/charts/palette.py): districts take the link colour,
+# borders and label halos the page's background.
+FILL, HATCH = MARK, FAINT
 HOVER = "var(--md-accent-fg-color,#526cfe)"
 # aria-labelledby and the hatch need ids: a page shows one district map, so fixed ones cannot collide.
 TITLE_ID, DESC_ID, NONE_ID = "district-map-title", "district-map-desc", "district-map-none"
@@ -118,8 +113,7 @@ def _checked(counts: Mapping[str, int], links: Mapping[str, str]) -> tuple[dict[
         if unknown:
             raise ValueError(f"{what}: {', '.join(map(repr, unknown))}: not one of the 16 districts")
     for name, n in counts.items():
-        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
-            raise ValueError(f"counts: {name}: expected a count of 0 or more, found {n!r}")
+        check_count(name, n)
     for name, href in links.items():
         scheme = _SCHEME.match(_URL_IGNORED.sub("", href))
         if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
@@ -161,10 +155,6 @@ def _opacity(step: int, steps: int) -> str:
     return OPACITY[len(OPACITY) - steps + step - 1]
 
 
-def _text(text: str) -> str:
-    return escape(strip_invisible(text), quote=True)
-
-
 def describe(counts: Mapping[str, int]) -> str:
     """The map in one sentence (its <desc>): total, the district with most, districts with none."""
     by_name, _ = _checked(counts, {})
@@ -192,8 +182,8 @@ def district_map_svg(counts: Mapping[str, int], links: Mapping[str, str], *, tit
         f'<svg xmlns="http://www.w3.org/2000/svg" class="district-map__svg" viewBox="0 0 {SIZE} {SIZE}" '
         f'width="{WIDTH}" height="{WIDTH}" role="img" aria-labelledby="{TITLE_ID} {DESC_ID}" '
         f'style="max-width:100%;height:auto" font-size="{FONT}">',
-        f'<title id="{TITLE_ID}">{_text(title)}</title>',
-        f'<desc id="{DESC_ID}">{_text(describe(counts))}</desc>',
+        f'<title id="{TITLE_ID}">{svg_text(title)}</title>',
+        f'<desc id="{DESC_ID}">{svg_text(describe(counts))}</desc>',
         f"<style>.district-map__svg a:hover path{{stroke:{HOVER};stroke-width:4}}</style>",
         f'<defs><pattern id="{NONE_ID}" width="12" height="12" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
         f'<rect width="12" height="12" style="fill:{PAGE}"/><line x1="3" y1="0" x2="3" y2="12" style="stroke:{HATCH};stroke-width:3"/>'
@@ -204,19 +194,19 @@ def district_map_svg(counts: Mapping[str, int], links: Mapping[str, str], *, tit
         n = by_name[o.name]
         step = step_of(n, bounds)
         paint = f'fill="url(#{NONE_ID})"' if step == 0 else f'fill-opacity="{_opacity(step, len(bounds))}"'
-        shape = f'<path {paint} d="{o.d}"><title>{_text(o.name)}：{n} 篇</title></path>'  # its own tooltip
+        shape = f'<path {paint} d="{o.d}"><title>{svg_text(o.name)}：{n} 篇</title></path>'  # its own tooltip
         if o.name in hrefs:
-            shape = f'<a href="{_text(hrefs[o.name])}" tabindex="-1">{shape}</a>'
+            shape = f'<a href="{svg_text(hrefs[o.name])}" tabindex="-1">{shape}</a>'
         out.append(shape)
     out.append("</g>")
     out.append(f'<g style="fill:{TEXT};stroke:{PAGE};stroke-width:5;stroke-linejoin:round;paint-order:stroke" '
                'text-anchor="middle" dominant-baseline="central" pointer-events="none">')
     for o in load_outlines():
         if _fits(o):
-            out.append(f'<text x="{o.label[0]:g}" y="{o.label[1]:g}">{_text(o.short_name)}</text>')
+            out.append(f'<text x="{o.label[0]:g}" y="{o.label[1]:g}">{svg_text(o.short_name)}</text>')
     out.append("</g>")
     out += _legend(bounds)
-    out.append(f'<text x="{SIZE - 8}" y="{SIZE - 10}" font-size="{SMALL}" text-anchor="end" style="fill:{MUTED}">{_text(ATTRIBUTION)}</text>')
+    out.append(f'<text x="{SIZE - 8}" y="{SIZE - 10}" font-size="{SMALL}" text-anchor="end" style="fill:{MUTED}">{svg_text(ATTRIBUTION)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 
@@ -243,7 +233,7 @@ def district_table_html(counts: Mapping[str, int], links: Mapping[str, str]) -> 
     by_name, hrefs = _checked(counts, links)
     rows = []
     for name, n in by_name.items():
-        cell = f'<a href="{_text(hrefs[name])}">{_text(name)}</a>' if name in hrefs else _text(name)
+        cell = f'<a href="{svg_text(hrefs[name])}">{svg_text(name)}</a>' if name in hrefs else svg_text(name)
         rows.append(f'<tr><th scope="row">{cell}</th><td>{n}</td></tr>')
     rows.append(f'<tr><th scope="row">合计</th><td>{sum(by_name.values())}</td></tr>')
     return f'<table><thead><tr><th scope="col">区</th><th scope="col">文档数</th></tr></thead><tbody>{"".join(rows)}</tbody></table>'

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from html import escape
 
-from gen.clean import strip_invisible
+from gen.charts.palette import FAINT, MARK, MUTED, check_count, svg_text
 
 FIRST, LAST = "2019-12", "2022-12"  # the archive's period
 
@@ -32,14 +31,8 @@ BAR = 8  # bar width; the rest is the gap
 LEFT, RIGHT, TOP, PLOT, BOTTOM = 44, 8, 8, 96, 24
 MIN_BAR = 1.0  # the height of the smallest non-zero bar
 FONT = 13
-# Material's palette variables (both schemes define them), each with the default scheme's value
-# for an SVG shown outside the site. Bars take the link colour: the primary colour where it is
-# legible, and Material's lighter variant of it on slate, where indigo on the dark page is only
-# 2.3:1 (measured in tests/test_charts.py; #5488e8 is 4.6:1).
-BAR_FILL = "var(--md-typeset-a-color,var(--md-primary-fg-color,#4051b5))"
-TEXT_FILL = "var(--md-default-fg-color--light,rgba(0,0,0,.54))"
-AXIS = "var(--md-default-fg-color--light,rgba(0,0,0,.54))"
-GRID = "var(--md-default-fg-color--lighter,rgba(0,0,0,.32))"
+# Colours from Material's palette (gen/charts/palette.py).
+BAR_FILL, TEXT_FILL, AXIS, GRID = MARK, MUTED, MUTED, FAINT
 # aria-labelledby needs ids: a page shows one timeline chart, so fixed ones cannot collide.
 TITLE_ID, DESC_ID = "archive-timeline-title", "archive-timeline-desc"
 YEAR_LABEL_MONTHS = 3  # a year with fewer months in the period gets no label (it would overlap the next)
@@ -71,18 +64,13 @@ def _checked(counts: Mapping[str, int]) -> dict[tuple[int, int], int]:
     out = {}
     for key, n in counts.items():
         ym = _parse(key, "counts")
-        if not isinstance(n, int) or n < 0:
-            raise ValueError(f"counts: {key}: expected a count of 0 or more, found {n!r}")
+        check_count(key, n)
         out[ym] = n
     return out
 
 
 def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
-def _text(text: str) -> str:
-    return escape(strip_invisible(text), quote=True)
 
 
 def _label(ym: tuple[int, int]) -> str:
@@ -120,8 +108,8 @@ def monthly_chart_svg(counts: Mapping[str, int], *, title: str, first: str = FIR
         f'<svg xmlns="http://www.w3.org/2000/svg" class="archive-chart__svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{TITLE_ID} {DESC_ID}" '
         f'style="max-width:100%;height:auto" font-size="{FONT}">',
-        f'<title id="{TITLE_ID}">{_text(title)}</title>',
-        f'<desc id="{DESC_ID}">{_text(describe(counts, first=first, last=last))}</desc>',
+        f'<title id="{TITLE_ID}">{svg_text(title)}</title>',
+        f'<desc id="{DESC_ID}">{svg_text(describe(counts, first=first, last=last))}</desc>',
     ]
     if top:
         out.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{width - RIGHT}" y2="{TOP}" style="stroke:{GRID}" stroke-dasharray="2 3"/>')

@@ -29,7 +29,8 @@ ARTICLE_SHARED = ("container-title", "issue", "issued")
 FROM_ISSUE = (*FROM_ENTRY, "id", "type", *ARTICLE_SHARED)
 
 # A JSON text inside <script> must not contain "</script" or "<!--": JSON allows these escapes.
-SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode  # one encoder for every page
 # Stands for the title while the GB/T entry is written, so that the title can be put in <cite>
 # wherever the format places it; records.text() leaves no control character in any field.
 TITLE = "\x00"
@@ -88,8 +89,10 @@ def data_island(c: PageCitations) -> dict:
 
 def data_json(c: PageCitations) -> str:
     """The data island as compact JSON that cannot end its <script> element."""
-    text = json.dumps(data_island(c), ensure_ascii=False, separators=(",", ":"))
-    return text.translate(SCRIPT_SAFE)
+    text = _COMPACT(data_island(c))
+    for char, escaped in SCRIPT_SAFE:  # three replaces: a tenth of str.translate's time here
+        text = text.replace(char, escaped)
+    return text
 
 
 def _without(item: dict, keys: tuple[str, ...]) -> dict:
@@ -106,7 +109,7 @@ def _gbt_html(item: Item, accessed: str) -> str:
     """An entry with its title in <cite>, its access date in <time> and its address in <span
     data-cite-url>: cite.js reads them, puts in the reader's date and makes a relative address
     absolute."""
-    text = gbt(replace(item, title=TITLE), accessed)
+    text = gbt(item, accessed, title=TITLE)
     if text.count(TITLE) != 1:
         raise ValueError(f"citation {item.key}: a field other than the title contains U+0000")
     head, _, tail = (escape(part, quote=False) for part in text.partition(TITLE))

@@ -55,14 +55,15 @@ def numeric_date(parts: tuple[int, ...]) -> str:
     return "-".join([f"{parts[0]:04d}", *(f"{p:02d}" for p in parts[1:])])
 
 
-def gbt(item: Item, accessed: str) -> str:
-    """One GB/T 7714-2015 reference-list entry (顺序编码制, without its [n])."""
+def gbt(item: Item, accessed: str, title: str | None = None) -> str:
+    """One GB/T 7714-2015 reference-list entry (顺序编码制, without its [n]); `title` in place of the
+    item's (the citation box marks where the title goes)."""
     parts = []
     if item.authors:
         shown = NAME_DELIMITER.join(item.authors[:NAMES_SHOWN])
         parts.append(shown + (NAME_DELIMITER + ET_AL if len(item.authors) > NAMES_SHOWN else ""))
     marker = TYPE_ID[item.kind] + ("/" + ONLINE if item.url else "")
-    parts.append(f"{item.title}[{marker}]")
+    parts.append(f"{item.title if title is None else title}[{marker}]")
     date = numeric_date(item.issued)
     if item.kind == NEWSPAPER:
         # 4.4 连续出版物中的析出文献: 报纸名, 出版日期(版次)[引用日期]
