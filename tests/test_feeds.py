@@ -17,7 +17,8 @@ from markupsafe import Markup
 from gen import frontmatter
 from gen.feeds.atom import NO_DATE, render_atom
 from gen.feeds.collect import entry_id, feed_id, feeds_of, meta_of
-from gen.feeds.paths import ARCHIVE_FEED, ENTRIES, feed_path, href, page_url
+from gen.feeds.paths import ARCHIVE_FEED, ENTRIES, feed_path, href
+from gen.site.markup import url_of as page_url
 from gen.feeds.summary import CHARS, summary_of
 from gen.feeds.write import write_feeds
 from gen.indexes import SITE_TITLE, render_indexes

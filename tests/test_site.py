@@ -199,3 +199,10 @@ def test_preview_renders_a_known_document_page_and_nothing_else(tmp_path):
     assert render_one(last, docs / "notes.md") is None  # not a document page: the rebuild shows it
     assert render_one(last, docs / "archive" / "new.md") is None  # unknown to the last build: the rebuild adds it
     assert render_one(last, tmp_path / "elsewhere.md") is None
+
+
+def test_url_of_follows_mkdocs_for_index_and_readme_pages():
+    assert url_of("README.md") == "" and url_of("a/README.md") == "a/"
+    assert url_of("index.md", use_directory_urls=False) == "index.html"
+    assert url_of("a/index.md", use_directory_urls=False) == "a/index.html"
+    assert dest_of("a/index.md", use_directory_urls=False) == "a/index.html"

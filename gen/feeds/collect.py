@@ -27,11 +27,12 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from gen.feeds.atom import Entry, Feed
-from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, page_url
+from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title
 from gen.feeds.summary import markdown_reader, summary_of
 from gen.frontmatter import date_of
 from gen.indexes import KINDS, group, pages_of
 from gen.model import Meta
+from gen.site.markup import url_of
 from gen.site.records import PageInfo, SiteInfo
 from gen.slug import slug
 
@@ -102,7 +103,7 @@ def feeds_of(pages: Sequence[PageInfo], site: SiteInfo, slug_of: Callable[[str],
 
     def feed(listing: str, name: str | None, members: list[Meta]) -> tuple[str, Feed]:
         path = feed_path(listing)
-        return path, Feed(feed_id(path), feed_title(name, site.name), SUBTITLE, _link(page_url(listing, directory_urls), path, site),
+        return path, Feed(feed_id(path), feed_title(name, site.name), SUBTITLE, _link(url_of(listing, directory_urls), path, site),
                           site.absolute(path) if site.url else "", site.name,
                           tuple(entry(m, path) for m in members[:ENTRIES]))
 

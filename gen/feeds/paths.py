@@ -8,6 +8,8 @@ feed, of the whole archive, is `feeds/archive.xml`.
 
 from __future__ import annotations
 
+from gen.site.markup import url_of
+
 FOLDER = "feeds"
 HOME = "index.md"
 ARCHIVE_FEED = f"{FOLDER}/archive.xml"
@@ -32,15 +34,7 @@ def feed_title(name: str | None, site_name: str) -> str:
     return f"{name} · {site_name}" if name else site_name
 
 
-def page_url(page: str, directory_urls: bool = True) -> str:
-    """The site-relative address MkDocs gives a docs-relative page (`use_directory_urls`)."""
-    stem = page[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[:-5] if directory_urls else stem + ".html"
-    return stem + "/" if directory_urls else stem + ".html"
-
-
 def href(here: str, path: str, directory_urls: bool = True) -> str:
     """A site-relative path as a link from the HTML of a docs-relative page, for raw HTML, which
     MkDocs does not rewrite: `districts/haidianqu.md` links `feeds/x.xml` as `../../feeds/x.xml`."""
-    return "../" * page_url(here, directory_urls).count("/") + path
+    return "../" * url_of(here, directory_urls).count("/") + path

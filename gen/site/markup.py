@@ -16,12 +16,14 @@ from markdown.treeprocessors import Treeprocessor
 
 
 def url_of(src_uri: str, use_directory_urls: bool = True) -> str:
-    """A page's site-relative address, as MkDocs gives it (`a/b.md` → `a/b/`, `a/index.md` → `a/`)."""
+    """A page's site-relative address, as MkDocs gives it (`a/b.md` → `a/b/`, `a/index.md` → `a/`;
+    without directory URLs `a/b.html`, `a/index.html`)."""
     stem, _ = posixpath.splitext(src_uri)
-    name = posixpath.basename(stem)
-    if name in ("index", "README"):
+    if posixpath.basename(stem) in ("index", "README"):
         folder = posixpath.dirname(stem)
-        return f"{folder}/" if folder else ""
+        if use_directory_urls:
+            return f"{folder}/" if folder else ""
+        return posixpath.join(folder, "index.html")
     return f"{stem}/" if use_directory_urls else f"{stem}.html"
 
 
