@@ -206,3 +206,22 @@ def test_url_of_follows_mkdocs_for_index_and_readme_pages():
     assert url_of("index.md", use_directory_urls=False) == "index.html"
     assert url_of("a/index.md", use_directory_urls=False) == "a/index.html"
     assert dest_of("a/index.md", use_directory_urls=False) == "a/index.html"
+
+
+def test_citations_exports_and_feeds_give_a_page_the_same_address(tmp_path):
+    """A page path with Chinese, a space and brackets: encoded once, the same way everywhere."""
+    from gen.cite.records import citations
+    from gen.export.write import write_exports
+    from gen.feeds.collect import feeds_of
+    from gen.site.records import PageInfo, SiteInfo
+
+    site = SiteInfo("档案", "https://example.org/a/", dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc))
+    info = PageInfo("archive/北京 通报(1).md", "archive/北京 通报(1)/", {"title": "通报", "date": dt.date(2020, 3, 1),
+                                                                     "district": "海淀区", "seed": "seeds/x.txt"}, "正文")
+    want = "https://example.org/a/archive/%E5%8C%97%E4%BA%AC%20%E9%80%9A%E6%8A%A5(1)/"
+    assert site.link(info.url) == want
+    assert citations(info, site).archived.url == want
+    links = {e.link for feed in feeds_of([info], site).values() for e in feed.entries}
+    assert links == {want}
+    write_exports(tmp_path, [info], site, files=False)
+    assert f",{want}," in (tmp_path / "data" / "archive.csv").read_text(encoding="utf-8-sig")

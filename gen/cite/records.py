@@ -11,7 +11,6 @@ import hashlib
 import re
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -27,10 +26,6 @@ ARCHIVED = "-archive"  # key suffix of an archived copy; articles get "-a1", "-a
 # date_basis values that mean the year was inferred, not stated: GB/T 7714-2015 puts an estimated
 # year (估计的出版年) in brackets; CSL marks the date `circa` and the style brackets it.
 INFERRED_BASIS = "推断"
-
-# What may stay unencoded in an address printed in a citation (as gen/render.safe_url keeps it): no
-# spaces, braces or backslashes, which BibTeX's verbatim url field and plain text cannot carry.
-URL_SAFE = ":/?#@!$&'*+,;=%~-._"
 
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -126,7 +121,7 @@ def citations(info: PageInfo, site: SiteInfo) -> PageCitations:
     """The citable records of one document page."""
     fields = info.fields
     key = cite_key(info.page)
-    archive_url = quote(site.absolute(info.url), safe=URL_SAFE)
+    archive_url = site.link(info.url)
     title = text(fields.get("title")) or "[题名不详]"
     source = text(fields.get("source"))
     date = issued(fields.get("date"))

@@ -67,7 +67,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, fil
                     originals += 1
                     linked += how != "copied"
                     original_url = site.absolute(quote(original_path))
-        added = {rows.PAGE_URL: site.absolute(info.url), rows.ORIGINAL_URL: original_url, rows.TEXT_URL: text_url}
+        added = {rows.PAGE_URL: site.link(info.url), rows.ORIGINAL_URL: original_url, rows.TEXT_URL: text_url}
         table.append(rows.row(info.fields, cols, added))
 
     data = site_dir / DATA_DIR

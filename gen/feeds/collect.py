@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -33,7 +32,7 @@ from gen.frontmatter import date_of
 from gen.indexes import KINDS, group, pages_of
 from gen.model import Meta
 from gen.site.markup import url_of
-from gen.site.records import PageInfo, SiteInfo
+from gen.site.records import PageInfo, SiteInfo, encoded
 from gen.slug import slug
 
 # Fixed for good: the ids of every feed and entry are made from it and the page's path.
@@ -41,7 +40,6 @@ ID_NAMESPACE = uuid.UUID("9a7c7168-d84c-4bce-bf49-90af7edba6f4")
 SUBTITLE = f"最新 {ENTRIES} 篇有日期的文档，按日期从新到旧排列；日期不详的文档不在其中。"
 # Characters an address may hold as they are; everything else (a space, a bracket) is
 # percent-encoded, and escapes already there are kept.
-_URL_SAFE = "/%:#?&=+;@!$'()*,~-._"
 
 
 def entry_id(page: str) -> str:
@@ -72,13 +70,9 @@ def meta_of(page: PageInfo) -> Meta | None:
                 source=_plain(f["source"]) if f.get("source") else None, tags=tuple(names))
 
 
-def _url(url: str) -> str:
-    return quote(url, safe=_URL_SAFE)
-
-
 def _link(url: str, feed: str, site: SiteInfo) -> str:
     """A site-relative address as a feed links it: absolute, or relative to the feed."""
-    return site.url + _url(url) if site.url else "../" * feed.count("/") + _url(url)
+    return site.link(url) if site.url else "../" * feed.count("/") + encoded(url)
 
 
 def feeds_of(pages: Sequence[PageInfo], site: SiteInfo, slug_of: Callable[[str], str] = slug) -> dict[str, Feed]:

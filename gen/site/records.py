@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 
 @dataclass(frozen=True)
@@ -42,3 +43,17 @@ class SiteInfo:
     def absolute(self, url: str) -> str:
         """A site-relative address made absolute when the site's address is known."""
         return self.url + url if self.url else url
+
+    def link(self, url: str) -> str:
+        """A page's site-relative address as citations, exports and feeds give it: percent-encoded
+        (page paths may hold Chinese and spaces), absolute when the site's address is known."""
+        return self.absolute(encoded(url))
+
+
+# What a page's address keeps as it is when encoded (RFC 3986's reserved and unreserved characters).
+URL_SAFE = ":/?#@!$&'()*+,;=%~-._"
+
+
+def encoded(url: str) -> str:
+    """A site-relative address percent-encoded."""
+    return quote(url, safe=URL_SAFE)
