@@ -45,6 +45,7 @@ _IN_PARAGRAPH = r"((?:[^\n]|\n(?!\n))+?)"  # emphasis never spans a blank line
 _STRONG = re.compile(r"(\*\*|__)(?=\S)" + _IN_PARAGRAPH.replace("(", "(?P<t>", 1) + r"(?<=\S)\1")
 _EM_STAR = re.compile(r"\*(?=[^\s*])" + _IN_PARAGRAPH + r"(?<=[^\s*])\*")
 _EM_UNDERSCORE = re.compile(r"(?<!\w)_(?=\S)" + _IN_PARAGRAPH + r"(?<=\S)_(?!\w)")
+_SHORTCUT = re.compile(r"\[([^\]\n]+)\](?![\[(])")  # "[text]" not followed by a link's "(" or "["
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 # Code spans and blocks are set aside during the run-level rules, numbered in this range.
@@ -134,8 +135,7 @@ def _blocks(body: str, code: list[str]) -> list[str]:
         out.append(_set_aside(code, "\n".join(block)))
     # Shortcut references ("[text]" with a definition) are links: keep their text.
     if refs:
-        shortcut = re.compile(r"\[([^\]\n]+)\](?![\[(])")
-        out = [shortcut.sub(lambda m: m.group(1) if m.group(1).lower() in refs else m.group(0), line) for line in out]
+        out = [_SHORTCUT.sub(lambda m: m.group(1) if m.group(1).lower() in refs else m.group(0), line) for line in out]
     return out
 
 
@@ -147,19 +147,27 @@ def _runs(text: str, code: list[str]) -> str:
         inner = _HIDDEN.sub(lambda h: "\\" + chr(ord(h.group(0)) - _HIDE_BASE), m.group(2))
         return _set_aside(code, inner.strip(" ") if inner.strip(" ") else inner)
 
-    text = _CODE_SPAN.sub(span, text)
-    text = _DROP_ELEMENTS.sub("", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _BR.sub("\n", text)
-    text = _TAG.sub("", text)
-    text = _IMAGE.sub(r"\1", text)
-    text = _LINK.sub(r"\1", text)
-    text = _REF_LINK.sub(r"\1", text)
-    text = _ATTRS.sub("", text)
-    for rule in (_STRONG, _STRONG):  # twice: ***x*** and nested strong
-        text = rule.sub(r"\g<t>", text)
-    text = _EM_STAR.sub(r"\1", text)
-    text = _EM_UNDERSCORE.sub(r"\1", text)
-    text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+    if "`" in text:
+        text = _CODE_SPAN.sub(span, text)
+    # Each rule only where its marker is (most bodies have none): the rules with no literal first
+    # character were tried at every position of every body, most of the text's time.
+    if "<" in text:
+        text = _DROP_ELEMENTS.sub("", text)
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _BR.sub("\n", text)
+        text = _TAG.sub("", text)
+    if "[" in text:
+        text = _IMAGE.sub(r"\1", text)
+        text = _LINK.sub(r"\1", text)
+        text = _REF_LINK.sub(r"\1", text)
+    if "{" in text:
+        text = _ATTRS.sub("", text)
+    if "*" in text or "_" in text:
+        for rule in (_STRONG, _STRONG):  # twice: ***x*** and nested strong
+            text = rule.sub(r"\g<t>", text)
+        text = _EM_STAR.sub(r"\1", text)
+        text = _EM_UNDERSCORE.sub(r"\1", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
     text = _HIDDEN.sub(lambda m: chr(ord(m.group(0)) - _HIDE_BASE), text)
     return _CODE_MARK.sub(lambda m: code[ord(m.group(0)) - _CODE_BASE], text)
