@@ -225,3 +225,17 @@ def test_citations_exports_and_feeds_give_a_page_the_same_address(tmp_path):
     assert links == {want}
     write_exports(tmp_path, [info], site, files=False)
     assert f",{want}," in (tmp_path / "data" / "archive.csv").read_text(encoding="utf-8-sig")
+
+
+def test_the_original_is_linked_only_when_the_export_may_publish_it(tmp_path):
+    from gen.site.extras import downloads_html
+    from gen.site.records import PageInfo
+
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "a.txt").write_text("正文", encoding="utf-8")
+    (tmp_path / "elsewhere.txt").write_text("正文", encoding="utf-8")
+    (tmp_path / "seeds" / "link.txt").symlink_to(tmp_path / "elsewhere.txt")
+    page = lambda seed: PageInfo("archive/a.md", "archive/a/", {"seed": seed}, "")
+    assert "原件" in downloads_html(page("seeds/a.txt"), str(tmp_path))
+    for refused in ("seeds/link.txt", "seeds/missing.txt", "../elsewhere.txt"):  # as the export refuses them
+        assert "原件" not in downloads_html(page(refused), str(tmp_path)) and "纯文本" in downloads_html(page(refused), str(tmp_path))

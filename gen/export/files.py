@@ -46,6 +46,16 @@ def seed_path(root: str, seed: str, real: dict[str, str]) -> str:
     return path
 
 
+def may_publish(root: str, seed: str, real: dict[str, str] | None = None) -> bool:
+    """Whether the seed is there to publish by its path: a regular file (not a link) inside the
+    project folder. Its content is checked against seed_sha256 only when it is published."""
+    try:
+        path = seed_path(root, seed, {} if real is None else real)
+    except SeedError:
+        return False
+    return os.path.isfile(path) and not os.path.islink(path)
+
+
 def _real(folder: str, memo: dict[str, str]) -> str:
     if folder not in memo:
         memo[folder] = os.path.realpath(folder)

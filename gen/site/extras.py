@@ -4,13 +4,13 @@ normalised text and the original as received, gen/export) and its citations (gen
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 
 from markupsafe import Markup
 
 from gen.cite.box import box_html
 from gen.export.addresses import downloads, href
+from gen.export.files import may_publish
 from gen.site.records import PageInfo, SiteInfo
 
 
@@ -22,7 +22,7 @@ def downloads_html(info: PageInfo, root: str) -> str:
         return ""
     links = [Markup('<a href="{}" download="{}">纯文本</a>').format(href(d.text, info.url), d.text_name)]
     seed = info.fields.get("seed")
-    if d.original and isinstance(seed, str) and os.path.isfile(os.path.join(root, seed)):
+    if d.original and isinstance(seed, str) and may_publish(root, seed):
         links.append(Markup('<a href="{}" download="{}">原件</a>').format(href(d.original, info.url), d.original_name))
     return Markup('<p class="doc-downloads">下载：{}</p>').format(Markup(" · ").join(links))
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gen import frontmatter
+from gen.export.files import may_publish
 from gen.fs import text_digest
 from gen.site import page as page_mod
 from gen.site.markup import Converter, dest_of
@@ -78,7 +79,7 @@ def _keep(job: Job, key: str, r: Rendered) -> Stored:
     span = (start, start + len(content)) if start >= 0 else (0, 0)
     job.store.put(key, data)
     seed = r.fields.get("seed")
-    files = ((seed, os.path.isfile(os.path.join(job.root, seed))),) if isinstance(seed, str) and seed else ()
+    files = ((seed, may_publish(job.root, seed)),) if isinstance(seed, str) and seed else ()
     return Stored(key, r.title, r.fields, span, r.links, r.problems, files)
 
 
@@ -92,7 +93,7 @@ def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
 def _still_holds(stored: Stored, pages: Mapping[str, str], root: str) -> bool:
     """Whether the pages it links and the files it shows are as they were when it was rendered."""
     return (all((target in pages) == found for target, found in stored.links)
-            and all(os.path.isfile(os.path.join(root, path)) == found for path, found in stored.files))
+            and all(may_publish(root, path) == found for path, found in stored.files))
 
 
 def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir: Path,
