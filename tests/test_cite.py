@@ -800,3 +800,14 @@ def test_box_in_a_browser(cite_site):
         "() => getComputedStyle(document.querySelector('.cite-gbt'), '::after').content")
     assert errors == []
     context.close()
+
+
+def test_a_jump_note_in_chinese_numerals_also_places_the_article_on_page_one():
+    """The newspaper reader keeps a printed "(转第二版)" as "（下转二版）"."""
+    from gen.cite.articles import read_articles
+
+    for note in ("下转2版", "下转二版", "下转第二版"):
+        body = f"\n## 标题一\n\n*记者张三 · 2020-04-08*\n\n正文。\n\n*（{note}）*\n\n## 标题二\n\n正文二。\n"
+        assert [a.page for a in read_articles(body)] == ["1", ""], note
+    body = "\n## 标题一\n\n正文。\n\n*（下转三版）*\n"
+    assert [a.page for a in read_articles(body)] == [""]

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from markdown.extensions.toc import unique
 from pymdownx.slugs import slugify
 
+from gen.meta.dates import cn_number
+from gen.readers.newspaper.layout import PAGE_NUMBER
+
 # The heading ids the site's pages get: mkdocs.yml's toc slugify (pymdownx, lower case), made
 # unique the way Python-Markdown's toc makes them (`_1`, `_2` …). Checked against a real render
 # in tests/test_cite.py.
@@ -46,7 +49,7 @@ _FENCED = re.compile(r"\n(```|~~~).*?\n\1[^\n]*", re.S)
 # The first non-blank line after a heading, when it is a whole line in *italics*.
 _BYLINE = re.compile(r"\n(?:[ \t]*\n)*\*(?!\*)([^\n]+?)(?<!\\)\*[ \t]*(?=\n|$)")
 # gen/render.py's note "*（下转2版）*" where a story goes on to another page.
-_JUMP_NOTE = re.compile(r"[（(]\s*下转\s*(?:第\s*)?(\d{1,2})\s*版\s*[)）]")
+_JUMP_NOTE = re.compile(r"[（(]\s*下转\s*(?:第\s*)?(" + PAGE_NUMBER + r")\s*版\s*[)）]")
 _JUMP = re.compile(r"\n\*" + _JUMP_NOTE.pattern + r"\*[ \t]*(?=\n|$)")
 _CONTENTS_ITEM = re.compile(r"\n[ \t]+[-*+][ \t]+([^\n]+?)[（(][ \t]*(\d{1,2})[ \t]*版[ \t]*[)）][ \t]*(?=\n|$)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -139,7 +142,7 @@ def read_articles(body: str) -> tuple[Article, ...]:
     for i, (headline, anchor, _, after) in enumerate(sections):
         end = sections[i + 1][2] if i + 1 < len(sections) else len(body)
         page = pages.get(headline, "")
-        if not page and (jump := _JUMP.search(body, after, end)) and jump.group(1) == "2":
+        if not page and (jump := _JUMP.search(body, after, end)) and cn_number(jump.group(1)) == 2:
             page = "1"  # a story that goes on to page 2 began on page 1
         out.append(Article(headline, names(_byline(body, after, end)), page, anchor))
     return tuple(out)

@@ -10,9 +10,11 @@ from functools import cache
 
 from gen.clean import BRACKET_PAIRS, ENUMERATOR_FORMS, SUBHEAD_FORMS, ends_sentence
 
+# A page (版) number as printed: "2" or "二".
+PAGE_NUMBER = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
 # Where a story jumps between pages: "(下转2版)", "（上接1版）", "(转第3版)", "（续第4版）".
 JUMP_MARKER = re.compile(
-    r"[(（]\s*(?P<verb>下转|上接|转|接|续)\s*(?:第\s*)?(?P<page>\d{1,2}|[一二三四五六七八九十]{1,3})\s*版\s*[)）]"
+    r"[(（]\s*(?P<verb>下转|上接|转|接|续)\s*(?:第\s*)?(?P<page>" + PAGE_NUMBER + r")\s*版\s*[)）]"
 )
 # Verbs whose page is where the story goes on; the others say where it came from.
 JUMP_ONWARD = frozenset({"下转", "转"})
