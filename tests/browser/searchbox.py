@@ -29,8 +29,19 @@ def type_query(page, query: str) -> None:
     wait_for_answer(page, query)
 
 
+STATE = """() => ({
+  input: document.querySelector('.md-search__input').value,
+  list: document.querySelector('.md-search-result__list').dataset.query,
+  bar: (document.querySelector('.archive-search-filters') || {dataset: {}}).dataset.query,
+  meta: document.querySelector('.md-search-result__meta').textContent,
+  items: document.querySelectorAll('.md-search-result__item').length })"""
+
+
 def wait_for_answer(page, query: str) -> None:
-    page.wait_for_function(ANSWERED, arg=query)
+    try:
+        page.wait_for_function(ANSWERED, arg=query)
+    except Exception as err:
+        raise AssertionError(f"no answer to {query!r}: the box is at {page.evaluate(STATE)}") from err
     page.wait_for_timeout(30)
 
 

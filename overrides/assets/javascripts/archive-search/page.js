@@ -144,15 +144,17 @@
   bar.hidden = true
   meta.after(bar)  /* Material takes the first and last children: the count line and the list */
 
-  let written = null  /* the count line as this script last wrote it */
+  let ours = null  /* the text node of the count line as this script last wrote it */
 
   /* Once Material has written its (rounded) count for the query in the box */
   function count() {
     if (!last || last.query !== input.value || list.dataset.query !== last.query || last.total < 2)
       return
     const text = (translations["search.result.other"] || "# results").replace("#", number.format(last.total))
-    if (meta.textContent !== text)
-      meta.textContent = written = text
+    if (meta.textContent !== text) {
+      meta.textContent = text
+      ours = meta.firstChild
+    }
   }
 
   function button(text, q, pressed, extra) {
@@ -257,9 +259,12 @@
     }
   })
   /* Material writes the count line when it renders an answer, which is for the query in the box:
-     the list says which query it shows (tests wait for it) */
-  new MutationObserver(() => {
-    if (meta.textContent !== written)
+     the list says which query it shows (tests wait for it). Material's text may be the very text
+     this script wrote last (an answer of the same count), so a write is told by its node. */
+  new MutationObserver(records => {
+    const material = records.some(r =>
+      r.type === "characterData" ? r.target !== ours : [...r.addedNodes].some(n => n !== ours))
+    if (material)
       list.dataset.query = input.value
     count()
   }).observe(meta, { childList: true, characterData: true, subtree: true })
