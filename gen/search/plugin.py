@@ -8,6 +8,9 @@ It replaces Material's `search` plugin (list `archive-search` instead of `search
   of its front matter (district, source, date, tags: gen/search/facets.py), unless its front
   matter says `search: {exclude: true}`; by default a child process indexes (gen/search/sink.py),
   so the work runs beside MkDocs' rendering on the second core;
+- the pages are indexed in segments (gen/search/segments.py), each kept in
+  build/cache/search-segments/ for the next build, which indexes only the segments whose pages
+  changed; segments a build did not use are deleted once its index is written;
 - after the build, the index goes to `site/search/<build>/`, and `site/search/search_index.json`
   (the file Material's bundle fetches and hands to the worker) carries only the configuration,
   which names the build;
@@ -35,6 +38,7 @@ from gen.config import CACHE_DIR
 from gen.fs import write_bytes_atomic
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
+from gen.search.segments import sweep
 from gen.search.sink import ChildSink, LocalSink, SearchBuildError, SplitSink
 
 log = logging.getLogger("mkdocs.plugins.gen.search")
@@ -44,6 +48,8 @@ PAGE_SCRIPT = "assets/javascripts/archive-search/page.js"
 MATERIAL_NAME = "material/search"
 # Rendered pages kept for dirty builds, beside the generator's cache (not published, not in git).
 STORE = CACHE_DIR / "search-pages.pickle"
+# Each segment of pages indexed once, for the next build (gen/search/segments.py).
+SEGMENTS = CACHE_DIR / "search-segments"
 
 
 class ArchiveSearchConfig(Config):
@@ -76,6 +82,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         # serve session; between processes the pages are kept in the project's build cache.
         self.dirty = False
         self.store: Path | None = None
+        self.segments: Path | None = None
         self.pending: threading.Thread | None = None  # a dirty build's index, still being written
         self.rendered: dict[str, tuple[str, str, dict]] = {}
         self.added: set[str] = set()
@@ -96,7 +103,8 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        self.store = Path(config.config_file_path).resolve().parent / STORE
+        root = Path(config.config_file_path).resolve().parent
+        self.store, self.segments = root / STORE, root / SEGMENTS
         if self.dirty and not self.rendered:
             self.rendered = _load_pages(self.store)
         plugins = config.plugins
@@ -115,7 +123,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
             two = self.config.processes == 2 and (os.cpu_count() or 1) > 1
             sink = (SplitSink if two else ChildSink) if self.config.background else LocalSink
-            self.sink = sink(limits, self.config.results)
+            self.sink = sink(limits, self.config.results, self.segments)
 
     def on_files(self, files, *, config):
         if not self.config.enabled:
@@ -181,7 +189,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         root = Path(config.site_dir) / "search"
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
-            _finish(sink, root)
+            _finish(sink, root, self.segments)
             _save_pages(self.store, self.rendered)
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the
@@ -190,7 +198,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.later:
             rest = itertools.chain(rest, *self.later)
             self.later = []
-        self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, rest, self.store, dict(self.rendered)), daemon=True)
+        self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, self.segments, rest, self.store, dict(self.rendered)), daemon=True)
         self.pending.start()
 
     def on_build_error(self, *, error):
@@ -224,26 +232,31 @@ def _save_pages(store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> 
         log.info("search: the page cache %s could not be saved (%s)", store, exc)
 
 
-def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
-    _finish(sink, root, rest)
+def _finish_and_keep(sink, root: Path, segments: Path | None, rest, store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
+    _finish(sink, root, segments, rest)
     _save_pages(store, pages)
 
 
-def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, rest: list[tuple[str, str, str, dict]] = ()) -> None:
-    """Add the remaining pages, write the index and say what it holds."""
+def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
+            rest: list[tuple[str, str, str, dict]] = ()) -> None:
+    """Add the remaining pages, write the index, drop the segments it did not use and say what it holds."""
     try:
         for url, title, html, facets in rest:
             sink.add(url, title, html, facets_of(facets))
-        s, seconds = sink.finish(root)
+        done = sink.finish(root)
     except SearchBuildError as exc:
         if rest:  # in the background thread of a dirty build: say it, the next build retries
             log.error(f"archive-search: {exc}")
             return
         raise PluginError(str(exc)) from exc
+    if segments is not None:  # only now: the index is written, and no segment is read any more
+        sweep(segments, set(done.segments.used))
+    s, seg = done.stats, done.segments
     where = {ChildSink: "in a child process", SplitSink: "in two child processes"}.get(type(sink), "in process")
+    kept = f", {seg.reused} of {len(seg.used)} segments re-used" if seg.used else ""
     log.info(
         f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
-        f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {seconds:.1f} s {where}"
+        f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {done.seconds:.1f} s {where}{kept}"
     )
 
 

@@ -4,6 +4,11 @@ MkDocs renders pages on one core; indexing them in a child process (`python -m g
 uses the second one, so the index adds little to the build's wall-clock time. Pages (URL, title,
 HTML, facets) go to the child as one JSON line each on its stdin; when the build ends the child
 shards and writes the index and answers with its statistics on stdout.
+
+Given a folder (`--segments DIR`, build/cache/search-segments/), a sink indexes its pages segment by
+segment and keeps each segment's builder there (gen/search/segments.py): the next build indexes
+only the segments whose pages changed. Every sink answers with the digests of the segments it used,
+so the caller can sweep the others once the index is written.
 """
 
 from __future__ import annotations
@@ -16,38 +21,77 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from gen.search.extract import extract_sections
 from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits, Stats, write_index
+from gen.search.segments import SEGMENT, Page, Report, Segmenter, ends_segment
 
 
 class SearchBuildError(RuntimeError):
     """The index could not be built (the child failed)."""
 
 
-class LocalSink:
-    """Index pages in this process."""
+@dataclass(frozen=True)
+class Finished:
+    """What a sink's `finish` answers: the index's statistics, the seconds spent indexing and
+    writing, and the segments used (none without a segment folder)."""
 
-    def __init__(self, limits: Limits, results: int):
+    stats: Stats
+    seconds: float
+    segments: Report = Report()
+
+
+class LocalSink:
+    """Index pages in this process (segment by segment, kept in `segments`, when given a folder)."""
+
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
         self.limits, self.results = limits, results
-        self.builder = IndexBuilder(fold_table())
+        fold = fold_table()
+        self.builder = IndexBuilder(fold)
+        self.segmenter = Segmenter(segments, fold, every) if segments is not None else None
         self.seconds = 0.0
 
     def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
-        self.builder.add_page(url, title, extract_sections(html, title), facets)
+        if self.segmenter is None:
+            self.builder.add_page(url, title, extract_sections(html, title), facets)
+        else:
+            done = self.segmenter.add(Page(url, title, html, facets))
+            if done is not None:
+                self.builder.absorb(done)
         self.seconds += time.perf_counter() - started
 
-    def finish(self, root: Path) -> tuple[Stats, float]:
-        """Write the index under root (site/search); return its statistics and the seconds spent."""
+    def flush(self) -> None:
+        """Index the pages of the segment under way (the stream ends, or another builder's pages follow)."""
+        if self.segmenter is not None:
+            started = time.perf_counter()
+            done = self.segmenter.close()
+            if done is not None:
+                self.builder.absorb(done)
+            self.seconds += time.perf_counter() - started
+
+    def absorb(self, other: IndexBuilder) -> None:
+        """Take another builder's pages after every page added here."""
+        self.flush()
+        started = time.perf_counter()
+        self.builder.absorb(other)
+        self.seconds += time.perf_counter() - started
+
+    def report(self) -> Report:
+        """The segments used so far."""
+        return self.segmenter.report() if self.segmenter is not None else Report()
+
+    def finish(self, root: Path) -> Finished:
+        """Write the index under root (site/search); its statistics, the seconds spent, the segments used."""
+        self.flush()
         started = time.perf_counter()
         written = self.builder.build(self.limits, max_results=self.results)
         write_index(root, written)
-        return written.stats, self.seconds + time.perf_counter() - started
+        return Finished(written.stats, self.seconds + time.perf_counter() - started, self.report())
 
     def abort(self) -> None:
         pass
@@ -56,9 +100,11 @@ class LocalSink:
 class ChildSink:
     """Index pages in a child process fed through a pipe."""
 
-    def __init__(self, limits: Limits, results: int):
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
         args = [sys.executable, "-m", "gen.search.sink", "--results", str(results),
                 "--bucket-bytes", str(limits.bucket_bytes), "--big-bytes", str(limits.big_bytes)]
+        if segments is not None:
+            args += ["--segments", str(segments), "--segment-pages", str(every)]
         self.child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
 
     def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
@@ -68,7 +114,7 @@ class ChildSink:
         except (BrokenPipeError, OSError) as exc:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
-    def finish(self, root: Path) -> tuple[Stats, float]:
+    def finish(self, root: Path) -> Finished:
         try:
             self.child.stdin.write(json.dumps({"finish": str(root)}) + "\n")
             self.child.stdin.close()
@@ -78,7 +124,7 @@ class ChildSink:
         if self.child.wait() != 0:
             raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
         answer = json.loads(out)
-        return Stats(**answer["stats"]), answer["seconds"]
+        return Finished(Stats(**answer["stats"]), answer["seconds"], Report.from_json(answer["segments"]))
 
     def abort(self) -> None:
         if self.child.poll() is None:
@@ -91,16 +137,17 @@ class ChildSink:
         except (BrokenPipeError, OSError) as exc:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
-    def dump(self, path: str) -> None:
-        """Have the child index what it was sent, keep its builder in `path` and stop."""
+    def dump(self, path: str) -> Report:
+        """Have the child index what it was sent, keep its builder in `path` and stop; the segments it used."""
         self._command({"dump": path})
         try:
             self.child.stdin.close()
         except (BrokenPipeError, OSError):
             pass
-        self.child.stdout.read()
+        out = self.child.stdout.read()
         if self.child.wait() != 0:
             raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
+        return Report.from_json(json.loads(out)["segments"])
 
     def absorb(self, path: str) -> None:
         """Have the child take the pages of the builder kept in `path` after its own."""
@@ -110,39 +157,49 @@ class ChildSink:
 class SplitSink:
     """Index pages in two child processes, the first half of the pages in one and the rest in the
     other, joined at the end (IndexBuilder.absorb): the index is the same as one child's, made on
-    two cores. Until told how many pages come (`expect`), every page goes to the first."""
+    two cores. Until told how many pages come (`expect`), every page goes to the first.
 
-    def __init__(self, limits: Limits, results: int):
-        self.first = ChildSink(limits, results)
-        self.second = ChildSink(limits, results)
+    With a segment folder the second half starts after the first page past the middle that ends a
+    segment: the halves then meet where two segments meet, and a page added or removed moves the
+    middle without changing the segments on either side of it."""
+
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
+        self.first = ChildSink(limits, results, segments, every)
+        self.second = ChildSink(limits, results, segments, every)
+        self.every = every if segments is not None else None
         self.sent = 0
         self.split: int | None = None
-        self.halves = False
+        self.switched = False  # the second child takes the pages from now on
+        self.halves = False  # the second child has pages
 
     def expect(self, more: int) -> None:
         """`more` pages come next: the second half of them goes to the second child."""
         self.split = self.sent + (more + 1) // 2
 
     def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
-        if self.split is not None and self.sent >= self.split:
+        past = self.split is not None and self.sent >= self.split
+        if self.switched or (past and self.every is None):
             self.second.add(url, title, html, facets)
-            self.halves = True
+            self.switched = self.halves = True
         else:
             self.first.add(url, title, html, facets)
+            if past and self.every is not None and ends_segment(url, self.every):
+                self.switched = True  # this page ends the first half's last segment
         self.sent += 1
 
-    def finish(self, root: Path) -> tuple[Stats, float]:
+    def finish(self, root: Path) -> Finished:
         if not self.halves:
             self.second.abort()
             return self.first.finish(root)
         fd, kept = tempfile.mkstemp(prefix="gen-search-", suffix=".pickle")
         os.close(fd)
         try:
-            self.second.dump(kept)
+            theirs = self.second.dump(kept)
             self.first.absorb(kept)
-            return self.first.finish(root)
+            done = self.first.finish(root)
         finally:
             os.unlink(kept)
+        return replace(done, segments=done.segments.joined(theirs))
 
     def abort(self) -> None:
         self.first.abort()
@@ -155,22 +212,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=int, default=10)
     parser.add_argument("--bucket-bytes", type=int, default=Limits.bucket_bytes)
     parser.add_argument("--big-bytes", type=int, default=Limits.big_bytes)
+    parser.add_argument("--segments", type=Path, default=None, help="keep each segment's index in this folder")
+    parser.add_argument("--segment-pages", type=int, default=SEGMENT)
     args = parser.parse_args(argv)
-    sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results)
+    sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages)
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     for line in stdin:
         page = json.loads(line)
         if "finish" in page:
-            stats, seconds = sink.finish(Path(page["finish"]))
-            print(json.dumps({"stats": asdict(stats), "seconds": seconds}))
+            done = sink.finish(Path(page["finish"]))
+            print(json.dumps({"stats": asdict(done.stats), "seconds": done.seconds, "segments": done.segments.to_json()}))
             return 0
         if "dump" in page:  # the second half's builder, for the first child to absorb (SplitSink)
+            sink.flush()
             Path(page["dump"]).write_bytes(pickle.dumps(sink.builder, protocol=pickle.HIGHEST_PROTOCOL))
+            print(json.dumps({"segments": sink.report().to_json()}))
             return 0
         if "absorb" in page:
-            started = time.perf_counter()
-            sink.builder.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
-            sink.seconds += time.perf_counter() - started
+            sink.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
             continue
         sink.add(page["u"], page["t"], page["h"], facets_of(page.get("f")))
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)

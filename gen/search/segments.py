@@ -1,0 +1,242 @@
+"""Index segments kept between builds: the page stream cut where the pages themselves say, each run
+of pages indexed once and kept under build/cache/search-segments/.
+
+Re-publishing an archive after one corrected seed would otherwise index every page again (at 10,000
+documents 7.7 s of the indexers' 13 s CPU went to IndexBuilder.add_page). A segment ends after a
+page whose URL hash is 0 modulo `every` (and at the end of the stream), so adding or removing a page
+changes only the segment it is in; the others keep their pages and so their digests. A segment's
+digest covers the search code that decides the index, the fold table and every page's URL, title,
+HTML and facets: a kept builder is used only for the very pages it was made from, and joined with
+IndexBuilder.absorb, which gives the index byte for byte as if the pages had been added one by one.
+
+    <folder>/<digest>.pickle    zlib(pickle(IndexBuilder)) of one segment's pages
+
+The files are disposable: one that is missing, damaged or unreadable is indexed and written again,
+and a file that cannot be written is skipped; neither fails a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+import unicodedata
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from gen.fs import TMP_PREFIX, write_bytes_atomic
+from gen.search.extract import extract_sections
+from gen.search.facets import Facets
+from gen.search.index import IndexBuilder
+
+# Bumped when a segment file's layout or meaning changes (the digest then names other files).
+FORMAT = 1
+# Pages per segment on average. Measured on the 10,000 documents of bench/scale.py (one process):
+# indexing every page 11.1 s; loading and joining every kept segment 3.2 s at 250, 2.3 s at 500,
+# 2.1 s at 1,000 (the join is per key per segment, and most keys recur in every segment), while a
+# changed page costs indexing its segment again: ~1,000 pages at 500 (a page is more likely to be
+# in a long segment), ~1 s. Files: 26 MB in all.
+SEGMENT = 500
+# The modules whose code decides what a builder holds for given pages.
+CODE = ("index.py", "extract.py", "text.py", "fold.py", "facets.py", "encode.py")
+SUFFIX = ".pickle"
+# Level 1: 63.5 MB of pickles → 26 MB, 0.25 s to inflate them all; level 6 saves 2 MB more for 3x the time.
+ZLIB_LEVEL = 1
+# A temporary file this old was left by a killed build (writing one segment takes well under a second).
+STALE_TMP_SECONDS = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page as the index takes it."""
+
+    url: str
+    title: str
+    html: str
+    facets: Facets = Facets()
+
+
+@dataclass(frozen=True)
+class Report:
+    """The segments a stream was cut into (their digests, in order) and how many came from the folder."""
+
+    used: tuple[str, ...] = ()
+    reused: int = 0
+
+    @property
+    def indexed(self) -> int:
+        return len(self.used) - self.reused
+
+    def joined(self, other: Report) -> Report:
+        """Both streams' segments (SplitSink's two halves)."""
+        return Report(self.used + other.used, self.reused + other.reused)
+
+    def to_json(self) -> dict:
+        """Plain values, for a child indexer's answer on its pipe."""
+        return {"used": list(self.used), "reused": self.reused}
+
+    @classmethod
+    def from_json(cls, value: dict) -> Report:
+        return cls(tuple(value["used"]), int(value["reused"]))
+
+
+def ends_segment(url: str, every: int = SEGMENT) -> bool:
+    """Whether a segment ends after the page at this URL (a stable hash, the same in every process)."""
+    h = hashlib.blake2b(url.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(h, "big") % every == 0
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> bytes:
+    """Digest of the search modules' source that decides the index content."""
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in CODE:
+        _put(h, name.encode())
+        _put(h, (here / name).read_bytes())
+    return h.digest()
+
+
+def salt_of(fold: dict[int, str]) -> bytes:
+    """What every segment digest starts from: the format, the code, the fold table and the Unicode
+    data that normalisation follows."""
+    h = hashlib.blake2b(digest_size=16)
+    _put(h, f"gen-search-segment {FORMAT} {sys.version_info[0]}.{sys.version_info[1]} {unicodedata.unidata_version}".encode())
+    _put(h, code_digest())
+    _put(h, json.dumps(sorted(fold.items()), ensure_ascii=False).encode("utf-8"))
+    return h.digest()
+
+
+def segment_digest(salt: bytes, pages: Iterable[Page]) -> str:
+    """The name of a segment: its salt and each page's URL, title, HTML and facets, in order."""
+    h = hashlib.blake2b(salt, digest_size=16)
+    for page in pages:
+        for part in (page.url, page.title, page.html, json.dumps(page.facets.to_json(), ensure_ascii=False, sort_keys=True)):
+            _put(h, part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+def _put(h, data: bytes) -> None:
+    # Length-prefixed, so that no two different page lists feed the hash the same bytes.
+    h.update(len(data).to_bytes(8, "big"))
+    h.update(data)
+
+
+def index_pages(pages: Iterable[Page], fold: dict[int, str]) -> IndexBuilder:
+    """A fresh builder holding these pages."""
+    builder = IndexBuilder(fold)
+    for page in pages:
+        builder.add_page(page.url, page.title, extract_sections(page.html, page.title), page.facets)
+    return builder
+
+
+def encode_segment(builder: IndexBuilder) -> bytes:
+    """A segment file's bytes."""
+    return zlib.compress(pickle.dumps(builder, protocol=pickle.HIGHEST_PROTOCOL), ZLIB_LEVEL)
+
+
+def decode_segment(data: bytes, pages: int) -> IndexBuilder | None:
+    """The builder in a segment file's bytes, or None when they are damaged or not a builder of
+    that many pages (zlib's checksum catches a truncated or altered file)."""
+    try:
+        builder = pickle.loads(zlib.decompress(data))
+    except Exception:  # any damage, or a layout this code cannot read: the segment is indexed again
+        return None
+    if not isinstance(builder, IndexBuilder) or builder.stats.pages != pages:
+        return None
+    return builder
+
+
+def load_segment(folder: Path, digest: str, pages: int) -> IndexBuilder | None:
+    """The kept builder of a segment, or None when there is none that can be used."""
+    try:
+        data = (folder / f"{digest}{SUFFIX}").read_bytes()
+    except OSError:  # missing (the usual case), or removed by another build's sweep meanwhile
+        return None
+    return decode_segment(data, pages)
+
+
+def save_segment(folder: Path, digest: str, builder: IndexBuilder) -> bool:
+    """Keep a segment's builder (atomically); False when it could not be written."""
+    try:
+        write_bytes_atomic(folder / f"{digest}{SUFFIX}", encode_segment(builder))
+    except OSError:  # a full or read-only disk: the next build indexes this segment again
+        return False
+    return True
+
+
+class Segmenter:
+    """Cuts a stream of pages into segments; each one's builder comes from the folder, or is
+    indexed and kept there. `add` and `close` give a finished segment's builder, in stream order."""
+
+    def __init__(self, folder: Path, fold: dict[int, str], every: int = SEGMENT):
+        self.folder, self.fold, self.every = folder, fold, every
+        self.salt = salt_of(fold)
+        self.pending: list[Page] = []
+        self.used: list[str] = []
+        self.reused = 0
+
+    def add(self, page: Page) -> IndexBuilder | None:
+        """Take a page; the builder of the segment it ends, if it ends one."""
+        self.pending.append(page)
+        return self.close() if ends_segment(page.url, self.every) else None
+
+    def close(self) -> IndexBuilder | None:
+        """End the segment under way (at the end of the stream); its builder, None when it is empty."""
+        if not self.pending:
+            return None
+        pages, self.pending = self.pending, []
+        digest = segment_digest(self.salt, pages)
+        self.used.append(digest)
+        builder = load_segment(self.folder, digest, len(pages))
+        if builder is not None:
+            self.reused += 1
+            return builder
+        builder = index_pages(pages, self.fold)
+        save_segment(self.folder, digest, builder)
+        return builder
+
+    def report(self) -> Report:
+        return Report(tuple(self.used), self.reused)
+
+
+def unused_files(names: Iterable[tuple[str, float]], keep: set[str], now: float) -> list[str]:
+    """Of a folder's (file name, modification time), the segment files not in `keep` and the
+    temporary files a killed build left; sorted."""
+    gone = []
+    for name, mtime in names:
+        if name.endswith(SUFFIX) and not name.startswith(".") and name[: -len(SUFFIX)] not in keep:
+            gone.append(name)
+        elif name.startswith(TMP_PREFIX) and now - mtime > STALE_TMP_SECONDS:
+            gone.append(name)
+    return sorted(gone)
+
+
+def sweep(folder: Path, keep: set[str]) -> int:
+    """Delete the segment files a build did not use, once its index is written; how many went.
+    A build still reading one (another `mkdocs build` of the project) gets a miss and indexes it."""
+    names = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_file(follow_symlinks=False):
+                        names.append((entry.name, entry.stat(follow_symlinks=False).st_mtime))
+                except OSError:  # removed by another build meanwhile
+                    pass
+    except OSError:  # no folder: nothing was kept
+        return 0
+    gone = 0
+    for name in unused_files(names, keep, time.time()):
+        try:
+            os.unlink(folder / name)
+            gone += 1
+        except OSError:  # removed by another build meanwhile, or not ours to remove
+            pass
+    return gone

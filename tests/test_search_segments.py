@@ -1,0 +1,235 @@
+"""Segments of the search index kept between builds (gen/search/segments.py, gen/search/sink.py):
+the index written is byte for byte the one made without them, and only changed segments are indexed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import random
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from gen.fs import TMP_PREFIX
+from gen.search.facets import Facets
+from gen.search.fold import fold_table
+from gen.search.index import IndexBuilder, Limits
+from gen.search.segments import (
+    STALE_TMP_SECONDS, SUFFIX, Page, Report, decode_segment, encode_segment, ends_segment, index_pages, load_segment,
+    salt_of, segment_digest, sweep, unused_files,
+)
+from gen.search.sink import ChildSink, LocalSink, SplitSink
+
+EVERY = 16  # pages per segment on average, so that a few hundred pages make a dozen or more
+LIMITS = Limits(bucket_bytes=1024, big_bytes=512)  # small shards: buckets, big keys and hot entries all occur
+
+PHRASES = ["核酸检测", "疫情防控", "复工复产", "社区封控", "隔离观察", "疫苗接种", "新冠肺炎", "常态化防控", "流行病学调查",
+           "密切接触者", "健康码", "外防输入、内防反弹", "四不两直", "封（管）控区", "檢測結果", "區政府", "COVID-19", "KTV",
+           "2022年3月", "第十五场新闻发布会", "志愿者", "物资保障", "中高风险地区"]
+DISTRICTS = ["朝阳区", "海淀区", "石景山区", "丰台区", ""]
+SOURCES = ["北京日报", "新华社", "Reuters", "REUTERS", ""]
+TAGS = ["核酸检测", "复工复产", "疫苗", "隔离", "社区防控"]
+
+
+def _sentence(rng: random.Random) -> str:
+    return "，".join(rng.choice(PHRASES) for _ in range(rng.randint(2, 5))) + "。"
+
+
+def _page(i: int, rng: random.Random) -> Page:
+    """A document page as the archive renders it: paragraphs, a list, a table, sections at <h2>."""
+    parts = [f"<p>{_sentence(rng)}{_sentence(rng)}</p>"]
+    if rng.random() < 0.5:
+        parts.append("<ul>" + "".join(f"<li>{_sentence(rng)}</li>" for _ in range(rng.randint(1, 3))) + "</ul>")
+    for s in range(rng.randint(0, 2)):
+        parts.append(f'<h2 id="s{s + 1}">第{s + 1}篇 {rng.choice(PHRASES)}<a class="headerlink" href="#s{s + 1}">¶</a></h2>')
+        parts.append(f"<p>{_sentence(rng)} &amp; {_sentence(rng)}</p>")
+        if rng.random() < 0.3:
+            parts.append(f"<table><tr><td>{rng.choice(PHRASES)}</td><td>{rng.randint(1, 500)}例</td></tr></table>")
+    date = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 1000))
+    facets = Facets(rng.choice(DISTRICTS), rng.choice(SOURCES), date, tuple(rng.sample(TAGS, rng.randint(0, 2))))
+    return Page(f"archive/{i:04d}_{rng.getrandbits(32):08x}/", f"{rng.choice(PHRASES)}（{i}）", "".join(parts), facets)
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[Page]:
+    rng = random.Random(20200123)
+    return [_page(i, rng) for i in range(300)]
+
+
+def _index(sink, pages: list[Page], root: Path):
+    for p in pages:
+        sink.add(p.url, p.title, p.html, p.facets)
+    return sink.finish(root)
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _cut(pages: list[Page], every: int = EVERY) -> list[tuple[Page, ...]]:
+    """The segments of a stream, cut where the pages say."""
+    segments, run = [], []
+    for p in pages:
+        run.append(p)
+        if ends_segment(p.url, every):
+            segments.append(tuple(run))
+            run = []
+    return segments + ([tuple(run)] if run else [])
+
+
+def _edited(pages: list[Page]) -> tuple[list[Page], list[int]]:
+    """One page's HTML changed, one page added in the middle, one removed; the indexes of the
+    pages touched, none ending a segment (so each touches only the segment it is in)."""
+    changed, added_after, removed = 40, 150, 250
+    assert not any(ends_segment(pages[i].url, EVERY) for i in (changed, removed))
+    out = list(pages)
+    out[changed] = Page(pages[changed].url, pages[changed].title, pages[changed].html + "<p>更正：核酸检测点位调整。</p>", pages[changed].facets)
+    new = Page("archive/new_page/", "新增文档", "<p>新增的一篇，疫情防控。</p>", Facets("朝阳区"))
+    assert not ends_segment(new.url, EVERY)
+    del out[removed]
+    out.insert(added_after + 1, new)
+    return out, [changed, added_after, removed]
+
+
+def test_ends_segment_is_a_stable_hash_of_the_url():
+    urls = [f"archive/{i:04d}/" for i in range(4000)]
+    ends = [u for u in urls if ends_segment(u, 500)]
+    assert 2 <= len(ends) <= 20  # about one page in 500
+    assert [u for u in urls if ends_segment(u, 500)] == ends
+    assert ends_segment("archive/0000/", 1)
+
+
+def test_segment_digest_covers_every_field_and_the_order(pages):
+    salt = salt_of(fold_table())
+    base = segment_digest(salt, pages[:3])
+    a, b, c = pages[:3]
+    variants = [
+        [Page(a.url + "x", a.title, a.html, a.facets), b, c],
+        [Page(a.url, a.title + "x", a.html, a.facets), b, c],
+        [Page(a.url, a.title, a.html + " ", a.facets), b, c],
+        [Page(a.url, a.title, a.html, Facets("东城区")), b, c],
+        [b, a, c],
+        [a, b],
+    ]
+    digests = {segment_digest(salt, v) for v in variants}
+    assert base not in digests and len(digests) == len(variants)
+    assert segment_digest(salt, pages[:3]) == base
+    assert segment_digest(salt_of({**fold_table(), ord("你"): "您"}), pages[:3]) != base
+
+
+def test_cold_and_warm_caches_write_the_very_files_of_an_uncached_index(pages, tmp_path):
+    folder = tmp_path / "segments"
+    plain = _index(LocalSink(LIMITS, 10), pages, tmp_path / "a")
+    cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "b")
+    segments = _cut(pages)
+    assert len(segments) >= 10
+    assert plain.segments == Report()
+    assert (len(cold.segments.used), cold.segments.reused) == (len(segments), 0)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(d + SUFFIX for d in cold.segments.used)
+    assert _files(tmp_path / "b") == _files(tmp_path / "a")
+    assert cold.stats == plain.stats
+
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "c")
+    assert warm.segments == Report(cold.segments.used, len(segments))
+    assert _files(tmp_path / "c") == _files(tmp_path / "a")
+
+
+def test_warm_cache_indexes_only_the_segments_a_change_touched(pages, tmp_path):
+    folder = tmp_path / "segments"
+    _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
+    edited, touched = _edited(pages)
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "warm")
+    plain = _index(LocalSink(LIMITS, 10), edited, tmp_path / "plain")
+    assert _files(tmp_path / "warm") == _files(tmp_path / "plain")
+    before, after = _cut(pages), _cut(edited)
+    segment_of = {p.url: n for n, segment in enumerate(before) for p in segment}
+    assert len({segment_of[pages[i].url] for i in touched}) == 3  # each edit in a segment of its own
+    assert sum(1 for segment in after if segment not in set(before)) == 3
+    assert (warm.segments.indexed, warm.segments.reused) == (3, len(after) - 3)
+    assert warm.stats == plain.stats
+
+
+def test_damaged_segment_files_are_indexed_again(pages, tmp_path):
+    folder = tmp_path / "segments"
+    cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
+    first, second, third = (folder / f"{d}{SUFFIX}" for d in cold.segments.used[:3])
+    first.write_bytes(first.read_bytes()[: first.stat().st_size // 2])  # truncated
+    second.write_bytes(b"not a segment at all")
+    data = bytearray(third.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one byte altered: zlib's checksum refuses it
+    third.write_bytes(bytes(data))
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
+    assert (warm.segments.indexed, warm.segments.reused) == (3, len(cold.segments.used) - 3)
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+    for path, segment in zip((first, second, third), _cut(pages)):  # written again, whole
+        assert load_segment(folder, path.stem, len(segment)) is not None
+
+
+def test_decode_segment_refuses_what_is_not_a_builder_of_that_many_pages(pages):
+    builder = index_pages(pages[:5], fold_table())
+    data = encode_segment(builder)
+    assert isinstance(decode_segment(data, 5), IndexBuilder)
+    assert decode_segment(data, 4) is None
+    assert decode_segment(data[:-1], 5) is None
+    assert decode_segment(b"", 5) is None
+    assert decode_segment(zlib.compress(pickle.dumps({"pages": 5})), 5) is None
+
+
+def test_an_unwritable_folder_indexes_without_keeping(pages, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    done = _index(LocalSink(LIMITS, 10, blocker / "segments", EVERY), pages[:60], tmp_path / "out")
+    plain = _index(LocalSink(LIMITS, 10), pages[:60], tmp_path / "plain")
+    assert done.segments.reused == 0 and done.segments.indexed == len(_cut(pages[:60]))
+    assert _files(tmp_path / "out") == _files(tmp_path / "plain")
+
+
+def test_sweep_keeps_the_segments_used_and_drops_the_rest(pages, tmp_path):
+    folder = tmp_path / "segments"
+    _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
+    edited, _ = _edited(pages)
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "warm")
+    assert len(list(folder.iterdir())) == len(_cut(pages)) + 3  # the three old versions are still there
+    old_tmp, new_tmp = folder / f"{TMP_PREFIX}1-aaaa", folder / f"{TMP_PREFIX}2-bbbb"
+    old_tmp.write_bytes(b"left by a killed build")
+    new_tmp.write_bytes(b"being written by another build")
+    stale = time.time() - STALE_TMP_SECONDS - 60
+    os.utime(old_tmp, (stale, stale))
+    assert sweep(folder, set(warm.segments.used)) == 4
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*(d + SUFFIX for d in warm.segments.used), new_tmp.name])
+    assert sweep(tmp_path / "missing", set()) == 0
+
+
+def test_unused_files_decides_by_name_and_age():
+    names = [("a" + SUFFIX, 0.0), ("b" + SUFFIX, 0.0), (f"{TMP_PREFIX}old", 0.0), (f"{TMP_PREFIX}new", 9000.0),
+             ("notes.txt", 0.0), (".hidden" + SUFFIX, 0.0)]
+    assert unused_files(names, {"a"}, now=10000.0) == sorted(["b" + SUFFIX, f"{TMP_PREFIX}old"])
+
+
+@pytest.mark.slow
+def test_child_processes_with_segments_write_the_files_of_one_process_without(pages, tmp_path):
+    """ChildSink and SplitSink (subprocesses) with a segment folder, cold then warm, write what
+    LocalSink writes with none; SplitSink's halves meet where two segments meet."""
+    folder = tmp_path / "segments"
+    _index(LocalSink(LIMITS, 10), pages, tmp_path / "plain")
+    expected = _files(tmp_path / "plain")
+    one = _index(ChildSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "child")
+    assert _files(tmp_path / "child") == expected and one.segments.reused == 0
+
+    def split(name: str, stream: list[Page]):
+        sink = SplitSink(LIMITS, 10, folder, EVERY)
+        sink.add(stream[0].url, stream[0].title, stream[0].html, stream[0].facets)
+        sink.expect(len(stream) - 1)
+        return _index(sink, stream[1:], tmp_path / name)
+
+    both = split("split", pages)
+    assert _files(tmp_path / "split") == expected
+    assert both.segments.used == one.segments.used and both.segments.reused == len(one.segments.used)
+    edited, _ = _edited(pages)
+    again = split("edited", edited)
+    _index(LocalSink(LIMITS, 10), edited, tmp_path / "edited-plain")
+    assert _files(tmp_path / "edited") == _files(tmp_path / "edited-plain")
+    assert again.segments.indexed == 3  # the halves still meet between the same two segments
