@@ -136,11 +136,17 @@ def test_cold_and_warm_caches_write_the_very_files_of_an_uncached_index(pages, t
     assert _files(tmp_path / "c") == _files(tmp_path / "a")
 
 
-def test_warm_cache_indexes_only_the_segments_a_change_touched(pages, tmp_path):
+def _indexed_then_edited(pages, tmp_path):
+    """Index the pages with a cold segment folder, then their edited version; (folder, edited
+    pages, indices of the changes, the second index's answer)."""
     folder = tmp_path / "segments"
     _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
     edited, touched = _edited(pages)
-    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "warm")
+    return folder, edited, touched, _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "warm")
+
+
+def test_warm_cache_indexes_only_the_segments_a_change_touched(pages, tmp_path):
+    _, edited, touched, warm = _indexed_then_edited(pages, tmp_path)
     plain = _index(LocalSink(LIMITS, 10), edited, tmp_path / "plain")
     assert _files(tmp_path / "warm") == _files(tmp_path / "plain")
     before, after = _cut(pages), _cut(edited)
@@ -187,10 +193,7 @@ def test_an_unwritable_folder_indexes_without_keeping(pages, tmp_path):
 
 
 def test_sweep_keeps_the_segments_used_and_drops_the_rest(pages, tmp_path):
-    folder = tmp_path / "segments"
-    _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
-    edited, _ = _edited(pages)
-    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "warm")
+    folder, _, _, warm = _indexed_then_edited(pages, tmp_path)
     assert len(list(folder.iterdir())) == len(_cut(pages)) + 3  # the three old versions are still there
     old_tmp, new_tmp = folder / f"{TMP_PREFIX}1-aaaa", folder / f"{TMP_PREFIX}2-bbbb"
     old_tmp.write_bytes(b"left by a killed build")
