@@ -228,6 +228,13 @@ def test_article_anchors_are_the_rendered_heading_ids(body):
     ("文/李四", ("李四",)),
     ("John Smith, Jane Doe", ("John Smith", "Jane Doe")),
     ("张三 · 李四", ("张三", "李四")),
+    ("甲, 乙 and 丙", ("甲", "乙", "丙")),
+    ("John Smith and Jane Doe", ("John Smith", "Jane Doe")),
+    ("张三、李四和王五", ("张三", "李四", "王五")),
+    ("记者 张三 和 李四", ("张三", "李四")),
+    ("记者李四与王五", ("李四", "王五")),
+    ("王和平", ("王和平",)),
+    ("记者 欧阳和平", ("欧阳和平",)),
     ("", ()),
 ])
 def test_names(byline, expected):
@@ -285,8 +292,8 @@ def test_bibtex_escapes_what_latex_reads():
     text = bibtex((c.original,), c.accessed)
     assert (r"title = {A \{b\} \%c \& <d> " + '"e"' + r" 'f' \#g \_h \textasciitilde{}i \textasciicircum{}j "
             r"\textbackslash{}k \$l “引号” </pre><script>alert(1)</script>}") in text
-    # Latin names split at commas; one with "and" in it is kept whole in braces.
-    assert "author = {O'Brien and {Pat and \\{Co\\}}}" in text
+    # Latin names split at commas and at a spaced "and" (BibTeX's own separator between names).
+    assert "author = {O'Brien and Pat and \\{Co\\}}" in text
     assert text.count("{") - text.count(r"\{") == text.count("}") - text.count(r"\}")
     entry = parse_bibtex(text, decode=True)[0]
     assert decoded(entry.fields_dict["title"].value) == HOSTILE_TITLE

@@ -35,7 +35,14 @@ COLLECTIVE = ("本报评论员", "评论员", "本报记者", "本报通讯员",
 # Credits in a byline that are not for the text: "张三 摄", "图/李四", "制图 王五".
 NOT_TEXT_CREDIT = re.compile(r"^(?:摄|摄影|图|制图|图片|视频)$|^(?:摄影|图|制图)[/／：:]|摄$")
 PHOTO_MARKS = ("摄", "摄影")
-NAME_SEPARATORS = re.compile(r"\s*[、，,;；]\s*|\s+[·・]\s+")
+# Between names: list marks, a spaced middle dot, and a spaced conjunction ("甲, 乙 and 丙",
+# "张三 和 李四").
+NAME_SEPARATORS = re.compile(r"\s*[、，,;；]\s*|\s+[·・]\s+|\s+(?:and|&|和|与|及)\s+", re.I)
+# A conjunction standing alone where a byline's spaces split it from the names.
+CONJUNCTIONS = frozenset({"and", "&", "和", "与", "及"})
+# Two Chinese names joined by a conjunction without spaces ("李四和王五"): both sides two to four
+# characters, so that a given name that holds the character ("王和平") stays whole.
+_JOINED = re.compile(r"([\u3400-\u9fff]{2,4})[和与及]([\u3400-\u9fff]{2,4})")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # The patterns below start at a line break ("\n" + body): a literal first character lets `re`
@@ -102,7 +109,11 @@ def names(byline: str) -> tuple[str, ...]:
         if part in COLLECTIVE or part in BYLINE_ROLES:
             collective.append(part)
             continue
-        out.append(_strip_role(part))
+        if part.lower() in CONJUNCTIONS:
+            continue
+        name = _strip_role(part)
+        joined = _JOINED.fullmatch(name)
+        out.extend(joined.groups() if joined else (name,))
     names_ = [n for n in out if n]
     if not names_:
         names_ = [c for c in collective if c in COLLECTIVE][:1]
