@@ -15,7 +15,13 @@ from gen import frontmatter
 from gen.model import Article, Block, Document, Span
 from gen.tables import SAFE_SCHEMES
 
-# Characters that start inline markup anywhere in a line (Python-Markdown's backslash escapes).
+# The characters a backslash escapes as the site reads Markdown: Python-Markdown's own and the
+# tables extension's `|` (mkdocs.yml enables it). A backslash before any other character stays on
+# the page. One table for this writer and the readers of its Markdown (gen/export/text.py,
+# gen/cite/articles.py); tests/test_render.py checks it against Python-Markdown with mkdocs.yml's
+# extensions.
+BACKSLASH_ESCAPES = "\\`*_{}[]()#+-.!>|"
+# Characters that start inline markup anywhere in a line (escaped wherever they are).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}|#])")
 # Entity-looking text (`&amp;`, `&#60;`) would be decoded by the browser; `&` alone is harmless.
 _ENTITY = re.compile(r"&(?=#?\w+;)")

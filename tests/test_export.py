@@ -339,6 +339,7 @@ def test_plain_text_of_the_real_pages_golden(golden):
     ("*a\n\nb*", "*a\n\nb*"),
     ("　　全角缩进的段落\n\n\n\n下一段  ", "　　全角缩进的段落\n\n下一段"),
     ("*通讯员石伟 · 2020\\-02\\-05*\n\n*（下转2版）*", "通讯员石伟 · 2020-02-05\n\n（下转2版）"),
+    ("a\\&b x\\<y a\\|b", "a\\&b x\\<y a|b"),  # a backslash stays where the page shows it
 ])
 def test_markdown_text(markdown, text):
     assert markdown_text(markdown) == text

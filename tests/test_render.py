@@ -4,9 +4,29 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gen.model import Block, Span
-from gen.render import escape, render_block, safe_url
+from gen.render import BACKSLASH_ESCAPES, escape, render_block, safe_url
 
 MD = markdown.Markdown(extensions=["tables", "attr_list", "admonition"])
+
+
+def test_backslash_escapes_are_what_the_sites_markdown_reads():
+    """The one table of backslash escapes (read back by the text export and the citations) is
+    Python-Markdown's with the extensions mkdocs.yml enables."""
+    from pathlib import Path
+
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    config = yaml.load((Path(__file__).parents[1] / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())
+    names, configs = [], {}
+    for entry in config["markdown_extensions"]:
+        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
+        if not name.startswith("gen."):  # the build guard needs a site build around it
+            names.append(name)
+            configs[name] = options or {}
+    site_md = markdown.Markdown(extensions=names, extension_configs=configs)
+    assert len(BACKSLASH_ESCAPES) == len(set(BACKSLASH_ESCAPES))
+    assert set(BACKSLASH_ESCAPES) == set(site_md.ESCAPED_CHARS)
 
 
 def _html(text: str) -> str:

@@ -17,6 +17,7 @@ from pymdownx.slugs import slugify
 
 from gen.meta.dates import cn_number
 from gen.readers.newspaper.layout import PAGE_NUMBER
+from gen.render import BACKSLASH_ESCAPES
 
 # The heading ids the site's pages get: mkdocs.yml's toc slugify (pymdownx, lower case), made
 # unique the way Python-Markdown's toc makes them (`_1`, `_2` …). Checked against a real render
@@ -68,7 +69,7 @@ BYLINE_MAX = 60
 _LINK = re.compile(r"!?\[((?:\\.|[^\]\\])*)\]\([^)]*\)")
 _MARKUP = re.compile(r"(?<!\\)(?:\*+|`+)")
 _TAG = re.compile(r"<[A-Za-z/!][^>]*>")
-_BACKSLASH = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>:\"])")
+_BACKSLASH = re.compile(r"\\([" + re.escape(BACKSLASH_ESCAPES) + "])")
 _INLINE_SPECIAL = re.compile(r"[\\*`\[<&]")
 
 

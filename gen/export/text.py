@@ -12,10 +12,13 @@ from __future__ import annotations
 import html
 import re
 
-# Backslash escapes (Python-Markdown's set) are set aside as private-use characters while the
-# markup is removed, so that an escaped `\*` is never read as emphasis, then put back as the
-# character itself. Plane 16's private-use block: no document text uses it.
-_ESCAPABLE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>|:\"'&~^=$%@/;,?])")
+from gen.render import BACKSLASH_ESCAPES
+
+# Backslash escapes (the site's set, gen.render.BACKSLASH_ESCAPES) are set aside as private-use
+# characters while the markup is removed, so that an escaped `\*` is never read as emphasis, then
+# put back as the character itself; a backslash before another character stays, as on the page.
+# Plane 16's private-use block: no document text uses it.
+_ESCAPABLE = re.compile(r"\\([" + re.escape(BACKSLASH_ESCAPES) + "])")
 _HIDE_BASE = 0x10FF00
 _HIDDEN = re.compile("[\U0010ff00-\U0010ff7f]")
 
