@@ -115,15 +115,7 @@ class ChildSink:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
     def finish(self, root: Path) -> Finished:
-        try:
-            self.child.stdin.write(json.dumps({"finish": str(root)}) + "\n")
-            self.child.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
-        out = self.child.stdout.read()
-        if self.child.wait() != 0:
-            raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
-        answer = json.loads(out)
+        answer = self._last({"finish": str(root)})
         return Finished(Stats(**answer["stats"]), answer["seconds"], Report.from_json(answer["segments"]))
 
     def abort(self) -> None:
@@ -137,17 +129,22 @@ class ChildSink:
         except (BrokenPipeError, OSError) as exc:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
-    def dump(self, path: str) -> Report:
-        """Have the child index what it was sent, keep its builder in `path` and stop; the segments it used."""
-        self._command({"dump": path})
+    def _last(self, command: dict) -> dict:
+        """Send the child its last command and wait for it to end; its answer. A child that failed
+        has printed its error already (stderr is the build's)."""
         try:
+            self.child.stdin.write(json.dumps(command) + "\n")
             self.child.stdin.close()
         except (BrokenPipeError, OSError):
             pass
         out = self.child.stdout.read()
         if self.child.wait() != 0:
             raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
-        return Report.from_json(json.loads(out)["segments"])
+        return json.loads(out)
+
+    def dump(self, path: str) -> Report:
+        """Have the child index what it was sent, keep its builder in `path` and stop; the segments it used."""
+        return Report.from_json(self._last({"dump": path})["segments"])
 
     def absorb(self, path: str) -> None:
         """Have the child take the pages of the builder kept in `path` after its own."""
