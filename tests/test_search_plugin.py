@@ -93,9 +93,13 @@ def test_dirty_build_indexes_every_page_and_the_edit(built, tmp_path):
     shutil.copytree(built[0], work)
     page = next((work / "docs" / "archive").rglob("001_*.md"))
     page.write_text(page.read_text(encoding="utf-8") + "\n编辑新增的独特句子\n", encoding="utf-8")
+    segments = work / "build" / "cache" / "search-segments"
+    full = set(os.listdir(segments))
     done = _run(["-m", "mkdocs", "build", "--dirty"], work)
     assert done.returncode == 0, done.stderr
     assert "archive-search: 5 pages" in done.stderr
+    # It sweeps no segment: the full build's stay for the next full build (`make site` after `make serve`).
+    assert full and full < set(os.listdir(segments))
     build = _stub(work / "site")["config"]["archive"]["build"]
     assert build != _stub(built[0] / "site")["config"]["archive"]["build"]
 

@@ -10,7 +10,7 @@ It replaces Material's `search` plugin (list `archive-search` instead of `search
   so the work runs beside MkDocs' rendering on the second core;
 - the pages are indexed in segments (gen/search/segments.py), each kept in
   build/cache/search-segments/ for the next build, which indexes only the segments whose pages
-  changed; segments a build did not use are deleted once its index is written;
+  changed; segments a full build did not use are deleted once its index is written;
 - after the build, the index goes to `site/search/<build>/`, and `site/search/search_index.json`
   (the file Material's bundle fetches and hands to the worker) carries only the configuration,
   which names the build;
@@ -198,7 +198,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.later:
             rest = itertools.chain(rest, *self.later)
             self.later = []
-        self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, self.segments, rest, self.store, dict(self.rendered)), daemon=True)
+        self.pending = threading.Thread(target=_finish_and_keep, args=(sink, root, rest, self.store, dict(self.rendered)), daemon=True)
         self.pending.start()
 
     def on_build_error(self, *, error):
@@ -232,14 +232,17 @@ def _save_pages(store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> 
         log.info("search: the page cache %s could not be saved (%s)", store, exc)
 
 
-def _finish_and_keep(sink, root: Path, segments: Path | None, rest, store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
-    _finish(sink, root, segments, rest)
+def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str, tuple[str, str, dict]]) -> None:
+    # A dirty build feeds its edited pages first, so some of its segments are not a full build's:
+    # it sweeps nothing, and the next full build (`make site`) still finds its own segments.
+    _finish(sink, root, None, rest)
     _save_pages(store, pages)
 
 
 def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
             rest: list[tuple[str, str, str, dict]] = ()) -> None:
-    """Add the remaining pages, write the index, drop the segments it did not use and say what it holds."""
+    """Add the remaining pages, write the index, drop the segments (in the folder `segments`, when
+    given) it did not use and say what it holds."""
     try:
         for url, title, html, facets in rest:
             sink.add(url, title, html, facets_of(facets))
