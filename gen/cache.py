@@ -31,12 +31,7 @@ FORMAT = 10
 @cache
 def generator_version() -> str:
     """A hash of every source and data file of the generator: any change invalidates the cache."""
-    root = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".csv")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return fs.tree_digest(Path(__file__).resolve().parent, (".py", ".csv"))
 
 
 def read_key(shown: str, sha256: str, entry: object) -> str:

@@ -174,6 +174,16 @@ def read_text(path: Path) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def tree_digest(root: Path, suffixes: tuple[str, ...]) -> str:
+    """SHA-256 of every file under root whose name ends in one of `suffixes`, by path and content:
+    the version of the code (and data) a cache entry or a rendered page was made by."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def text_digest(text: str) -> str:
     """SHA-256 of a page's text as the generator writes it (UTF-8)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

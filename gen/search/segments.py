@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from gen.fs import TMP_PREFIX, write_bytes_atomic
+from gen.fs import TMP_PREFIX, tree_digest, write_bytes_atomic
 from gen.search.extract import extract_sections
 from gen.search.facets import Facets
 from gen.search.index import IndexBuilder
@@ -43,8 +43,6 @@ FORMAT = 1
 # changed page costs indexing its segment again: ~1,000 pages at 500 (a page is more likely to be
 # in a long segment), ~1 s. Files: 24 MB for the 9,974 indexed pages (zlib, below).
 SEGMENT = 500
-# The modules whose code decides what a builder holds for given pages.
-CODE = ("index.py", "extract.py", "text.py", "fold.py", "facets.py", "encode.py")
 SUFFIX = ".pickle"
 # Level 1: 63.5 MB of pickles → 26 MB, 0.25 s to inflate them all; level 6 saves 2 MB more for 3x the time.
 ZLIB_LEVEL = 1
@@ -94,13 +92,8 @@ def ends_segment(url: str, every: int = SEGMENT) -> bool:
 
 @lru_cache(maxsize=1)
 def code_digest() -> bytes:
-    """Digest of the search modules' source that decides the index content."""
-    h = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).resolve().parent
-    for name in CODE:
-        _put(h, name.encode())
-        _put(h, (here / name).read_bytes())
-    return h.digest()
+    """Digest of the search code (gen/search/), which decides what a builder holds for given pages."""
+    return tree_digest(Path(__file__).resolve().parent, (".py",)).encode()
 
 
 def salt_of(fold: dict[int, str]) -> bytes:

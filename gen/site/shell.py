@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from gen.fs import tree_digest
+
 # Material's icons shown by the shell, by sprite id (files under material/templates/.icons/).
 ICONS = {
     "logo": "material/library",
@@ -158,13 +160,7 @@ def markdown_digest(extensions, configs) -> str:
 @functools.lru_cache(maxsize=1)
 def code_digest() -> str:
     """The generator's own code and templates: a new version renders every page again."""
-    root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*")):
-        if path.suffix in (".py", ".html", ".csl", ".csv", ".json") and "__pycache__" not in path.parts:
-            h.update(path.relative_to(root).as_posix().encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()[:16]
+    return tree_digest(Path(__file__).resolve().parents[1], (".py", ".html", ".csl", ".csv", ".json"))[:16]
 
 
 def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str,
