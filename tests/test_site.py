@@ -13,7 +13,7 @@ from gen.site import publish as pub
 from gen.site.markup import Converter, dest_of, relative, url_of
 from gen.site.shell import WORDS, Shell
 from gen.site.sitemap import LIMIT, sitemaps
-from gen.site.store import Store
+from gen.site.store import Store, Stored, compact
 
 REPO = Path(__file__).resolve().parents[1]
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc"]
@@ -141,6 +141,18 @@ def test_publish_hands_every_page_to_search_in_order(tmp_path):
     texts["archive/p07.md"] += "改\n"
     pub.publish(_job(tmp_path, pages), _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st, c: seen.append((s.src_uri, c)))
     assert [u for u, _ in seen] == sorted(texts) and "改" in dict(seen)["archive/p07.md"]
+
+
+def test_stored_records_share_what_repeats_between_pages():
+    """100,000 pages' records are held at once: equal names and short values are one string."""
+    def record(n):  # as a worker sends it: every string its own object
+        name = "".join(["distr", "ict"])
+        fields = {name: "".join(["海淀", "区"]), "title": f"页{n}", "tags": ["".join(["核酸", "检测"])], "date": dt.date(2020, 3, n)}
+        return Stored("k" * 32, f"页{n}", fields, (0, 1), (), ())
+    a, b = compact(record(1)), compact(record(2))
+    assert a.fields == record(1).fields and a.title == "页1" and a.title is a.fields["title"]
+    ka, kb = next(iter(a.fields)), next(iter(b.fields))
+    assert ka is kb and a.fields["district"] is b.fields["district"] and a.fields["tags"][0] is b.fields["tags"][0]
 
 
 def test_store_prunes_pages_no_page_uses(tmp_path):

@@ -23,7 +23,7 @@ from gen.site.markup import Converter, dest_of
 from gen.site.page import Rendered, Source
 from gen.site.records import PageInfo
 from gen.site.shell import Shell
-from gen.site.store import Store, Stored, key_of, place
+from gen.site.store import Store, Stored, compact, key_of, place
 
 BATCH = 64  # pages per task handed to a worker
 START_METHOD = "forkserver"
@@ -124,6 +124,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
             if src.src_uri in pending:
                 uri, stored, content = next(fresh)
                 assert uri == src.src_uri, (uri, src.src_uri)
+                stored = compact(stored)
             else:
                 stored = known[src.src_uri]
                 content = job.store.content(stored) if each else ""
