@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from gen.search.encode import bucket_of, put_deltas, put_varint, read_varint
 from gen.search.extract import Section
 from gen.search.fold import fold_table
-from gen.search.index import IndexBuilder, Limits, write_index
+from gen.search.index import NEW_PREFIX, IndexBuilder, Limits, write_built, write_index
 from gen.search.text import EDGE, is_cjk, normalise, tokens
 
 
@@ -157,6 +157,28 @@ def test_write_index_writes_the_stub_and_replaces_older_builds(tmp_path):
     page = json.loads((tmp_path / "search" / written.build / "p" / "0.json").read_text(encoding="utf-8"))
     assert page["t"] == "核酸检测通知" and page["s"] == [["s1", "第二篇 四不两直"]]
     assert written.build == build(PAGES).build  # the build id depends on the content only
+
+
+def _tree(root):
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_an_index_written_file_by_file_is_the_one_built_in_memory(tmp_path):
+    """write_built shards straight to disk (a 100,000-page index is never held twice): the same
+    files, stub and statistics as building in memory, and a killed build's half-written folder
+    is dropped."""
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    written = _builder(pages).build(limits, max_results=7)
+    write_index(tmp_path / "a", written)
+    (tmp_path / "b" / f"{NEW_PREFIX}12345" / "b").mkdir(parents=True)
+    stats = write_built(tmp_path / "b", _builder(pages), limits, max_results=7)
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == sorted([written.build, "search_index.json"])
+    assert stats == written.stats and stats.files == len(written.files)
+    assert stats.total_bytes == sum(len(v) for v in written.files.values())
+    write_built(tmp_path / "b", _builder(pages), limits, max_results=7)  # the same build again: kept as it is
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
 def _builder(pages, first_pid=0):

@@ -26,11 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import shutil
 import re
 import zlib
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -259,80 +261,111 @@ class IndexBuilder:
                 put_varint(d, sec)
 
     def build(self, limits: Limits = Limits(), max_results: int = 10) -> Written:
-        """Shard the postings and the page store into files."""
+        """Shard the postings and the page store into files, all held in memory (write_built
+        writes them one by one instead)."""
+        files = dict(self.shards(limits))
+        build = build_id((name, hashlib.sha256(data).digest()) for name, data in files.items())
+        return Written(build, files, self.stats, self.config(build, max_results))
+
+    def config(self, build: str, max_results: int) -> dict:
+        """What the worker is told about a build (in the stub), once its files are made."""
+        return {"format": FORMAT, "build": build, "pages": self.stats.pages, "buckets": self.stats.buckets, "results": max_results}
+
+    def shards(self, limits: Limits = Limits()) -> Iterator[tuple[str, bytes]]:
+        """Every file of the index (path under the build's folder, compressed bytes), one at a time,
+        so that a 100,000-page index is never held twice; the statistics are complete once the
+        last file is given."""
         stats = self.stats
-        files: dict[str, bytes] = {}
-        small: list[tuple[str, list]] = []
-        big: list[tuple[str, list]] = []
+        small: list[int] = []  # key numbers, in key order
+        big: list[tuple[str, int]] = []
         small_bytes = 0
         for key in sorted(self.ids):
             k = self.ids[key]
-            entry = (self.d[k], self.p[k], self.last[k], self.df[k])
-            size = len(entry[0]) + len(entry[1])
+            size = len(self.d[k]) + len(self.p[k])
             if size > limits.big_bytes:
-                big.append((key, entry))
+                big.append((key, k))
             else:
-                small.append((key, entry))
+                small.append(k)
                 small_bytes += size + len(key.encode("utf-8")) + 6
         n_buckets = max(1, math.ceil(small_bytes / limits.bucket_bytes))
-        buckets = [bytearray() for _ in range(n_buckets)]
-        counts = [0] * n_buckets
-
-        def header(key: str, entry: list, big: int) -> bytearray:
-            raw = key.encode("utf-8")
-            buf = bytearray()
-            put_varint(buf, len(raw) * 2 + big)
-            buf += raw
-            if big:
-                put_varint(buf, entry[3])
-            put_varint(buf, len(entry[0]))
-            put_varint(buf, len(entry[1]))
-            return buf
-
-        for key, entry in small:
-            b = bucket_of(key, n_buckets)
-            buckets[b] += header(key, entry, 0) + entry[0] + entry[1]
-            counts[b] += 1
+        keys = {k: key for key, k in self.ids.items()}
+        # Each bucket: its small keys' entries in key order, then the heads of its big keys.
+        members: list[list[int]] = [[] for _ in range(n_buckets)]
+        for k in small:
+            members[bucket_of(keys[k], n_buckets)].append(k)
+        heads: list[list[bytes]] = [[] for _ in range(n_buckets)]
         # The big keys' entries also go to `hot`, which the worker loads up front: a query made of
         # frequent words then skips the bucket round trip.
         hot = bytearray()
         put_varint(hot, len(big))
-        for fid, (key, entry) in enumerate(big):
-            b = bucket_of(key, n_buckets)
-            head = header(key, entry, 1)
+        raw_bytes = postings_bytes = files = total = 0
+
+        def give(name: str, data: bytes) -> tuple[str, bytes]:
+            nonlocal raw_bytes, postings_bytes, files, total
+            packed = zlib.compress(data, 6)
+            raw_bytes += len(data)
+            files += 1
+            total += len(packed)
+            if name[0] in "bk":
+                postings_bytes += len(packed)
+            return f"{name}.z", packed
+
+        for fid, (key, k) in enumerate(big):
+            head = self._header(key, k, 1)
             put_varint(head, fid)
-            buckets[b] += head
-            counts[b] += 1
+            heads[bucket_of(key, n_buckets)].append(bytes(head))
             hot += head
-            files[f"k/{fid}.d"] = bytes(entry[0])
-            if entry[1]:
-                files[f"k/{fid}.p"] = bytes(entry[1])
-        for b, body in enumerate(buckets):
+            yield give(f"k/{fid}.d", bytes(self.d[k]))
+            if self.p[k]:
+                yield give(f"k/{fid}.p", bytes(self.p[k]))
+        for b in range(n_buckets):
             out = bytearray()
-            put_varint(out, counts[b])
-            files[f"b/{b}"] = bytes(out + body)
+            put_varint(out, len(members[b]) + len(heads[b]))
+            for k in members[b]:
+                out += self._header(keys[k], k, 0)
+                out += self.d[k]
+                out += self.p[k]
+            for head in heads[b]:
+                out += head
+            yield give(f"b/{b}", bytes(out))
         present = {k for k in self.ids if len(k) == 1}
-        files["hot"] = bytes(hot)
-        files["fold"] = browser_pairs(self.fold, present).encode("utf-8")
-        files["f"] = self.facets.encode()
-        stats.raw_bytes = sum(len(v) for v in files.values()) + self.store_raw
-        files = {f"{name}.z": zlib.compress(data, 6) for name, data in files.items()}
-        files.update(self.store)
-        stats.postings_bytes = sum(len(v) for k, v in files.items() if k[0] in "bk")
-        stats.store_bytes = sum(len(v) for k, v in files.items() if k[0] == "p")
-        stats.facet_bytes = len(files["f.z"])
+        yield give("hot", bytes(hot))
+        yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))
+        name, facets = give("f", self.facets.encode())
+        yield name, facets
+        store_bytes = 0
+        for name, data in self.store.items():
+            store_bytes += len(data)
+            yield name, data
+        stats.raw_bytes = raw_bytes + self.store_raw
+        stats.postings_bytes = postings_bytes
+        stats.store_bytes = store_bytes
+        stats.facet_bytes = len(facets)
         stats.keys = len(self.ids)
         stats.big_keys = len(big)
         stats.buckets = n_buckets
-        stats.files = len(files)
-        stats.total_bytes = sum(len(v) for v in files.values())
-        digest = hashlib.sha256()
-        for name in sorted(files):
-            digest.update(name.encode())
-            digest.update(hashlib.sha256(files[name]).digest())
-        build = digest.hexdigest()[:12]
-        config = {"format": FORMAT, "build": build, "pages": stats.pages, "buckets": n_buckets, "results": max_results}
-        return Written(build, files, stats, config)
+        stats.files = files + len(self.store)
+        stats.total_bytes = total + store_bytes
+
+    def _header(self, key: str, k: int, big: int) -> bytearray:
+        raw = key.encode("utf-8")
+        buf = bytearray()
+        put_varint(buf, len(raw) * 2 + big)
+        buf += raw
+        if big:
+            put_varint(buf, self.df[k])
+        put_varint(buf, len(self.d[k]))
+        put_varint(buf, len(self.p[k]))
+        return buf
+
+
+def build_id(digests: Iterable[tuple[str, bytes]]) -> str:
+    """A build's id from its files' names and SHA-256 digests (in any order): the same files, the same id."""
+    digest = hashlib.sha256()
+    for name, file_digest in sorted(digests):
+        digest.update(name.encode())
+        digest.update(file_digest)
+    return digest.hexdigest()[:12]
 
 
 def _json(value) -> bytes:
@@ -344,23 +377,47 @@ SEPARATOR = r"[\s\-]+"
 
 
 def write_index(root: Path, written: Written) -> None:
-    """Write a build's files under root/<build>/, then the stub root/search_index.json (replaced
-    atomically), then drop older builds: a reader of the site sees the old index or the new one,
-    never a half-written or deleted one.
+    """Write a build made in memory (IndexBuilder.build) as write_built does."""
+    _write(root, written.files.items(), lambda build: written.config)
+
+
+def write_built(root: Path, builder: IndexBuilder, limits: Limits = Limits(), max_results: int = 10) -> Stats:
+    """Shard the builder's index straight into root/<build>/, one file at a time; its statistics."""
+    _write(root, builder.shards(limits), lambda build: builder.config(build, max_results))
+    return builder.stats
+
+
+def _write(root: Path, files: Iterable[tuple[str, bytes]], config_of) -> None:
+    """Write a build's files into a new folder, name it by their content (a folder of that name is
+    that very build already), then replace the stub root/search_index.json atomically, then drop
+    older builds: a reader of the site sees the old index or the new one, never a half-written or
+    deleted one.
 
     The stub is the file Material's bundle fetches and hands to the worker: Material's config
     (lang, separator, pipeline) plus ours under `archive`, and no documents.
     """
-    base = root / written.build
+    new = root / f"{NEW_PREFIX}{os.getpid()}"
+    shutil.rmtree(new, ignore_errors=True)
     made: set[Path] = set()
-    for name, data in written.files.items():
-        path = base / name
+    digests = []
+    for name, data in files:
+        path = new / name
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         path.write_bytes(data)
-    stub = {"config": {"lang": ["zh"], "separator": SEPARATOR, "pipeline": [], "archive": written.config}, "docs": []}
+        digests.append((name, hashlib.sha256(data).digest()))
+    build = build_id(digests)
+    base = root / build
+    if base.is_dir():
+        shutil.rmtree(new)
+    else:
+        os.rename(new, base)
+    stub = {"config": {"lang": ["zh"], "separator": SEPARATOR, "pipeline": [], "archive": config_of(build)}, "docs": []}
     write_bytes_atomic(root / "search_index.json", json.dumps(stub, ensure_ascii=False).encode("utf-8"))
     for old in root.iterdir():
-        if old.is_dir() and old.name != written.build:
+        if old.is_dir() and old.name != build:
             shutil.rmtree(old)
+
+
+NEW_PREFIX = ".new-"  # a build's folder while its files are written (a killed build's is dropped by the next)

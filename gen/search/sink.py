@@ -27,7 +27,7 @@ from pathlib import Path
 from gen.search.extract import extract_sections
 from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
-from gen.search.index import IndexBuilder, Limits, Stats, write_index
+from gen.search.index import IndexBuilder, Limits, Stats, write_built
 from gen.search.segments import SEGMENT, Page, Report, Segmenter, ends_segment
 
 
@@ -89,9 +89,8 @@ class LocalSink:
         """Write the index under root (site/search); its statistics, the seconds spent, the segments used."""
         self.flush()
         started = time.perf_counter()
-        written = self.builder.build(self.limits, max_results=self.results)
-        write_index(root, written)
-        return Finished(written.stats, self.seconds + time.perf_counter() - started, self.report())
+        stats = write_built(root, self.builder, self.limits, self.results)
+        return Finished(stats, self.seconds + time.perf_counter() - started, self.report())
 
     def abort(self) -> None:
         pass
