@@ -37,6 +37,7 @@ from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, ta
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
+from gen.site.aside import SetAside, set_aside
 from gen.site.extras import document_extras
 from gen.site.facts import address, site_info, tab_of
 from gen.site.outputs import Outputs
@@ -157,8 +158,11 @@ class ArchivePlugin(BasePlugin):
         self._lock = ExitStack()
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
                                            waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
+        if not self.dirty:  # MkDocs empties site_dir next: the last build's is moved away and removed meanwhile
+            self.aside = set_aside(Path(config["site_dir"]), _project(config))
 
     pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
+    aside: SetAside | None = None  # the last build's site/, being removed
 
     def _wait(self) -> None:
         if self.pending is not None:
@@ -194,7 +198,7 @@ class ArchivePlugin(BasePlugin):
         site_dir = Path(config["site_dir"])
         for path, data in assets.items():
             fs.write_bytes_atomic(site_dir / path, data)
-        root = Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+        root = _project(config)
         tags_index = self.tag_links.index if self.tag_links else None
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
         site = site_info(config, root)
@@ -243,6 +247,8 @@ class ArchivePlugin(BasePlugin):
             self.preview.stop()
         self._wait()
         self._release()
+        if self.aside is not None:
+            self.aside.join()
 
     moved: dict[str, str] = {}
     ours: list[File] = []  # the pages this plugin renders (gen/site/)
@@ -311,6 +317,11 @@ class ArchivePlugin(BasePlugin):
 # (path, mtime_ns, size) -> (problems, index record): `mkdocs serve` rebuilds in the same process,
 # so a page is read and checked again only when it changed on disk.
 _CHECKED: dict[tuple[str, int, int], tuple[tuple[Problem, ...], Meta | None]] = {}
+
+
+def _project(config) -> Path:
+    """The project folder: mkdocs.yml's."""
+    return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
 
 def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem, ...], Meta | None]:
