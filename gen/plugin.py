@@ -280,6 +280,7 @@ class ArchivePlugin(BasePlugin):
         for file in list(files.documentation_pages()):
             document = file.src_uri.startswith(ARCHIVE + "/") or file.src_uri in self.metas  # placed elsewhere by an editor, too
             if document or (file.src_uri in self.index_pages and file.generated_by):
+                file.page = None  # MkDocs' page record for it (made for every page, in or out of nav) is never used
                 self.ours.append(file)
                 files.remove(file)
                 files.append(SiteFile.standing_for(file, config))

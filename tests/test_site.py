@@ -148,11 +148,13 @@ def test_stored_records_share_what_repeats_between_pages():
     def record(n):  # as a worker sends it: every string its own object
         name = "".join(["distr", "ict"])
         fields = {name: "".join(["海淀", "区"]), "title": f"页{n}", "tags": ["".join(["核酸", "检测"])], "date": dt.date(2020, 3, n)}
-        return Stored("k" * 32, f"页{n}", fields, (0, 1), (), ())
+        return Stored("k" * 32, f"页{n}", fields, (0, 1), (("".join(["archive/", "a.md"]), True),), (),
+                      (("".join(["seeds/", "a.txt"]), True),))
     a, b = compact(record(1)), compact(record(2))
     assert a.fields == record(1).fields and a.title == "页1" and a.title is a.fields["title"]
     ka, kb = next(iter(a.fields)), next(iter(b.fields))
     assert ka is kb and a.fields["district"] is b.fields["district"] and a.fields["tags"][0] is b.fields["tags"][0]
+    assert a.links == (("archive/a.md", True),) and a.links[0][0] is b.links[0][0] and a.files[0][0] is b.files[0][0]
 
 
 def test_store_prunes_pages_no_page_uses(tmp_path):
