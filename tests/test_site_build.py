@@ -37,9 +37,11 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     first = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(first) > 40
     before = _tree(root / "site")
+    (root / "site" / "stale.html").write_text("from no build")  # what was in site/ goes
     again = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(again) == 0
     assert _tree(root / "site") == before
+    assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
     page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n编辑补充的一句。\n", encoding="utf-8")
     edited = _run(root, "mkdocs", "build", "--strict")
