@@ -41,9 +41,26 @@ def read_varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
+_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
+
+
+def varint(value: int) -> bytes:
+    """One unsigned varint as bytes (put_varint's encoding)."""
+    if value < 0x80:
+        return _ONE_BYTE[value]
+    buf = bytearray()
+    put_varint(buf, value)
+    return bytes(buf)
+
+
 def bucket_of(key: str, buckets: int) -> int:
     """FNV-1a (32 bit) of the key's UTF-8 bytes, modulo the number of buckets."""
+    return fnv1a(key.encode("utf-8")) % buckets
+
+
+def fnv1a(data: bytes) -> int:
+    """FNV-1a, 32 bit (worker.js hashes a query's keys the same way)."""
     h = 0x811C9DC5
-    for byte in key.encode("utf-8"):
+    for byte in data:
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h % buckets
+    return h

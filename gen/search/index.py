@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gen.fs import write_bytes_atomic
-from gen.search.encode import bucket_of, put_deltas, put_varint, read_varint
+from gen.search.encode import bucket_of, fnv1a, put_deltas, put_varint, read_varint, varint
 from gen.search.extract import Section
 from gen.search.facets import Facets, FacetTable
 from gen.search.fold import browser_pairs
@@ -276,23 +276,23 @@ class IndexBuilder:
         so that a 100,000-page index is never held twice; the statistics are complete once the
         last file is given."""
         stats = self.stats
-        small: list[int] = []  # key numbers, in key order
+        d, p = self.d, self.p
+        small: list[tuple[bytes, int]] = []  # (key in UTF-8, key number), in key order
         big: list[tuple[str, int]] = []
         small_bytes = 0
-        for key in sorted(self.ids):
-            k = self.ids[key]
-            size = len(self.d[k]) + len(self.p[k])
+        for key, k in sorted(self.ids.items()):
+            size = len(d[k]) + len(p[k])
             if size > limits.big_bytes:
                 big.append((key, k))
             else:
-                small.append(k)
-                small_bytes += size + len(key.encode("utf-8")) + 6
+                raw = key.encode("utf-8")
+                small.append((raw, k))
+                small_bytes += size + len(raw) + 6
         n_buckets = max(1, math.ceil(small_bytes / limits.bucket_bytes))
-        keys = {k: key for key, k in self.ids.items()}
         # Each bucket: its small keys' entries in key order, then the heads of its big keys.
-        members: list[list[int]] = [[] for _ in range(n_buckets)]
-        for k in small:
-            members[bucket_of(keys[k], n_buckets)].append(k)
+        members: list[list[tuple[bytes, int]]] = [[] for _ in range(n_buckets)]
+        for entry in small:
+            members[fnv1a(entry[0]) % n_buckets].append(entry)
         heads: list[list[bytes]] = [[] for _ in range(n_buckets)]
         # The big keys' entries also go to `hot`, which the worker loads up front: a query made of
         # frequent words then skips the bucket round trip.
@@ -315,19 +315,17 @@ class IndexBuilder:
             put_varint(head, fid)
             heads[bucket_of(key, n_buckets)].append(bytes(head))
             hot += head
-            yield give(f"k/{fid}.d", bytes(self.d[k]))
-            if self.p[k]:
-                yield give(f"k/{fid}.p", bytes(self.p[k]))
+            yield give(f"k/{fid}.d", bytes(d[k]))
+            if p[k]:
+                yield give(f"k/{fid}.p", bytes(p[k]))
         for b in range(n_buckets):
-            out = bytearray()
-            put_varint(out, len(members[b]) + len(heads[b]))
-            for k in members[b]:
-                out += self._header(keys[k], k, 0)
-                out += self.d[k]
-                out += self.p[k]
-            for head in heads[b]:
-                out += head
-            yield give(f"b/{b}", bytes(out))
+            # A small key's entry: varint (UTF-8 length·2), the key, varint D length, varint P length, D, P.
+            chunks = [varint(len(members[b]) + len(heads[b]))]
+            for raw, k in members[b]:
+                dk, pk = d[k], p[k]
+                chunks += (varint(len(raw) * 2), raw, varint(len(dk)), varint(len(pk)), dk, pk)
+            chunks += heads[b]
+            yield give(f"b/{b}", b"".join(chunks))
         present = {k for k in self.ids if len(k) == 1}
         yield give("hot", bytes(hot))
         yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))
