@@ -122,9 +122,15 @@ class ChildSink:
             self.child.kill()
             self.child.wait()
 
-    def _command(self, command: dict) -> None:
+    def flush(self) -> None:
+        """Have the child index the pages of the segment under way now (it goes on reading after)."""
+        self._command({"flush": True}, now=True)
+
+    def _command(self, command: dict, now: bool = False) -> None:
         try:
             self.child.stdin.write(json.dumps(command) + "\n")
+            if now:
+                self.child.stdin.flush()
         except (BrokenPipeError, OSError) as exc:
             raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
 
@@ -190,6 +196,7 @@ class SplitSink:
         fd, kept = tempfile.mkstemp(prefix="gen-search-", suffix=".pickle")
         os.close(fd)
         try:
+            self.first.flush()  # the first child indexes its last pages while the second keeps its builder
             theirs = self.second.dump(kept)
             self.first.absorb(kept)
             done = self.first.finish(root)
@@ -224,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
             Path(page["dump"]).write_bytes(pickle.dumps(sink.builder, protocol=pickle.HIGHEST_PROTOCOL))
             print(json.dumps({"segments": sink.report().to_json()}))
             return 0
+        if "flush" in page:
+            sink.flush()
+            continue
         if "absorb" in page:
             sink.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
             continue
