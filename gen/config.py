@@ -82,6 +82,12 @@ _Loader.add_constructor("!ENV", _env)
 _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+def project_folder(config) -> Path:
+    """The project folder of a loaded MkDocs configuration: mkdocs.yml's (the working folder when
+    the configuration came from no file)."""
+    return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
+
+
 def find_config(start: Path) -> Path | None:
     """mkdocs.yml in `start` or the nearest folder above it."""
     for folder in (start, *start.parents):

@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 
 from gen import fs, guard
 from gen.check import read_page
-from gen.config import OPTION_DEFAULTS
+from gen.config import OPTION_DEFAULTS, project_folder
 from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
@@ -159,7 +159,7 @@ class ArchivePlugin(BasePlugin):
         self._lock.enter_context(fs.locked(Path(config["docs_dir"]), shared=True,
                                            waiting=lambda: log.info("waiting for the generator to finish writing docs/ …")))
         if not self.dirty:  # MkDocs empties site_dir next: the last build's is moved away and removed meanwhile
-            self.aside = set_aside(Path(config["site_dir"]), _project(config))
+            self.aside = set_aside(Path(config["site_dir"]), project_folder(config))
 
     pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
     aside: SetAside | None = None  # the last build's site/, being removed
@@ -198,7 +198,7 @@ class ArchivePlugin(BasePlugin):
         site_dir = Path(config["site_dir"])
         for path, data in assets.items():
             fs.write_bytes_atomic(site_dir / path, data)
-        root = _project(config)
+        root = project_folder(config)
         tags_index = self.tag_links.index if self.tag_links else None
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
         site = site_info(config, root)
@@ -318,11 +318,6 @@ class ArchivePlugin(BasePlugin):
 # (path, mtime_ns, size) -> (problems, index record): `mkdocs serve` rebuilds in the same process,
 # so a page is read and checked again only when it changed on disk.
 _CHECKED: dict[tuple[str, int, int], tuple[tuple[Problem, ...], Meta | None]] = {}
-
-
-def _project(config) -> Path:
-    """The project folder: mkdocs.yml's."""
-    return Path(config.config_file_path).resolve().parent if config.config_file_path else Path.cwd()
 
 
 def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem, ...], Meta | None]:

@@ -34,7 +34,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from gen.config import CACHE_DIR
+from gen.config import CACHE_DIR, project_folder
 from gen.fs import write_bytes_atomic
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
@@ -103,7 +103,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
     def on_config(self, config):
         if not self.config.enabled:
             return config
-        root = Path(config.config_file_path).resolve().parent
+        root = project_folder(config)
         self.store, self.segments = root / STORE, root / SEGMENTS
         if self.dirty and not self.rendered:
             self.rendered = _load_pages(self.store)
