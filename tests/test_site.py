@@ -253,3 +253,43 @@ def test_the_original_is_linked_only_when_the_export_may_publish_it(tmp_path):
     assert "原件" in downloads_html(page("seeds/a.txt"), str(tmp_path))
     for refused in ("seeds/link.txt", "seeds/missing.txt", "../elsewhere.txt"):  # as the export refuses them
         assert "原件" not in downloads_html(page(refused), str(tmp_path)) and "纯文本" in downloads_html(page(refused), str(tmp_path))
+
+
+def test_header_is_material_markup_with_the_page_base_and_title_filled_in_by_the_script():
+    from gen.site.shell import BASE, TITLE, header_html
+
+    words = {w: w.upper() for w in WORDS}
+    header = header_html("档案 <&>", words, "assets/images/i.svg", '<div class="md-search"></div>', '<form class="palette"></form>')
+    assert header.count(BASE) == 4 and header.count(TITLE) == 1
+    assert "档案 &lt;&amp;&gt;" in header and "<&>" not in header  # the site's name, escaped once
+    assert header.index('<form class="palette">') < header.index('for="__search"') < header.index('<div class="md-search">')
+    assert header.startswith('<input class="md-toggle" data-md-toggle="drawer"') and header.endswith("</nav></header>")
+
+
+def _sheets(tmp_path: Path, texts: dict[str, str]):
+    from mkdocs.structure.files import File
+
+    files = []
+    for uri, text in texts.items():
+        (tmp_path / uri).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / uri).write_text(text, encoding="utf-8")
+        files.append(File(uri, str(tmp_path), str(tmp_path / "site"), True))
+    return files
+
+
+def test_stylesheets_are_joined_in_order_until_one_reads_another_file(tmp_path):
+    from gen.site.shell import join_stylesheets
+
+    files = _sheets(tmp_path, {
+        "assets/main.css": '@charset "UTF-8";a{color:red}/*# sourceMappingURL=main.css.map*/',
+        "assets/b.css": "b{background:url('data:image/svg+xml;x')}",
+        "assets/font.css": "@font-face{src:url(f.woff2)}",
+        "assets/c.css": "c{}",
+    })
+    links, written = join_stylesheets(files, ["assets/main.css", "assets/b.css", "assets/font.css", "assets/c.css", "https://cdn.example/x.css"])
+    [(path, data)] = written.items()
+    assert links == (path, "assets/font.css", "assets/c.css", "https://cdn.example/x.css")
+    assert data.decode() == '@charset "UTF-8";\na{color:red}\nb{background:url(\'data:image/svg+xml;x\')}\n'
+    # nothing to gain from one sheet, or none the site has
+    assert join_stylesheets(files, ["assets/font.css", "assets/main.css"]) == (("assets/font.css", "assets/main.css"), {})
+    assert join_stylesheets(files, ["https://cdn.example/x.css"]) == (("https://cdn.example/x.css",), {})

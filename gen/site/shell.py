@@ -1,17 +1,20 @@
 """The lean page shell: what every archive page shares, made once per build.
 
-Material's own page repeats, on every page, about 12 KB of chrome: inline icons, the search dialog,
-two navigations and the theme's settings. The shell keeps Material's markup and classes (so its
-stylesheet and script give the same look and behaviour) and moves everything that repeats into two
-cached files made here: an icon sprite and a script that adds the search dialog and the theme's
-settings before Material's script reads them. A page then carries only its header, tabs, a short
-navigation and its content.
+Material's own page repeats, on every page, about 12 KB of chrome: inline icons, the header with
+the search dialog, two navigations and the theme's settings. The shell keeps Material's markup and
+classes (so its stylesheet and script give the same look and behaviour) and moves everything that
+repeats into two cached files made here: an icon sprite and a script. The script runs first in the
+body and adds the header before anything is shown; at the end of the body it adds the navigation
+drawer and the footer and gives the theme's settings, before Material's script reads them. A page
+then carries only its tabs (a reader without JavaScript still finds their way), a short navigation
+and its content.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import json
 import posixpath
 import re
@@ -32,6 +35,7 @@ ICONS = {
 # The shell's generated assets, beside Material's (named by their content: cached for ever).
 SCRIPT = "assets/javascripts/archive-shell.{}.js"
 SPRITE = "assets/images/archive-icons.{}.svg"
+STYLESHEET = "assets/stylesheets/archive.{}.css"
 # Strings of Material's language files the shell and its script show.
 WORDS = ("header", "nav", "tabs", "toc", "action.edit", "search", "clipboard.copy", "clipboard.copied",
          "search.result.placeholder", "search.result.none", "search.result.one", "search.result.other",
@@ -43,13 +47,8 @@ _WORDS_TEMPLATE = '{% import "partials/language.html" as lang with context %}' +
 _SEARCH_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/search.html" %}'
 _PALETTE_TEMPLATE = '{% include "partials/palette.html" %}'
 _TOP_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/top.html" %}'
-# The palette a reader chose last (kept by Material's script under "__palette"), applied before
-# Material's script starts, as Material's own header does.
-_PALETTE_RESTORE = (
-    "var P=document.querySelector('.md-header__inner label[for=__search]');if(P&&PAL)P.insertAdjacentHTML('beforebegin',PAL);"
-    "try{var p=__md_get('__palette');if(p&&p.color){for(var k in p.color)document.body.setAttribute('data-md-color-'+k,p.color[k])}}catch(e){}"
-)
-
+# Where the header the script adds (header_html) takes the page's base and its title.
+BASE, TITLE = "\x00", "\x01"
 
 @dataclass(frozen=True)
 class Shell:
@@ -86,18 +85,41 @@ def sprite_svg(templates: Path) -> str:
     return f'<svg xmlns="http://www.w3.org/2000/svg">{symbols}</svg>'
 
 
-# What the script adds to every page besides the search dialog (Material's markup): the
-# navigation drawer, made from the page's tabs; the footer; the dialog Material's "copied" notes use.
-_SCRIPT_PARTS = (
-    "function x(t){var d=document.createElement('div');d.textContent=t;return d.innerHTML}"
+def header_html(site_name: str, words: dict[str, str], sprite: str, search_html: str, palette_html: str = "") -> str:
+    """Material's header as its own template makes it (the drawer and search toggles, the logo, the
+    site's name and the page's title, the palette toggle, the search dialog), with BASE and TITLE
+    where the page's base and title go."""
+    name = html.escape(site_name)
+
+    def icon(key: str) -> str:
+        return f'<svg viewBox="0 0 24 24"><use href="{BASE}/{sprite}#{key}"/></svg>'
+
+    return (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">'
+        '<label class="md-overlay" for="__drawer"></label>'
+        f'<header class="md-header" data-md-component="header"><nav class="md-header__inner md-grid" aria-label="{html.escape(words["header"])}">'
+        f'<a href="{BASE}/" title="{name}" class="md-header__button md-logo" aria-label="{name}" data-md-component="logo">{icon("logo")}</a>'
+        f'<label class="md-header__button md-icon" for="__drawer">{icon("menu")}</label>'
+        '<div class="md-header__title" data-md-component="header-title"><div class="md-header__ellipsis">'
+        f'<div class="md-header__topic"><span class="md-ellipsis">{name}</span></div>'
+        f'<div class="md-header__topic" data-md-component="header-topic"><span class="md-ellipsis">{TITLE}</span></div></div></div>'
+        f'{palette_html}<label class="md-header__button md-icon" for="__search">{icon("search")}</label>{search_html}</nav></header>'
+    )
+
+
+# What the script adds at the end of the body, before Material's script reads the page: the
+# navigation drawer, made from the page's tabs; the footer; the dialog Material's "copied" notes
+# use; the back-to-top button.
+_SCRIPT_END = (
     "var tabs=document.querySelectorAll('.md-tabs__item'),li='';"
     "tabs.forEach(function(t){var a=t.querySelector('a');li+='<li class=\"md-nav__item'+"
     "(t.classList.contains('md-tabs__item--active')?' md-nav__item--active':'')+'\"><a href=\"'+x(a.getAttribute('href'))+"
     "'\" class=\"md-nav__link\"><span class=\"md-ellipsis\">'+x(a.textContent)+'</span></a></li>'});"
-    "var n=document.querySelector('.md-header__topic .md-ellipsis'),m=document.querySelector('.md-main__inner');"
+    "var m=document.querySelector('.md-main__inner');"
     "if(m)m.insertAdjacentHTML('afterbegin','<div class=\"md-sidebar md-sidebar--primary\" data-md-component=\"sidebar\" data-md-type=\"navigation\">"
     "<div class=\"md-sidebar__scrollwrap\"><div class=\"md-sidebar__inner\"><nav class=\"md-nav md-nav--primary md-nav--lifted\" aria-label=\"'+x(W.nav)+'\" data-md-level=\"0\">"
-    "<label class=\"md-nav__title\" for=\"__drawer\">'+x(n?n.textContent:'')+'</label><ul class=\"md-nav__list\" data-md-scrollfix>'+li+'</ul></nav></div></div></div>');"
+    "<label class=\"md-nav__title\" for=\"__drawer\">'+x(N)+'</label><ul class=\"md-nav__list\" data-md-scrollfix>'+li+'</ul></nav></div></div></div>');"
     "var c=document.querySelector('.md-container');"
     "if(c)c.insertAdjacentHTML('beforeend','<footer class=\"md-footer\"><div class=\"md-footer-meta md-typeset\"><div class=\"md-footer-meta__inner md-grid\">"
     "<div class=\"md-copyright\">Made with <a href=\"https://squidfunk.github.io/mkdocs-material/\" target=\"_blank\" rel=\"noopener\">Material for MkDocs</a></div></div></div></footer>');"
@@ -106,24 +128,62 @@ _SCRIPT_PARTS = (
 )
 
 
-def shell_script(search_html: str, config_rest: dict, words: dict[str, str], palette_html: str = "", top_html: str = "") -> str:
-    """The script every page loads before Material's: the storage helpers Material's inline head
-    script defines, the search dialog, the navigation drawer, the footer, and the theme's settings
-    (with the page's own base)."""
+def shell_script(header: str, site_name: str, config_rest: dict, words: dict[str, str], top_html: str = "") -> str:
+    """The script every page loads twice. First in its body: the storage helpers Material's inline
+    head script defines, the header (header_html, with the page's base and title), the palette the
+    reader chose last, the theme's settings (with the page's base). Again at the end of the body,
+    before Material's script (from the browser's cache, no second request): the rest (_SCRIPT_END).
+    No inline script: a page runs only script files."""
     return (
-        "(function(){var s=document.currentScript,b=s.dataset.base;"
+        "(function(){if(window.__archive_shell){window.__archive_shell();return}"
+        "var s=document.currentScript,b=s.dataset.base;"
         "window.__md_scope=new URL(b+'/',location);"
         "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
         "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
         "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
-        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},PAL={json.dumps(palette_html)},TOP={json.dumps(top_html)};"
-        + _PALETTE_RESTORE +
-        f"var d=document.querySelector('[data-md-component=search]');if(d)d.outerHTML={json.dumps(search_html)};"
-        + _SCRIPT_PARTS +
+        "function x(t){var d=document.createElement('div');d.textContent=t;return d.innerHTML}"
+        f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},N={json.dumps(site_name, ensure_ascii=False)},"
+        f"H={json.dumps(header, ensure_ascii=False)},TOP={json.dumps(top_html, ensure_ascii=False)};"
+        # the page's title: the document's, without the site's name after it (the home page's is the name)
+        "var t=document.title,f=' - '+N;if(t.length>f.length&&t.slice(-f.length)===f)t=t.slice(0,-f.length);"
+        f"s.insertAdjacentHTML('afterend',H.split({json.dumps(BASE)}).join(x(b)).split({json.dumps(TITLE)}).join(x(t)));"
+        # the palette a reader chose last (kept by Material's script under "__palette"), applied
+        # before anything is shown, as Material's own header does
+        "try{var p=__md_get('__palette');if(p&&p.color){for(var k in p.color)document.body.setAttribute('data-md-color-'+k,p.color[k])}}catch(e){}"
         f"var c={json.dumps(config_rest, ensure_ascii=False, sort_keys=True)};c.base=b;if(c.search)c.search=b+'/'+c.search;"
         "var e=document.createElement('script');e.id='__config';e.type='application/json';"
-        "e.textContent=JSON.stringify(c);s.after(e)})();\n"
+        "e.textContent=JSON.stringify(c);s.after(e);"
+        "window.__archive_shell=function(){" + _SCRIPT_END + "}})();\n"
     )
+
+
+# What a stylesheet cannot be joined with others for: an address it resolves against its own
+# (url(...) other than data:, @import).
+_OWN_ADDRESS = re.compile(r"""url\(\s*(?!['"]?data:)|@import""", re.I)
+_CHARSET = re.compile(r"""^\ufeff?@charset\s+["'][^"']*["']\s*;""", re.I)
+_SOURCE_MAP = re.compile(r"/\*[#@]\s*sourceMappingURL=[^*]*\*/")
+
+
+def join_stylesheets(files, sheets: list[str]) -> tuple[tuple[str, ...], dict[str, bytes]]:
+    """The stylesheets a page links, and the file to write: the leading run of the site's own UTF-8
+    sheets that read no other file, joined in order into one file named by its content (one request
+    and one link instead of several, the same rules in the same order), then the others as they are."""
+    by_uri = {f.src_uri: f for f in files}
+    joined: list[str] = []
+    for sheet in sheets:
+        f = by_uri.get(sheet)
+        try:
+            text = Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
+        except (OSError, UnicodeDecodeError, TypeError):
+            text = None
+        if text is None or _OWN_ADDRESS.search(text):
+            break
+        joined.append(_SOURCE_MAP.sub("", _CHARSET.sub("", text)).strip())
+    if len(joined) < 2:
+        return tuple(sheets), {}
+    data = ('@charset "UTF-8";\n' + "\n".join(joined) + "\n").encode("utf-8")
+    path = STYLESHEET.format(hashlib.sha256(data).hexdigest()[:10])
+    return (path, *sheets[len(joined):]), {path: data}
 
 
 def _asset(files, pattern: str) -> str:
@@ -197,10 +257,11 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
     top_html = ""
     if "navigation.top" in features:  # Material's back-to-top button
         top_html = re.sub(r">\s+<", "><", env.from_string(_TOP_TEMPLATE).render(config=config).strip())
-    script = shell_script(search_html, settings, {"nav": words["nav"]}, palette_html, top_html).encode()
     sprite = sprite_svg(templates).encode()
-    script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
     sprite_path = SPRITE.format(hashlib.sha256(sprite).hexdigest()[:10])
+    header = header_html(config["site_name"], words, sprite_path, search_html, palette_html)
+    script = shell_script(header, config["site_name"], settings, {"nav": words["nav"]}, top_html).encode()
+    script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
     repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
     edit_base = posixpath.join(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else ""
     if edit_base and not edit_base.endswith("/"):
@@ -212,12 +273,13 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
     if config.theme.get("palette"):
         sheets.append(_asset(files, r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css"))
     sheets += [str(s) for s in config.get("extra_css") or []]
+    stylesheets, joined = join_stylesheets(files, sheets)
     scripts = (_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"), *extra_scripts)
     fields = dict(
         site_name=config["site_name"],
         language=config.theme.get("language") or "en",
         tabs=tuple(nav_items),
-        stylesheets=tuple(sheets),
+        stylesheets=stylesheets,
         scripts=scripts,
         shell_script=script_path,
         sprite=sprite_path,
@@ -229,4 +291,4 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
     )
     markdown = markdown_digest(config["markdown_extensions"], config["mdx_configs"] or {})
     digest = hashlib.sha256(json.dumps([fields, template_digest, markdown, code_digest(), variant], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-    return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite}
+    return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite, **joined}
