@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -150,7 +151,7 @@ def text_bytes(site: Path) -> int:
     root = site / "search" / stub["config"]["archive"]["build"] / "p"
     total = 0
     for path in root.iterdir():
-        page = json.loads(path.read_bytes())
+        page = json.loads(zlib.decompress(path.read_bytes()))
         total += sum(len(b.encode()) for b in page["b"]) + len(page.get("t", "").encode())
         total += sum(len(h.encode()) for _, h in page.get("s", []))
     return total

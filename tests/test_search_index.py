@@ -154,7 +154,7 @@ def test_write_index_writes_the_stub_and_replaces_older_builds(tmp_path):
     stub = json.loads((tmp_path / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert stub["docs"] == [] and stub["config"]["archive"]["build"] == written.build
     assert not old.exists()
-    page = json.loads((tmp_path / "search" / written.build / "p" / "0.json").read_text(encoding="utf-8"))
+    page = json.loads(zlib.decompress((tmp_path / "search" / written.build / "p" / "0.z").read_bytes()))
     assert page["t"] == "核酸检测通知" and page["s"] == [["s1", "第二篇 四不两直"]]
     assert written.build == build(PAGES).build  # the build id depends on the content only
 

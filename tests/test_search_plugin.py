@@ -111,7 +111,7 @@ def test_plugin_indexes_each_pages_facets_from_its_front_matter(built):
     pages = decode(zlib.decompress((root / "f.z").read_bytes()))["pages"]
     assert len(pages) == archive["pages"]
     for pid, got in enumerate(pages):
-        url = json.loads((root / "p" / f"{pid}.json").read_bytes())["u"]
+        url = json.loads(zlib.decompress((root / "p" / f"{pid}.z").read_bytes()))["u"]
         meta = yaml.safe_load((work / "docs" / (url.rstrip("/") + ".md")).read_text(encoding="utf-8").split("---")[1])
         want = facets_of(meta)
         assert (got.district, got.source, got.date, sorted(got.tags)) == (want.district, want.source, want.date, sorted(want.tags)), url

@@ -149,11 +149,12 @@ def evaluate(page, queries: list[str]) -> list[dict]:
 def page_urls(site: Path) -> list[str]:
     """Page id → page URL (site-relative), read from the index's page store."""
     import json
+    import zlib
 
     stub = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     config = stub["config"]["archive"]
     base = site / "search" / config["build"] / "p"
-    return [json.loads((base / f"{pid}.json").read_bytes())["u"] for pid in range(config["pages"])]
+    return [json.loads(zlib.decompress((base / f"{pid}.z").read_bytes()))["u"] for pid in range(config["pages"])]
 
 
 if __name__ == "__main__":  # serve_process(): serve until terminated, after printing the URL

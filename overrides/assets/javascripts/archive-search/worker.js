@@ -1259,8 +1259,8 @@
   async function renderGroup(result, r, score, wanted) {
     const { terms } = result
     const entries = slots(result.sections(r), score)
-    const bodies = new Map(entries.filter(e => e.teaser).map(e => [e.sec, json(`p/${r.pid}-${e.sec}.json`)]))
-    const page = await json(`p/${r.pid}.json`)
+    const bodies = new Map(entries.filter(e => e.teaser).map(e => [e.sec, json(`p/${r.pid}-${e.sec}.z`)]))
+    const page = await json(`p/${r.pid}.z`)
     return Promise.all(entries.map(async e => {
       if (e.sec === 0)
         return {
@@ -1444,7 +1444,7 @@
     for (const t of result.terms)
       wanted[t.text] = true
     const cur = { id, value, post, result, wanted, groups: new Map(), blanks: new Map(), build: state.config.build }
-    cur.firstIn = Promise.all(ranked.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.json`))).catch(() => {})
+    cur.firstIn = Promise.all(ranked.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.z`))).catch(() => {})
     state.current = cur
     const screen = cur.screen = Math.min(ranked.length, Math.max(FIRST_SHOWN, state.config.results || 10))
     const done = []
