@@ -212,3 +212,40 @@ def test_absorbing_real_pages_keeps_every_file():
     joined = head.build(limits)
     assert any(name.startswith("k/") for name in whole.files) and any("-" in name for name in whole.files if name.startswith("p/"))
     assert joined.files == whole.files
+
+
+def _entries(data: bytes) -> dict[str, int]:
+    """Key → page count of the big-key entries of a bucket file (or of hot.z)."""
+    count, pos = read_varint(data, 0)
+    out = {}
+    for _ in range(count):
+        head, pos = read_varint(data, pos)
+        name = data[pos : pos + head // 2].decode()
+        pos += head // 2
+        if head % 2:
+            df, pos = read_varint(data, pos)
+            for _ in range(3):
+                _, pos = read_varint(data, pos)
+            out[name] = df
+        else:
+            dlen, pos = read_varint(data, pos)
+            plen, pos = read_varint(data, pos)
+            pos += dlen + plen
+    return out
+
+
+def test_hot_holds_the_big_keys_on_most_pages_and_every_bucket_all_of_its_own():
+    pages = [[(f"第{n}篇", ["疫情防控" * 20, "核酸检测" * 20 if n % 2 else "复工复产" * 20])] for n in range(6)]
+    whole = build(pages, Limits(bucket_bytes=64, big_bytes=48))
+    few = build(pages, Limits(bucket_bytes=64, big_bytes=48, hot_keys=2))
+    everything = {}
+    for name, data in whole.files.items():
+        if name.startswith("b/"):
+            everything.update(_entries(zlib.decompress(data)))
+    hot = _entries(zlib.decompress(few.files["hot.z"]))
+    assert len(everything) > 2 and _entries(zlib.decompress(whole.files["hot.z"])) == everything
+    assert len(hot) == 2
+    assert min(hot.values()) >= max(df for k, df in everything.items() if k not in hot)
+    assert {n: d for n, d in few.files.items() if n != "hot.z"} == {n: d for n, d in whole.files.items() if n != "hot.z"}
+    for key in everything:  # found through its bucket, as before
+        assert decode(few, key) == brute(pages, key), key

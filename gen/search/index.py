@@ -15,9 +15,9 @@ zlib-compressed (suffix `.z`) and inflated in the worker with the browser's Deco
   One-character keys have no P (they answer one-character queries, which need no positions).
 - `p/<page>.z`: JSON {t: title, u: URL, s: [[anchor, heading] of sections 1…], b: intro blocks};
   `p/<page>-<section>.z`: JSON {b: that section's blocks}. Only fetched for results shown.
-- `fold.z`: traditional→simplified pairs for the query side; `hot.z`: the big keys' bucket
-  entries (same format as a bucket); `f.z`: every page's district, source, date and tags
-  (format: facets.py). The worker loads these three when it starts.
+- `fold.z`: traditional→simplified pairs for the query side; `hot.z`: the bucket entries of the
+  big keys on most pages (Limits.hot_keys; same format as a bucket); `f.z`: every page's
+  district, source, date and tags (format: facets.py). The worker loads these three when it starts.
 """
 
 from __future__ import annotations
@@ -49,10 +49,15 @@ FORMAT = 3
 
 @dataclass(frozen=True)
 class Limits:
-    """Shard sizes: a bucket aims at `bucket_bytes`; a key over `big_bytes` gets its own files."""
+    """Shard sizes: a bucket aims at `bucket_bytes`; a key over `big_bytes` gets its own files; the
+    `hot_keys` of those on most pages are in `hot`, which the worker loads when it starts."""
 
     bucket_bytes: int = 4096
     big_bytes: int = 1024
+    # 10,000 corpus documents have 2,143 big keys (hot.z 21 KB); 100,000 have 21,250, and all of
+    # them in hot.z (202 KB) would be most of what a visit's first query downloads. A big key not
+    # in hot costs its bucket (4 KB before compression), which holds every big key's entry too.
+    hot_keys: int = 2000
 
 
 @dataclass
@@ -293,10 +298,12 @@ class IndexBuilder:
         for entry in small:
             members[fnv1a(entry[0]) % n_buckets].append(entry)
         heads: list[list[bytes]] = [[] for _ in range(n_buckets)]
-        # The big keys' entries also go to `hot`, which the worker loads up front: a query made of
-        # frequent words then skips the bucket round trip.
+        # The entries of the big keys on most pages also go to `hot`, which the worker loads up
+        # front: a query made of frequent words then skips the bucket round trip.
+        df = self.df
+        in_hot = set(sorted(range(len(big)), key=lambda fid: (-df[big[fid][1]], fid))[: limits.hot_keys])
         hot = bytearray()
-        put_varint(hot, len(big))
+        put_varint(hot, len(in_hot))
         raw_bytes = postings_bytes = files = total = 0
 
         def give(name: str, data: bytes) -> tuple[str, bytes]:
@@ -313,7 +320,8 @@ class IndexBuilder:
             head = self._header(key, k, 1)
             put_varint(head, fid)
             heads[bucket_of(key, n_buckets)].append(bytes(head))
-            hot += head
+            if fid in in_hot:
+                hot += head
             yield give(f"k/{fid}.d", bytes(d[k]))
             if p[k]:
                 yield give(f"k/{fid}.p", bytes(p[k]))

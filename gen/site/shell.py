@@ -3,11 +3,11 @@
 Material's own page repeats, on every page, about 12 KB of chrome: inline icons, the header with
 the search dialog, two navigations and the theme's settings. The shell keeps Material's markup and
 classes (so its stylesheet and script give the same look and behaviour) and moves everything that
-repeats into two cached files made here: an icon sprite and a script. The script runs first in the
-body and adds the header before anything is shown; at the end of the body it adds the navigation
-drawer and the footer and gives the theme's settings, before Material's script reads them. A page
-then carries only its tabs (a reader without JavaScript still finds their way), a short navigation
-and its content.
+repeats into cached files made here: an icon sprite, one stylesheet and a script. The script runs
+first in the body and adds the header before anything is shown; at the end of the body it adds the
+navigation drawer and the footer and gives the theme's settings, before Material's script reads
+them. A page then carries only its tabs (a reader without JavaScript still finds their way), a
+short navigation and its content.
 """
 
 from __future__ import annotations
@@ -49,6 +49,7 @@ _PALETTE_TEMPLATE = '{% include "partials/palette.html" %}'
 _TOP_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% include "partials/top.html" %}'
 # Where the header the script adds (header_html) takes the page's base and its title.
 BASE, TITLE = "\x00", "\x01"
+
 
 @dataclass(frozen=True)
 class Shell:
