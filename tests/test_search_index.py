@@ -15,29 +15,36 @@ from gen.search.index import NEW_PREFIX, IndexBuilder, Limits, write_built, writ
 from gen.search.text import EDGE, is_cjk, normalise, tokens
 
 
-def decode(written, key):
-    """(page, section, count, heading hits, positions or None) rows of one key, read like worker.js."""
-    files, config = written.files, written.config
-    data = zlib.decompress(files[f"b/{bucket_of(key, config['buckets'])}.z"])
+def entries(data: bytes):
+    """(key, page count or None for a small key, D length, P length, file number or -1, D, P) of
+    every entry of a bucket file or of hot.z; D and P only for a small key (inside the entry)."""
     count, pos = read_varint(data, 0)
     for _ in range(count):
         head, pos = read_varint(data, pos)
         name = data[pos : pos + head // 2].decode()
         pos += head // 2
         if head % 2:
-            _, pos = read_varint(data, pos)
+            df, pos = read_varint(data, pos)
             dlen, pos = read_varint(data, pos)
             plen, pos = read_varint(data, pos)
             fid, pos = read_varint(data, pos)
-            d = zlib.decompress(files[f"k/{fid}.d.z"])
-            p = zlib.decompress(files[f"k/{fid}.p.z"]) if plen else b""
+            yield name, df, dlen, plen, fid, b"", b""
         else:
             dlen, pos = read_varint(data, pos)
             plen, pos = read_varint(data, pos)
-            d, p = data[pos : pos + dlen], data[pos + dlen : pos + dlen + plen]
+            yield name, None, dlen, plen, -1, data[pos : pos + dlen], data[pos + dlen : pos + dlen + plen]
             pos += dlen + plen
+
+
+def decode(written, key):
+    """(page, section, count, heading hits, positions or None) rows of one key, read like worker.js."""
+    files, config = written.files, written.config
+    for name, df, dlen, plen, fid, d, p in entries(zlib.decompress(files[f"b/{bucket_of(key, config['buckets'])}.z"])):
         if name != key:
             continue
+        if df is not None:
+            d = zlib.decompress(files[f"k/{fid}.d.z"])
+            p = zlib.decompress(files[f"k/{fid}.p.z"]) if plen else b""
         rows, i, j, page = [], 0, 0, 0
         while i < len(d):
             gap, i = read_varint(d, i)
@@ -214,24 +221,9 @@ def test_absorbing_real_pages_keeps_every_file():
     assert joined.files == whole.files
 
 
-def _entries(data: bytes) -> dict[str, int]:
-    """Key → page count of the big-key entries of a bucket file (or of hot.z)."""
-    count, pos = read_varint(data, 0)
-    out = {}
-    for _ in range(count):
-        head, pos = read_varint(data, pos)
-        name = data[pos : pos + head // 2].decode()
-        pos += head // 2
-        if head % 2:
-            df, pos = read_varint(data, pos)
-            for _ in range(3):
-                _, pos = read_varint(data, pos)
-            out[name] = df
-        else:
-            dlen, pos = read_varint(data, pos)
-            plen, pos = read_varint(data, pos)
-            pos += dlen + plen
-    return out
+def _big(data: bytes) -> dict[str, int]:
+    """Key → page count of the big keys' entries of a bucket file (or of hot.z)."""
+    return {name: df for name, df, *_ in entries(data) if df is not None}
 
 
 def test_hot_holds_the_big_keys_on_most_pages_and_every_bucket_all_of_its_own():
@@ -241,9 +233,9 @@ def test_hot_holds_the_big_keys_on_most_pages_and_every_bucket_all_of_its_own():
     everything = {}
     for name, data in whole.files.items():
         if name.startswith("b/"):
-            everything.update(_entries(zlib.decompress(data)))
-    hot = _entries(zlib.decompress(few.files["hot.z"]))
-    assert len(everything) > 2 and _entries(zlib.decompress(whole.files["hot.z"])) == everything
+            everything.update(_big(zlib.decompress(data)))
+    hot = _big(zlib.decompress(few.files["hot.z"]))
+    assert len(everything) > 2 and _big(zlib.decompress(whole.files["hot.z"])) == everything
     assert len(hot) == 2
     assert min(hot.values()) >= max(df for k, df in everything.items() if k not in hot)
     assert {n: d for n, d in few.files.items() if n != "hot.z"} == {n: d for n, d in whole.files.items() if n != "hot.z"}
