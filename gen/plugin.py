@@ -37,7 +37,7 @@ from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, ta
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
-from gen.site.aside import SetAside, set_aside
+from gen.site.aside import SetAside, put_back, set_aside
 from gen.site.extras import document_extras
 from gen.site.facts import address, site_info, tab_of
 from gen.site.outputs import Outputs
@@ -236,6 +236,7 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
+        put_back(site_dir, root)  # the last build's files/, updated in place
         self.pending = Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 

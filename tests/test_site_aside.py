@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from gen.site.aside import ASIDE, set_aside
+from gen.site.aside import ASIDE, KEPT, put_back, set_aside
 
 
 def _site(path, files=50):
@@ -37,3 +37,28 @@ def test_a_site_folder_holding_the_project_is_never_moved(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     assert set_aside(tmp_path, project) is None and project.is_dir()
+
+
+def test_the_last_sites_files_are_kept_and_put_back_where_the_new_site_has_none(tmp_path):
+    site = tmp_path / "site"
+    _site(site, 3)
+    _site(site / "files", 4)
+    remover = set_aside(site, tmp_path)
+    remover.join()
+    assert not site.exists() and len(os.listdir(tmp_path / KEPT / "files")) == 4
+    site.mkdir()  # MkDocs' build
+    assert put_back(site, tmp_path) == ["files"]
+    assert len(os.listdir(site / "files")) == 4 and not (tmp_path / KEPT / "files").exists()
+    # a new site that has a files/ of its own (MkDocs copied docs/files/) keeps it, and the kept one is removed
+    set_aside(site, tmp_path).join()
+    (site / "files").mkdir(parents=True)
+    assert put_back(site, tmp_path) == [] and os.listdir(site / "files") == []
+    assert not (tmp_path / KEPT / "files").exists()
+
+
+def test_files_kept_by_a_stopped_build_give_way_to_the_newer_ones(tmp_path):
+    site = tmp_path / "site"
+    _site(tmp_path / KEPT / "files", 2)  # a build stopped before it put them back
+    _site(site / "files", 5)
+    set_aside(site, tmp_path).join()
+    assert len(os.listdir(tmp_path / KEPT / "files")) == 5 and not (tmp_path / ASIDE).exists()

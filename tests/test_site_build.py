@@ -38,10 +38,17 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     assert _rendered(first) > 40
     before = _tree(root / "site")
     (root / "site" / "stale.html").write_text("from no build")  # what was in site/ goes
+    files = root / "site" / "files" / "archive"
+    text = files / "002_2790eb9220dfb574" / "text.txt"
+    inode = text.stat().st_ino
+    (files / "gone_0000000000000000").mkdir()  # a page no longer there: its files go
+    (files / "gone_0000000000000000" / "text.txt").write_text("from no build")
     again = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(again) == 0
     assert _tree(root / "site") == before
     assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
+    assert text.stat().st_ino == inode  # files/ is updated in place, not written again
+    assert not (root / "build" / "kept-site" / "files").exists()
     page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n编辑补充的一句。\n", encoding="utf-8")
     edited = _run(root, "mkdocs", "build", "--strict")

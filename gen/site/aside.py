@@ -2,6 +2,11 @@
 it builds (1.6 s per 10,000 documents, 400,000 files at 100,000); this moves the folder under
 build/ in one rename and removes it in a background thread while the build goes on.
 
+Folders of site/ that only this plugin writes (KEEP: files/, the per-document downloads, 200,000
+entries at 100,000 documents) are kept under build/kept-site/ instead and put back before the
+plugin writes them again (put_back), so the build updates them in place (gen/export/ writes a file
+only when it changed and checks every original again) instead of removing and making them again.
+
 A folder that cannot be moved in one step (a link, a mount, another file system, no permission)
 is left where it is, and MkDocs empties it as before. What a stopped build left under build/ is
 removed by the next one.
@@ -16,6 +21,8 @@ import threading
 from pathlib import Path
 
 ASIDE = Path("build") / "old-sites"  # under the project folder
+KEPT = Path("build") / "kept-site"  # the parts of the last site/ the next build updates in place
+KEEP = ("files",)  # folders of site/ only the archive plugin writes (gen/export/)
 
 
 class SetAside(threading.Thread):
@@ -48,12 +55,43 @@ def set_aside(site_dir: Path, root: Path) -> SetAside | None:
         folder.mkdir(parents=True, exist_ok=True)
         if os.stat(folder).st_dev != os.stat(site_dir).st_dev or os.path.ismount(site_dir):
             return _remove_left(folder)
+        _keep(site_dir, root / KEPT, folder)
         os.rename(site_dir, folder / f"{os.getpid()}-{secrets.token_hex(4)}")
     except OSError:
         return _remove_left(folder)
     remover = SetAside(folder)
     remover.start()
     return remover
+
+
+def _keep(site_dir: Path, kept: Path, folder: Path) -> None:
+    """Move site_dir's KEEP folders under kept (one kept by a stopped build goes to be removed)."""
+    for name in KEEP:
+        part = site_dir / name
+        if part.is_dir() and not part.is_symlink():
+            if (kept / name).exists():
+                os.rename(kept / name, folder / f"{os.getpid()}-{secrets.token_hex(4)}-{name}")
+            kept.mkdir(parents=True, exist_ok=True)
+            os.rename(part, kept / name)
+
+
+def put_back(site_dir: Path, root: Path) -> list[str]:
+    """Move the folders set_aside kept into site_dir, where this build has made nothing of their
+    name; the names put back. A kept folder that cannot go back is removed."""
+    kept, back = root / KEPT, []
+    for name in KEEP:
+        part = kept / name
+        if not part.is_dir():
+            continue
+        try:
+            if not os.path.lexists(site_dir / name):
+                os.rename(part, site_dir / name)
+                back.append(name)
+                continue
+        except OSError:
+            pass
+        shutil.rmtree(part, ignore_errors=True)
+    return back
 
 
 def _remove_left(folder: Path) -> SetAside | None:
