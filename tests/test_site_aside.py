@@ -48,7 +48,7 @@ def test_the_last_sites_files_are_kept_and_put_back_where_the_new_site_has_none(
     assert not site.exists() and len(os.listdir(tmp_path / KEPT / "files")) == 4
     site.mkdir()  # MkDocs' build
     assert put_back(site, tmp_path) == ["files"]
-    assert len(os.listdir(site / "files")) == 4 and not (tmp_path / KEPT / "files").exists()
+    assert len(os.listdir(site / "files")) == 4 and not (tmp_path / KEPT).exists()
     # a new site that has a files/ of its own (MkDocs copied docs/files/) keeps it, and the kept one is removed
     set_aside(site, tmp_path).join()
     (site / "files").mkdir(parents=True)

@@ -48,7 +48,7 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     assert _tree(root / "site") == before
     assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
     assert text.stat().st_ino == inode  # files/ is updated in place, not written again
-    assert not (root / "build" / "kept-site" / "files").exists()
+    assert not (root / "build" / "kept-site").exists()
     page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n编辑补充的一句。\n", encoding="utf-8")
     edited = _run(root, "mkdocs", "build", "--strict")

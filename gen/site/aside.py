@@ -91,6 +91,10 @@ def put_back(site_dir: Path, root: Path) -> list[str]:
         except OSError:
             pass
         shutil.rmtree(part, ignore_errors=True)
+    try:
+        kept.rmdir()
+    except OSError:
+        pass  # none, or another build kept something meanwhile
     return back
 
 
