@@ -62,3 +62,16 @@ def test_files_kept_by_a_stopped_build_give_way_to_the_newer_ones(tmp_path):
     _site(site / "files", 5)
     set_aside(site, tmp_path).join()
     assert len(os.listdir(tmp_path / KEPT / "files")) == 5 and not (tmp_path / ASIDE).exists()
+
+
+def test_folders_of_any_name_are_removed_and_nothing_beside_them(tmp_path):
+    from gen.site.aside import remove_tree
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "a.txt").write_text("x")
+    for name in ("-rf", "两 个 词", ".hidden"):
+        folder = tmp_path / name
+        _site(folder, 2)
+        (folder / "p0" / "link").symlink_to(tmp_path / "keep")
+        remove_tree(folder)
+        assert not os.path.lexists(folder)
+    assert os.listdir(tmp_path) == ["keep"] and os.listdir(tmp_path / "keep") == ["a.txt"]  # links are not followed
