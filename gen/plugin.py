@@ -213,14 +213,14 @@ class ArchivePlugin(BasePlugin):
         if searching and not self.dirty:
             search.expect(sum(1 for src, _ in sources if src.src_uri not in self.index_pages))
 
-            def feed(src, stored, content):
+            def feed(src, stored):
                 if src.src_uri not in self.index_pages:
-                    search.add_rendered(src.url, stored.title, content, stored.fields)
+                    search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields)
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
         self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
                                     {src.src_uri: (src.tab, tuple(tags)) for src, tags in sources if src.editable})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
-            search.add_later((src.url, stored.title, job.store.content(stored), stored.fields)
+            search.add_later((src.url, stored.title, job.store.part(stored), stored.fields)
                              for src, stored in done.records if src.src_uri not in self.index_pages)
         for problem in done.problems:
             log.warning(problem)

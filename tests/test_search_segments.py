@@ -7,6 +7,8 @@ import datetime as dt
 import os
 import pickle
 import random
+import signal
+import threading
 import time
 import zlib
 from pathlib import Path
@@ -21,7 +23,7 @@ from gen.search.segments import (
     STALE_TMP_SECONDS, SUFFIX, Page, Report, decode_segment, encode_segment, ends_segment, index_pages, load_segment,
     salt_of, segment_digest, sweep, unused_files,
 )
-from gen.search.sink import ChildSink, LocalSink, SplitSink
+from gen.search.sink import ChildSink, HtmlPart, LocalSink, SearchBuildError, SplitSink
 
 EVERY = 16  # pages per segment on average, so that a few hundred pages make a dozen or more
 LIMITS = Limits(bucket_bytes=1024, big_bytes=512)  # small shards: buckets, big keys and hot entries all occur
@@ -243,3 +245,65 @@ def test_child_processes_with_segments_write_the_files_of_one_process_without(pa
     _index(LocalSink(LIMITS, 10), longer, tmp_path / "longer-plain")
     assert _files(tmp_path / "longer") == _files(tmp_path / "longer-plain")
     assert (grown.segments.indexed, grown.segments.reused) == (1, len(_cut(longer)) - 1)
+
+
+def _parts(pages: list[Page], path: Path) -> list[HtmlPart]:
+    """The pages' HTML kept in one file, as the rendered-page store keeps it, with where each is."""
+    data, parts = bytearray(), []
+    for p in pages:
+        html = p.html.encode("utf-8")
+        data += b"<header>x</header>"
+        parts.append(HtmlPart(str(path), len(data), len(data) + len(html)))
+        data += html
+    path.write_bytes(bytes(data))
+    return parts
+
+
+def test_pages_sent_by_file_and_span_index_as_pages_sent_whole(pages, tmp_path):
+    """The archive's pages go to the indexing processes as the file they are kept in and their
+    span (HtmlPart): the index is byte for byte the one made from the HTML itself."""
+    _index(LocalSink(LIMITS, 10), pages, tmp_path / "plain")
+    expected = _files(tmp_path / "plain")
+    parts = _parts(pages, tmp_path / "store.html")
+    for name, sink in (("local", LocalSink(LIMITS, 10)), ("split", SplitSink(LIMITS, 10, tmp_path / "segments", EVERY))):
+        if isinstance(sink, SplitSink):
+            sink.expect(len(pages))
+        for p, part in zip(pages, parts):
+            sink.add(p.url, p.title, part, p.facets)
+        sink.finish(tmp_path / name)
+        assert _files(tmp_path / name) == expected, name
+
+
+def test_a_part_that_cannot_be_read_fails_the_index_naming_the_file(pages, tmp_path, capfd):
+    gone = HtmlPart(str(tmp_path / "gone.html"), 0, 10)
+    with pytest.raises(SearchBuildError, match="gone.html"):
+        LocalSink(LIMITS, 10).add("archive/x/", "x", gone)
+    sink = ChildSink(LIMITS, 10)
+    sink.add("archive/x/", "x", gone)
+    with pytest.raises(SearchBuildError, match="failed"):
+        sink.finish(tmp_path / "child")
+    assert "gone.html" in capfd.readouterr().err
+
+
+def test_the_build_never_waits_for_an_indexing_process_that_is_behind(pages, tmp_path):
+    """A child that reads nothing (stopped) does not hold up add(): the pages wait in this
+    process, far more of them than a pipe holds, and the index is complete once it goes on."""
+    sink = ChildSink(LIMITS, 10)
+
+    def feed():
+        for _ in range(4):
+            for p in pages:
+                sink.add(p.url, p.title, p.html * 4, p.facets)  # about 4 MB: 60 times a pipe's buffer
+
+    os.kill(sink.child.pid, signal.SIGSTOP)
+    adding = threading.Thread(target=feed, daemon=True)
+    try:
+        adding.start()
+        adding.join(10)
+        held = adding.is_alive()
+    finally:
+        os.kill(sink.child.pid, signal.SIGCONT)
+    adding.join()
+    assert not held
+    done = sink.finish(tmp_path / "index")
+    assert done.stats.pages == 4 * len(pages)

@@ -135,11 +135,12 @@ def test_publish_hands_every_page_to_search_in_order(tmp_path):
     texts = {f"archive/p{i:02d}.md": f"---\ntitle: \"页{i}\"\n---\n\n第{i}页\n" for i in range(60)}
     pages = {uri: url_of(uri) for uri in texts}
     seen = []
-    pub.publish(_job(tmp_path, pages), _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st, c: seen.append((s.src_uri, c)))
+    job = _job(tmp_path, pages)
+    pub.publish(job, _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st: seen.append((s.src_uri, job.store.content(st))))
     assert [u for u, _ in seen] == sorted(texts) and all(f"第{int(u[-5:-3])}页" in c for u, c in seen)
     seen.clear()
     texts["archive/p07.md"] += "改\n"
-    pub.publish(_job(tmp_path, pages), _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st, c: seen.append((s.src_uri, c)))
+    pub.publish(job, _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st: seen.append((s.src_uri, job.store.content(st))))
     assert [u for u, _ in seen] == sorted(texts) and "改" in dict(seen)["archive/p07.md"]
 
 

@@ -39,7 +39,7 @@ from gen.fs import write_bytes_atomic
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
 from gen.search.segments import sweep
-from gen.search.sink import ChildSink, LocalSink, SearchBuildError, SplitSink
+from gen.search.sink import ChildSink, Html, LocalSink, SearchBuildError, SplitSink
 
 log = logging.getLogger("mkdocs.plugins.gen.search")
 
@@ -161,9 +161,10 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         (an iterable of (url, title, html, front matter), read only then)."""
         self.later.append(pages)
 
-    def add_rendered(self, url: str, title: str, html: str, meta) -> None:
-        """A page rendered outside MkDocs (the archive plugin's, gen/site/), indexed like the others.
-        Its renderer keeps it between builds, so it is not kept here for dirty builds."""
+    def add_rendered(self, url: str, title: str, html: Html, meta) -> None:
+        """A page rendered outside MkDocs (the archive plugin's, gen/site/), indexed like the others:
+        its HTML, or where its renderer keeps it (read by the indexing process). The renderer
+        keeps it between builds, so it is not kept here for dirty builds."""
         if self.sink is not None and not _excluded(meta):
             self._add(url, title, html, facets_of(meta))
 
@@ -175,7 +176,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             self.rendered[page.url] = (title, html, facets.to_json())
         return html
 
-    def _add(self, url: str, title: str, html: str, facets: Facets) -> None:
+    def _add(self, url: str, title: str, html: Html, facets: Facets) -> None:
         try:
             self.sink.add(url, title, html, facets)  # type: ignore[union-attr]
         except SearchBuildError as exc:

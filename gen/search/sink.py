@@ -2,8 +2,11 @@
 
 MkDocs renders pages on one core; indexing them in a child process (`python -m gen.search.sink`)
 uses the second one, so the index adds little to the build's wall-clock time. Pages (URL, title,
-HTML, facets) go to the child as one JSON line each on its stdin; when the build ends the child
-shards and writes the index and answers with its statistics on stdout.
+HTML, facets) go to the child as one JSON line each on its stdin; a page whose HTML is kept in a
+file (HtmlPart: the archive's rendered-page store) goes as the file and span, and the child reads
+it. A thread of the build writes the lines, so the build never waits for a child that is behind;
+when the build ends the child shards and writes the index and answers with its statistics on
+stdout.
 
 Given a folder (`--segments DIR`, build/cache/search-segments/), a sink indexes its pages segment by
 segment and keeps each segment's builder there (gen/search/segments.py): the next build indexes
@@ -17,9 +20,11 @@ import argparse
 import json
 import os
 import pickle
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -33,6 +38,27 @@ from gen.search.segments import SEGMENT, Page, Report, Segmenter, ends_segment
 
 class SearchBuildError(RuntimeError):
     """The index could not be built (the child failed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPart:
+    """A page's HTML kept in a file: bytes start to end of it (UTF-8), read where it is indexed."""
+
+    path: str
+    start: int
+    end: int
+
+    def read(self) -> str:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.start)
+                return f.read(self.end - self.start).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
+                                   f"another build may have removed it meanwhile: build again") from exc
+
+
+Html = str | HtmlPart
 
 
 @dataclass(frozen=True)
@@ -55,8 +81,10 @@ class LocalSink:
         self.segmenter = Segmenter(segments, fold, every) if segments is not None else None
         self.seconds = 0.0
 
-    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
+        if isinstance(html, HtmlPart):
+            html = html.read()
         if self.segmenter is None:
             self.builder.add_page(url, title, extract_sections(html, title), facets)
         else:
@@ -96,8 +124,12 @@ class LocalSink:
         pass
 
 
+BATCH = 64  # lines handed to a child's writer thread at once
+
+
 class ChildSink:
-    """Index pages in a child process fed through a pipe."""
+    """Index pages in a child process fed through a pipe, by a thread of this process (add never
+    waits for the child)."""
 
     def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
         args = [sys.executable, "-m", "gen.search.sink", "--results", str(results),
@@ -105,13 +137,33 @@ class ChildSink:
         if segments is not None:
             args += ["--segments", str(segments), "--segment-pages", str(every)]
         self.child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
+        # Lines for the child, handed to the writer BATCH at a time (each hand-over wakes a thread),
+        # with whether to flush after; None closes its stdin.
+        self.batch: list[str] = []
+        self.lines: queue.SimpleQueue[tuple[str, bool] | None] = queue.SimpleQueue()
+        self.error: OSError | None = None
+        self.writer = threading.Thread(target=self._feed, daemon=True, name="search-feed")
+        self.writer.start()
 
-    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
-        line = {"u": url, "t": title, "h": html, "f": facets.to_json()}
+    def _feed(self) -> None:
+        stdin = self.child.stdin
         try:
-            self.child.stdin.write(json.dumps(line, ensure_ascii=False) + "\n")
-        except (BrokenPipeError, OSError) as exc:
-            raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
+            while (item := self.lines.get()) is not None:
+                line, flush = item
+                stdin.write(line)
+                if flush:
+                    stdin.flush()
+            stdin.close()
+        except (BrokenPipeError, OSError) as exc:  # the child stopped: its error is on stderr, add() says so
+            self.error = exc
+
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
+        line = {"u": url, "t": title, "f": facets.to_json()}
+        if isinstance(html, HtmlPart):
+            line["r"] = [html.path, html.start, html.end]
+        else:
+            line["h"] = html
+        self._command(line)
 
     def finish(self, root: Path) -> Finished:
         answer = self._last({"finish": str(root)})
@@ -121,28 +173,32 @@ class ChildSink:
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait()
+        self.lines.put(None)
 
     def flush(self) -> None:
         """Have the child index the pages of the segment under way now (it goes on reading after)."""
         self._command({"flush": True}, now=True)
 
     def _command(self, command: dict, now: bool = False) -> None:
-        try:
-            self.child.stdin.write(json.dumps(command) + "\n")
-            if now:
-                self.child.stdin.flush()
-        except (BrokenPipeError, OSError) as exc:
-            raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from exc
+        if self.error is not None:
+            raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from self.error
+        self.batch.append(json.dumps(command, ensure_ascii=False) + "\n")
+        if now or len(self.batch) >= BATCH:
+            self._hand_over(now)
+
+    def _hand_over(self, flush: bool = False) -> None:
+        if self.batch:
+            self.lines.put(("".join(self.batch), flush))
+            self.batch = []
 
     def _last(self, command: dict) -> dict:
         """Send the child its last command and wait for it to end; its answer. A child that failed
         has printed its error already (stderr is the build's)."""
-        try:
-            self.child.stdin.write(json.dumps(command) + "\n")
-            self.child.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass
+        self.batch.append(json.dumps(command) + "\n")
+        self._hand_over()
+        self.lines.put(None)
         out = self.child.stdout.read()
+        self.writer.join()
         if self.child.wait() != 0:
             raise SearchBuildError(f"the search indexer failed (exit status {self.child.returncode}); its error is above")
         return json.loads(out)
@@ -178,7 +234,7 @@ class SplitSink:
         """`more` pages come next: the second half of them goes to the second child."""
         self.split = self.sent + (more + 1) // 2
 
-    def add(self, url: str, title: str, html: str, facets: Facets = Facets()) -> None:
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         past = self.split is not None and self.sent >= self.split
         if self.switched or (past and self.every is None):
             self.second.add(url, title, html, facets)
@@ -237,7 +293,12 @@ def main(argv: list[str] | None = None) -> int:
         if "absorb" in page:
             sink.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
             continue
-        sink.add(page["u"], page["t"], page["h"], facets_of(page.get("f")))
+        html = page["h"] if "h" in page else HtmlPart(*page["r"])
+        try:
+            sink.add(page["u"], page["t"], html, facets_of(page.get("f")))
+        except SearchBuildError as exc:
+            print(f"gen.search.sink: {exc}", file=sys.stderr)
+            return 1
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)
     return 1
 

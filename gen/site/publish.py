@@ -57,9 +57,8 @@ _JOB: Job | None = None
 _CONVERTER: Converter | None = None
 
 
-def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored, str]]:
-    """In a worker: render pages, keep each in the store, return what the index keeps of them
-    and the body's HTML (for search)."""
+def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored]]:
+    """In a worker: render pages, keep each in the store, return what the index keeps of them."""
     global _CONVERTER
     job = _JOB
     assert job is not None
@@ -68,7 +67,7 @@ def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stor
     out = []
     for src, key in sources:
         rendered = page_mod.render(src, job.shell, _CONVERTER, job.tag_urls, job.extras)
-        out.append((src.src_uri, _keep(job, key, rendered), rendered.content))
+        out.append((src.src_uri, _keep(job, key, rendered)))
     return out
 
 
@@ -98,10 +97,11 @@ def _still_holds(stored: Stored, pages: Mapping[str, str], root: str) -> bool:
 
 def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir: Path,
             use_directory_urls: bool = True, jobs: int | None = None,
-            each: Callable[[Source, Stored, str], None] | None = None) -> Published:
+            each: Callable[[Source, Stored], None] | None = None) -> Published:
     """Render what changed, place every page in the site, keep the store's index; `sources` pairs
-    each page with its tags (for its key). `each` gets every page with its body's HTML, in the
-    order of `sources`, while the workers render the pages after it (search indexes meanwhile)."""
+    each page with its tags (for its key). `each` gets every page once it is in the store (its
+    body's HTML: Store.content, or the file and span for another process to read), in the order
+    of `sources`, while the workers render the pages after it (search indexes meanwhile)."""
     global _JOB, _CONVERTER
     _CONVERTER = None  # a converter knows the pages of the build it was made for
     known = job.store.load()
@@ -122,18 +122,17 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
         pending = {src.src_uri for src, _ in todo}
         for src, _ in sources:
             if src.src_uri in pending:
-                uri, stored, content = next(fresh)
+                uri, stored = next(fresh)
                 assert uri == src.src_uri, (uri, src.src_uri)
                 stored = compact(stored)
             else:
                 stored = known[src.src_uri]
-                content = job.store.content(stored) if each else ""
             index[src.src_uri] = stored
             records.append((src, stored))
             problems.extend(stored.problems)
             place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls), made)
             if each:
-                each(src, stored, content)
+                each(src, stored)
     finally:
         _JOB, _CONVERTER = None, None
     if todo or index.keys() != known.keys():  # else the store's index is as it was
@@ -142,7 +141,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     return Published(tuple(records), len(todo), tuple(problems))
 
 
-def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored, str]]:
+def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple[str, Stored]]:
     """The rendered pages in the order of `todo`: in this process for a few, else on every core."""
     workers = jobs or os.cpu_count() or 1
     if workers == 1 or len(todo) < IN_PROCESS or START_METHOD not in multiprocessing.get_all_start_methods():

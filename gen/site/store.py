@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gen.fs import write_bytes_atomic
+from gen.search.sink import HtmlPart
 
 FORMAT = 3
 _LOADED: dict[str, Any] = {}  # the index last read or written by this process, with its file's stamp
@@ -122,10 +123,11 @@ class Store:
 
     def content(self, stored: Stored) -> str:
         """The body's HTML of a stored page."""
-        start, end = stored.content
-        with open(self.path(stored.key), "rb") as f:
-            f.seek(start)
-            return f.read(end - start).decode("utf-8")
+        return self.part(stored).read()
+
+    def part(self, stored: Stored) -> HtmlPart:
+        """Where the body's HTML of a stored page is (search's child processes read it there)."""
+        return HtmlPart(str(self.path(stored.key)), *stored.content)
 
     def prune(self, keep: set[str]) -> int:
         """Remove rendered pages no page uses any more; how many went."""
