@@ -37,9 +37,10 @@ from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, ta
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.site import page as site_page
-from gen.site.aside import SetAside, put_back, set_aside
+from gen.site.aside import SetAside, put_back, set_aside, sweep
 from gen.site.extras import document_extras
 from gen.site.facts import address, site_info, tab_of
+from gen.site.markup import dest_of
 from gen.site.outputs import Outputs
 from gen.site.page import Source, TagUrls
 from gen.site.preview import LastBuild, Preview
@@ -216,7 +217,13 @@ class ArchivePlugin(BasePlugin):
             def feed(src, stored):
                 if src.src_uri not in self.index_pages:
                     search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields)
+        back = put_back(site_dir, root)  # the last build's files/ and archive/, updated in place
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
+        if ARCHIVE in back:  # the kept pages no page of this build and no file of MkDocs' is
+            prefix = ARCHIVE + "/"
+            wanted = {dest_of(src.src_uri, config["use_directory_urls"]) for src, _ in done.records}
+            wanted.update(f.dest_uri for f in self.files or () if not isinstance(f, SiteFile))
+            sweep(site_dir / ARCHIVE, {d[len(prefix):] for d in wanted if d.startswith(prefix)})
         self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
                                     {src.src_uri: (src.tab, tuple(tags)) for src, tags in sources if src.editable})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
@@ -236,7 +243,6 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
-        put_back(site_dir, root)  # the last build's files/, updated in place
         self.pending = Outputs(site_dir, documents, site, files_on)
         self.pending.start()
 

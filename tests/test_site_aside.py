@@ -75,3 +75,37 @@ def test_folders_of_any_name_are_removed_and_nothing_beside_them(tmp_path):
         remove_tree(folder)
         assert not os.path.lexists(folder)
     assert os.listdir(tmp_path) == ["keep"] and os.listdir(tmp_path / "keep") == ["a.txt"]  # links are not followed
+
+
+def test_the_kept_pages_take_in_what_mkdocs_wrote_beside_them(tmp_path):
+    """archive/ is kept too; files MkDocs copied there this build (an editor's images) go into
+    the kept folder, replacing what was there, before it is put back."""
+    from gen.site.aside import MERGED
+    name = MERGED[0]
+    site = tmp_path / "site"
+    _site(site / name, 3)
+    (site / name / "img").mkdir()
+    (site / name / "img" / "a.png").write_bytes(b"old")
+    set_aside(site, tmp_path).join()
+    (site / name / "img").mkdir(parents=True)  # MkDocs' build copies the editor's files
+    (site / name / "img" / "a.png").write_bytes(b"new")
+    (site / name / "p1" / "b.png").parent.mkdir()
+    (site / name / "p1" / "b.png").write_bytes(b"b")
+    assert put_back(site, tmp_path) == [name]
+    assert (site / name / "img" / "a.png").read_bytes() == b"new"
+    assert sorted(os.listdir(site / name / "p1")) == ["b.png", "index.html"]
+    assert (site / name / "p2" / "index.html").is_file() and not (tmp_path / KEPT).exists()
+
+
+def test_sweep_removes_what_is_not_wanted_and_the_folders_left_empty(tmp_path):
+    from gen.site.aside import sweep
+    _site(tmp_path / "a", 4)
+    (tmp_path / "a" / "p0" / "img.png").write_bytes(b"x")
+    (tmp_path / "a" / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "a" / "deep" / "er" / "x.html").write_text("x")
+    (tmp_path / "a" / "p3" / "link").symlink_to(tmp_path / "elsewhere")
+    wanted = {"p0/index.html", "p0/img.png", "p2/index.html"}
+    assert sweep(tmp_path / "a", wanted) == 4  # p1, p3 and its link, deep/er/x.html
+    assert sorted(os.listdir(tmp_path / "a")) == ["p0", "p2"]
+    assert sorted(os.listdir(tmp_path / "a" / "p0")) == ["img.png", "index.html"]
+    assert sweep(tmp_path / "missing", wanted) == 0

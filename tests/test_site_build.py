@@ -43,12 +43,38 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     inode = text.stat().st_ino
     (files / "gone_0000000000000000").mkdir()  # a page no longer there: its files go
     (files / "gone_0000000000000000" / "text.txt").write_text("from no build")
+    pages = root / "site" / "archive"
+    kept = pages / "002_2790eb9220dfb574" / "index.html"
+    page_inode = kept.stat().st_ino
+    (pages / "gone_0000000000000000").mkdir()  # archive/ is kept too: what no page of this build is goes
+    (pages / "gone_0000000000000000" / "index.html").write_text("from no build")
+    (pages / "stray.html").write_text("from no build")
     again = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(again) == 0
     assert _tree(root / "site") == before
     assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
     assert text.stat().st_ino == inode  # files/ is updated in place, not written again
+    assert kept.stat().st_ino == page_inode  # and so are the pages
     assert not (root / "build" / "kept-site").exists()
+    # An image an editor puts beside the pages is published; a page removed from docs/ and the
+    # image removed again leave nothing behind in the kept folder.
+    image = root / "docs" / "archive" / "图" / "map.png"
+    image.parent.mkdir()
+    image.write_bytes(b"\x89PNG first")
+    removed = root / "docs" / "archive" / "004_487f552e651a47cf.md"
+    moved_away = removed.read_text(encoding="utf-8")
+    removed.unlink()
+    _run(root, "mkdocs", "build", "--strict")
+    assert (pages / "图" / "map.png").read_bytes() == b"\x89PNG first"
+    assert not (pages / "004_487f552e651a47cf").exists()
+    image.write_bytes(b"\x89PNG second")
+    _run(root, "mkdocs", "build", "--strict")
+    assert (pages / "图" / "map.png").read_bytes() == b"\x89PNG second"
+    image.unlink()
+    image.parent.rmdir()
+    removed.write_text(moved_away, encoding="utf-8")
+    _run(root, "mkdocs", "build", "--strict")
+    assert _tree(root / "site") == before
     page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n编辑补充的一句。\n", encoding="utf-8")
     edited = _run(root, "mkdocs", "build", "--strict")

@@ -4,10 +4,17 @@ build/ in one rename and removes it while the build goes on, with `rm -rf` in a 
 where there is one: removing it from a thread of the build's own process took the build's
 interpreter lock for most of a minute at 100,000 documents.
 
-Folders of site/ that only this plugin writes (KEEP: files/, the per-document downloads, 200,000
-entries at 100,000 documents) are kept under build/kept-site/ instead and put back before the
-plugin writes them again (put_back), so the build updates them in place (gen/export/ writes a file
-only when it changed and checks every original again) instead of removing and making them again.
+Folders of site/ that the archive plugin writes (KEEP) are kept under build/kept-site/ instead and
+put back before the plugin writes them again (put_back), so the build updates them in place
+instead of removing and making them again:
+
+- files/, the per-document downloads (200,000 entries at 100,000 documents): gen/export/ writes a
+  file only when it changed, checks every original again and removes those of pages gone. A
+  files/ that MkDocs made (from a docs/files/ folder) wins, and the kept one is removed.
+- archive/, the document pages (100,000 folders): the plugin places every page again, which costs
+  a look where the page is already in place, and removes what no page of this build and no file
+  of MkDocs' is (sweep). Images and other files MkDocs copied there from docs/archive/ are merged
+  into the kept folder first.
 
 A folder that cannot be moved in one step (a link, a mount, another file system, no permission)
 is left where it is, and MkDocs empties it as before. What a stopped build left under build/ is
@@ -23,9 +30,12 @@ import subprocess
 import threading
 from pathlib import Path
 
+from gen.identity import ARCHIVE
+
 ASIDE = Path("build") / "old-sites"  # under the project folder
 KEPT = Path("build") / "kept-site"  # the parts of the last site/ the next build updates in place
-KEEP = ("files",)  # folders of site/ only the archive plugin writes (gen/export/)
+KEEP = ("files", ARCHIVE)  # folders of site/ the archive plugin writes (gen/export/, gen/site/publish.py)
+MERGED = (ARCHIVE,)  # of those, the ones MkDocs may have written files into, kept with them
 
 
 class SetAside(threading.Thread):
@@ -98,15 +108,19 @@ def _keep(site_dir: Path, kept: Path, folder: Path) -> None:
 
 def put_back(site_dir: Path, root: Path) -> list[str]:
     """Move the folders set_aside kept into site_dir, where this build has made nothing of their
-    name; the names put back. A kept folder that cannot go back is removed."""
+    name, or where it did and the folder is one of MERGED (what this build made goes into the
+    kept folder first); the names put back. A kept folder that cannot go back is removed."""
     kept, back = root / KEPT, []
     for name in KEEP:
-        part = kept / name
+        part, target = kept / name, site_dir / name
         if not part.is_dir():
             continue
         try:
-            if not os.path.lexists(site_dir / name):
-                os.rename(part, site_dir / name)
+            if os.path.lexists(target) and name in MERGED and target.is_dir() and not target.is_symlink():
+                _merge(target, part)
+                shutil.rmtree(target)  # folders only, now
+            if not os.path.lexists(target):
+                os.rename(part, target)
                 back.append(name)
                 continue
         except OSError:
@@ -117,6 +131,56 @@ def put_back(site_dir: Path, root: Path) -> list[str]:
     except OSError:
         pass  # none, or another build kept something meanwhile
     return back
+
+
+def _merge(new: Path, kept: Path) -> None:
+    """Move every file under `new` to the same place under `kept`, replacing what is there."""
+    for folder, dirs, files in os.walk(new):
+        rel = os.path.relpath(folder, new)
+        into = kept / rel if rel != "." else kept
+        if into.is_symlink() or (into.exists() and not into.is_dir()):
+            into.unlink()
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]:
+            there = into / name
+            if there.is_dir() and not there.is_symlink():
+                shutil.rmtree(there)
+            os.replace(os.path.join(folder, name), there)
+
+
+def sweep(folder: Path, wanted: set[str]) -> int:
+    """Remove every file under `folder` whose path (relative to it, with "/") is not in `wanted`,
+    and the folders that are left empty; how many files went. The pages of a kept archive/ that
+    no page of this build and no file of MkDocs' is: pages removed or moved since the last build."""
+    gone = 0
+
+    def walk(path: str, rel: str) -> bool:  # whether the folder is empty now
+        nonlocal gone
+        left = 0
+        with os.scandir(path) as entries:
+            for entry in entries:
+                name = f"{rel}{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    if walk(entry.path, name + "/"):
+                        try:
+                            os.rmdir(entry.path)
+                            continue
+                        except OSError:
+                            pass
+                    left += 1
+                elif name in wanted:
+                    left += 1
+                else:
+                    try:
+                        os.unlink(entry.path)
+                        gone += 1
+                    except OSError:
+                        left += 1
+        return left == 0
+
+    if folder.is_dir() and not folder.is_symlink():
+        walk(str(folder), "")
+    return gone
 
 
 def _remove_left(folder: Path) -> SetAside | None:

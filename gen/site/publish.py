@@ -115,7 +115,6 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     records = []
     problems: list[str] = []
     _JOB = job
-    made: set[Path] = set()
     try:
         # The workers' pages come back in the order of `todo`, a subsequence of `sources`.
         fresh = _results(todo, jobs)
@@ -130,7 +129,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
             index[src.src_uri] = stored
             records.append((src, stored))
             problems.extend(stored.problems)
-            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls), made)
+            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls))
             if each:
                 each(src, stored)
     finally:

@@ -147,25 +147,27 @@ class Store:
         return gone
 
 
-def place(source: Path, dest: Path, made: set[Path] | None = None) -> None:
+def place(source: Path, dest: Path) -> None:
     """Put a stored page at its place in the site: a hard link where the file system allows
     (100,000 pages are placed in a few seconds), else a copy. A file already there is replaced,
-    unless it is that very file. `made`: folders known to exist (a build makes each once)."""
-    folder = dest.parent
-    if made is None or folder not in made:
-        folder.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(folder)
+    unless it is that very file (a kept site/: the page has not changed)."""
     try:
         os.link(source, dest)
         return
+    except FileNotFoundError:
+        if not source.is_file():
+            raise
+        dest.parent.mkdir(parents=True, exist_ok=True)  # a page's folder is made when its page is placed
     except FileExistsError:
         try:
             if os.path.samefile(source, dest):
                 return
         except OSError:
             pass
-        os.unlink(dest)
+        if dest.is_dir() and not dest.is_symlink():
+            shutil.rmtree(dest)
+        else:
+            os.unlink(dest)
     except OSError as exc:
         if exc.errno not in _NO_LINK:
             raise
