@@ -9,7 +9,9 @@ import hashlib
 import os
 import re
 import secrets
+import shutil
 import stat
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -463,3 +465,21 @@ def save_state(docs_dir: Path, state: statefile.State) -> bool:
 def write_report(path: Path, text: str) -> None:
     """The run report."""
     write_atomic(path, text)
+
+
+_RM = shutil.which("rm") if os.name == "posix" else None
+_NICE = shutil.which("nice")  # rm runs at a lower priority than the build
+
+
+def remove_tree(path: Path) -> None:
+    """Remove a folder and everything in it, with `rm -rf` in a child process where there is one
+    (the caller's interpreter lock stays free); whatever is left, and on systems without `rm`,
+    in this process."""
+    if _RM:
+        command = ([_NICE, "-n", "10"] if _NICE else []) + [_RM, "-rf", "--", str(path)]
+        try:
+            subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        except OSError:
+            pass
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)

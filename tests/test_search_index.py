@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -186,6 +187,33 @@ def test_an_index_written_file_by_file_is_the_one_built_in_memory(tmp_path):
     assert stats.total_bytes == sum(len(v) for v in written.files.values())
     write_built(tmp_path / "b", _builder(pages), limits, max_results=7)  # the same build again: kept as it is
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path):
+    """With the digests kept (write_built's `kept`), a build after one changed page links its
+    unchanged files from the last build's folder: the files are those of a fresh write, most are
+    the last build's very files, and the last build's folder goes."""
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept = tmp_path / "cache" / "files.pickle"
+    kept.parent.mkdir()
+    root = tmp_path / "search"
+    write_built(root, _builder(pages), limits, kept=kept)
+    first = next(p for p in root.iterdir() if p.is_dir())
+    inodes = {p.relative_to(first): p.stat().st_ino for p in first.rglob("*") if p.is_file()}
+    changed = [list(sec) for sec in pages]
+    changed[3] = [(changed[3][0][0], [*changed[3][0][1], "补充一句。"]), *changed[3][1:]]
+    write_built(root, _builder(changed), limits, kept=kept)
+    write_built(tmp_path / "fresh", _builder(changed), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh")
+    second = next(p for p in root.iterdir() if p.is_dir())
+    assert second != first and not first.exists()
+    same = [rel for rel, ino in inodes.items() if (second / rel).exists() and (second / rel).stat().st_ino == ino]
+    assert len(same) > len(inodes) / 2 and (second / "p" / "3.z").stat().st_ino != inodes.get(Path("p/3.z"))
+    kept.write_bytes(b"damaged")  # unreadable digests: every file is written
+    write_built(root, _builder(pages), limits, kept=kept)
+    write_built(tmp_path / "fresh2", _builder(pages), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh2")
 
 
 def _builder(pages, first_pid=0):

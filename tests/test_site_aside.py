@@ -65,7 +65,7 @@ def test_files_kept_by_a_stopped_build_give_way_to_the_newer_ones(tmp_path):
 
 
 def test_folders_of_any_name_are_removed_and_nothing_beside_them(tmp_path):
-    from gen.site.aside import remove_tree
+    from gen.fs import remove_tree
     (tmp_path / "keep").mkdir()
     (tmp_path / "keep" / "a.txt").write_text("x")
     for name in ("-rf", "两 个 词", ".hidden"):

@@ -71,6 +71,9 @@ class Finished:
     segments: Report = Report()
 
 
+FILES = "search-files.pickle"  # beside the segment folder: the digests of the index files last written
+
+
 class LocalSink:
     """Index pages in this process (segment by segment, kept in `segments`, when given a folder)."""
 
@@ -117,7 +120,8 @@ class LocalSink:
         """Write the index under root (site/search); its statistics, the seconds spent, the segments used."""
         self.flush()
         started = time.perf_counter()
-        stats = write_built(root, self.builder, self.limits, self.results)
+        kept = self.segmenter.folder.parent / FILES if self.segmenter is not None else None
+        stats = write_built(root, self.builder, self.limits, self.results, kept)
         return Finished(stats, self.seconds + time.perf_counter() - started, self.report())
 
     def abort(self) -> None:

@@ -15,6 +15,9 @@ instead of removing and making them again:
   a look where the page is already in place, and removes what no page of this build and no file
   of MkDocs' is (sweep). Images and other files MkDocs copied there from docs/archive/ are merged
   into the kept folder first.
+- search/, the search index (150,000 files at 100,000 documents): archive-search writes each build
+  into a new folder and links the files equal to the last build's from its folder instead of
+  writing them (gen/search/index.py), then removes the last build's folder.
 
 A folder that cannot be moved in one step (a link, a mount, another file system, no permission)
 is left where it is, and MkDocs empties it as before. What a stopped build left under build/ is
@@ -26,15 +29,15 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 import threading
 from pathlib import Path
 
+from gen import fs
 from gen.identity import ARCHIVE
 
 ASIDE = Path("build") / "old-sites"  # under the project folder
 KEPT = Path("build") / "kept-site"  # the parts of the last site/ the next build updates in place
-KEEP = ("files", ARCHIVE)  # folders of site/ the archive plugin writes (gen/export/, gen/site/publish.py)
+KEEP = ("files", ARCHIVE, "search")  # folders of site/ the archive plugins write (gen/export/, gen/site/publish.py, gen/search/)
 MERGED = (ARCHIVE,)  # of those, the ones MkDocs may have written files into, kept with them
 
 
@@ -51,29 +54,11 @@ class SetAside(threading.Thread):
         except OSError:
             return
         for name in names:
-            remove_tree(self.folder / name)
+            fs.remove_tree(self.folder / name)
         try:
             self.folder.rmdir()
         except OSError:
             pass  # another build set a folder aside meanwhile: it removes it
-
-
-_RM = shutil.which("rm") if os.name == "posix" else None
-_NICE = shutil.which("nice")  # rm runs at a lower priority than the build
-
-
-def remove_tree(path: Path) -> None:
-    """Remove a folder and everything in it, with `rm -rf` in a child process where there is one
-    (the caller's interpreter lock stays free); whatever is left, and on systems without `rm`,
-    in this process."""
-    if _RM:
-        command = ([_NICE, "-n", "10"] if _NICE else []) + [_RM, "-rf", "--", str(path)]
-        try:
-            subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        except OSError:
-            pass
-    if os.path.lexists(path):
-        shutil.rmtree(path, ignore_errors=True)
 
 
 def set_aside(site_dir: Path, root: Path) -> SetAside | None:
@@ -106,14 +91,18 @@ def _keep(site_dir: Path, kept: Path, folder: Path) -> None:
             os.rename(part, kept / name)
 
 
-def put_back(site_dir: Path, root: Path) -> list[str]:
+def put_back(site_dir: Path, root: Path, names: tuple[str, ...] = KEEP) -> list[str]:
     """Move the folders set_aside kept into site_dir, where this build has made nothing of their
     name, or where it did and the folder is one of MERGED (what this build made goes into the
-    kept folder first); the names put back. A kept folder that cannot go back is removed."""
+    kept folder first); the names put back. A kept folder that cannot go back, or that is not
+    among `names` (this build does not write it), is removed."""
     kept, back = root / KEPT, []
     for name in KEEP:
         part, target = kept / name, site_dir / name
         if not part.is_dir():
+            continue
+        if name not in names:
+            shutil.rmtree(part, ignore_errors=True)
             continue
         try:
             if os.path.lexists(target) and name in MERGED and target.is_dir() and not target.is_symlink():
