@@ -259,6 +259,7 @@ def _parts(pages: list[Page], path: Path) -> list[HtmlPart]:
     return parts
 
 
+@pytest.mark.slow
 def test_pages_sent_by_file_and_span_index_as_pages_sent_whole(pages, tmp_path):
     """The archive's pages go to the indexing processes as the file they are kept in and their
     span (HtmlPart): the index is byte for byte the one made from the HTML itself."""
@@ -274,6 +275,7 @@ def test_pages_sent_by_file_and_span_index_as_pages_sent_whole(pages, tmp_path):
         assert _files(tmp_path / name) == expected, name
 
 
+@pytest.mark.slow
 def test_a_part_that_cannot_be_read_fails_the_index_naming_the_file(pages, tmp_path, capfd):
     gone = HtmlPart(str(tmp_path / "gone.html"), 0, 10)
     with pytest.raises(SearchBuildError, match="gone.html"):
@@ -285,6 +287,7 @@ def test_a_part_that_cannot_be_read_fails_the_index_naming_the_file(pages, tmp_p
     assert "gone.html" in capfd.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_build_never_waits_for_an_indexing_process_that_is_behind(pages, tmp_path):
     """A child that reads nothing (stopped) does not hold up add(): the pages wait in this
     process, far more of them than a pipe holds, and the index is complete once it goes on."""
