@@ -294,3 +294,27 @@ def test_stylesheets_are_joined_in_order_until_one_reads_another_file(tmp_path):
     # nothing to gain from one sheet, or none the site has
     assert join_stylesheets(files, ["assets/font.css", "assets/main.css"]) == (("assets/font.css", "assets/main.css"), {})
     assert join_stylesheets(files, ["https://cdn.example/x.css"]) == (("https://cdn.example/x.css",), {})
+
+
+def test_each_shell_keeps_its_own_pages_so_preview_and_site_builds_do_not_undo_each_other(tmp_path):
+    """`make serve` renders with another site_url than `make site` (another shell): after one,
+    the other still finds every page of its own; a third shell pushes out the oldest."""
+    texts = {f"archive/p{i:02d}.md": f"---\ntitle: \"页{i}\"\n---\n\n第{i}页\n" for i in range(12)}
+    pages = {uri: url_of(uri) for uri in texts}
+
+    def build(digest):
+        sh = shell(digest=digest)
+        return pub.publish(pub.Job(sh, tuple(EXTENSIONS), CONFIGS, pages, {}, (), Store(tmp_path / "store", digest)),
+                           _sources(texts), tmp_path / f"site-{digest}")
+
+    assert build("site").rendered == 12 and build("serve").rendered == 12
+    assert build("site").rendered == 0 and build("serve").rendered == 0
+    texts["archive/p03.md"] += "改\n"
+    assert build("site").rendered == 1  # one page: only the page it replaces goes
+    assert len(list((tmp_path / "store" / "html").rglob("*.html"))) == 24
+    assert build("serve").rendered == 1
+    assert len(list((tmp_path / "store" / "html").rglob("*.html"))) == 24
+    assert build("third").rendered == 12  # every page rendered: a full prune, of the oldest shell's pages too
+    assert sorted(p.name for p in (tmp_path / "store").glob("index*")) == ["index-serve.pickle", "index-third.pickle"]
+    assert len(list((tmp_path / "store" / "html").rglob("*.html"))) == 24
+    assert build("serve").rendered == 0

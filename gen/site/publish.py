@@ -28,6 +28,10 @@ from gen.site.store import Store, Stored, compact, key_of, place
 BATCH = 64  # pages per task handed to a worker
 START_METHOD = "forkserver"
 IN_PROCESS = 40  # fewer pages to render than this: no worker processes
+# A build that renders at least 1/FULL_PRUNE of the pages looks at every stored page for ones no
+# index names (left by stopped builds, or by shells no longer kept); the others drop only the
+# pages they replaced, instead of listing 100,000 files to re-publish one seed.
+FULL_PRUNE = 10
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,10 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
         _JOB, _CONVERTER = None, None
     if todo or index.keys() != known.keys():  # else the store's index is as it was
         job.store.save(index)
-        job.store.prune({s.key for s in index.values()})
+        if len(todo) * FULL_PRUNE >= len(sources):  # many pages rendered: look at every stored one
+            job.store.prune({s.key for s in index.values()})
+        else:  # a few: drop just the pages they replace
+            job.store.drop({s.key for s in known.values()} - {s.key for s in index.values()})
     return Published(tuple(records), len(todo), tuple(problems))
 
 

@@ -2,8 +2,13 @@
 and an index of what each page was rendered from, so a build renders again only the pages whose
 inputs changed and links the rest into site/ (kept between CI runs with build/).
 
-    build/pages/index.pickle        {page: Stored}, written whole and atomically after a build
-    build/pages/html/ab/<key>.html  one file per rendered page, never changed once written
+    build/pages/index-<shell>.pickle  {page: Stored}, written whole and atomically after a build
+    build/pages/html/ab/<key>.html    one file per rendered page, never changed once written
+
+There is an index for each page shell (the template, theme and site settings a build renders
+with; it is part of every key): `make serve` renders with the preview's address as site_url,
+`make site` with the real one, and each finds its own pages after the other ran. The indexes of
+the VARIANTS shells used last are kept, and the pages they name.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from gen.fs import write_bytes_atomic
 from gen.search.sink import HtmlPart
 
 FORMAT = 3
+LEGACY = "index.pickle"  # the one index of earlier releases: removed by the first save
+VARIANTS = 2  # shells whose index and pages are kept: a site build's and its preview's
 _LOADED: dict[str, Any] = {}  # the index last read or written by this process, with its file's stamp
 
 
@@ -72,12 +79,12 @@ def key_of(*parts: str) -> str:
 
 
 class Store:
-    """The rendered pages of one project (build/pages/)."""
+    """The rendered pages of one project (build/pages/), with the index of one shell."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, variant: str = ""):
         self.root = root
         self.html_dir = root / "html"
-        self.index_path = root / "index.pickle"
+        self.index_path = root / f"index-{variant or 'default'}.pickle"
 
     def load(self) -> dict[str, Stored]:
         """The index of the last build (empty when missing, unreadable or of another format).
@@ -89,27 +96,31 @@ class Store:
         stamp = (str(self.index_path), st.st_mtime_ns, st.st_size)
         if _LOADED.get("stamp") == stamp:
             return dict(_LOADED["pages"])
-        pages = self._read()
+        pages = _read(self.index_path)
         _LOADED.update(stamp=stamp, pages=pages)
         return dict(pages)
 
-    def _read(self) -> dict[str, Stored]:
-        try:
-            data = pickle.loads(self.index_path.read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
-            return {}
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return {}
-        pages = data.get("pages")
-        return pages if isinstance(pages, dict) else {}
-
     def save(self, pages: dict[str, Stored]) -> None:
+        """Write the index; forget the indexes of all but the VARIANTS shells used last (their
+        pages go at the next full prune)."""
         write_bytes_atomic(self.index_path, pickle.dumps({"format": FORMAT, "pages": pages}, protocol=pickle.HIGHEST_PROTOCOL))
         try:
             st = self.index_path.stat()
             _LOADED.update(stamp=(str(self.index_path), st.st_mtime_ns, st.st_size), pages=dict(pages))
         except OSError:
             _LOADED.clear()
+        for old in [*self._indexes()[VARIANTS:], self.root / LEGACY]:
+            old.unlink(missing_ok=True)
+
+    def _indexes(self) -> list[Path]:
+        """The index files, the one written last first."""
+        found = []
+        for path in self.root.glob("index-*.pickle"):
+            try:
+                found.append((path.stat().st_mtime_ns, path))
+            except OSError:
+                pass
+        return [path for _, path in sorted(found, reverse=True)]
 
     def path(self, key: str) -> Path:
         return self.html_dir / key[:2] / f"{key}.html"
@@ -129,11 +140,28 @@ class Store:
         """Where the body's HTML of a stored page is (search's child processes read it there)."""
         return HtmlPart(str(self.path(stored.key)), *stored.content)
 
+    def drop(self, keys) -> int:
+        """Remove the rendered pages of these keys (pages this shell's index no longer names: a
+        key holds its shell, so no other index names them); how many went."""
+        gone = 0
+        for key in keys:
+            try:
+                os.unlink(self.path(key))
+                gone += 1
+            except OSError:
+                pass
+        return gone
+
     def prune(self, keep: set[str]) -> int:
-        """Remove rendered pages no page uses any more; how many went."""
+        """Remove the rendered pages that neither `keep` nor another kept index names (and what
+        stopped builds left); how many went."""
         gone = 0
         if not self.html_dir.is_dir():
             return 0
+        keep = set(keep)
+        for index in self._indexes():
+            if index != self.index_path:
+                keep.update(s.key for s in _read(index).values())
         for folder in os.scandir(self.html_dir):
             if not folder.is_dir():
                 continue
@@ -145,6 +173,17 @@ class Store:
                     except OSError:
                         pass
         return gone
+
+
+def _read(path: Path) -> dict[str, Stored]:
+    try:
+        data = pickle.loads(path.read_bytes())
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return {}
+    pages = data.get("pages")
+    return pages if isinstance(pages, dict) else {}
 
 
 def place(source: Path, dest: Path) -> None:
