@@ -93,10 +93,11 @@ def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
                   src.digest or text_digest(src.read()))
 
 
-def _still_holds(stored: Stored, pages: Mapping[str, str], root: str) -> bool:
-    """Whether the pages it links and the files it shows are as they were when it was rendered."""
+def _still_holds(stored: Stored, pages: Mapping[str, str], root: str, real: dict[str, str]) -> bool:
+    """Whether the pages it links and the files it shows are as they were when it was rendered
+    (`real`: the folders' real paths, found once per build)."""
     return (all((target in pages) == found for target, found in stored.links)
-            and all(may_publish(root, path) == found for path, found in stored.files))
+            and all(may_publish(root, path, real) == found for path, found in stored.files))
 
 
 def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir: Path,
@@ -110,10 +111,11 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     _CONVERTER = None  # a converter knows the pages of the build it was made for
     known = job.store.load()
     todo: list[tuple[Source, str]] = []
+    real: dict[str, str] = {}
     for src, tags in sources:
         key = page_key(job, src, tags)
         old = known.get(src.src_uri)
-        if old is None or old.key != key or not _still_holds(old, job.pages, job.root) or not job.store.has(key):
+        if old is None or old.key != key or not _still_holds(old, job.pages, job.root, real) or not job.store.has(key):
             todo.append((src, key))
     index: dict[str, Stored] = {}
     records = []
