@@ -310,3 +310,18 @@ def test_the_build_never_waits_for_an_indexing_process_that_is_behind(pages, tmp
     assert not held
     done = sink.finish(tmp_path / "index")
     assert done.stats.pages == 4 * len(pages)
+
+
+@pytest.mark.slow
+def test_a_line_that_cannot_be_sent_fails_the_build_and_never_hangs_it(pages, tmp_path):
+    """A page whose file name is not UTF-8 cannot go down the pipe: the child's input is closed,
+    so it ends, and the build fails with what went wrong."""
+    sink = ChildSink(LIMITS, 10)
+    sink.add("archive/x/", "x", HtmlPart("/tmp/\udcff.html", 0, 10))
+    sink.flush()  # hands the line over now
+    sink.writer.join(10)
+    assert not sink.writer.is_alive()
+    with pytest.raises(SearchBuildError):
+        sink.add(pages[0].url, pages[0].title, pages[0].html, pages[0].facets)
+    with pytest.raises(SearchBuildError):
+        sink.finish(tmp_path / "index")

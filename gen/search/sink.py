@@ -145,7 +145,7 @@ class ChildSink:
         # with whether to flush after; None closes its stdin.
         self.batch: list[str] = []
         self.lines: queue.SimpleQueue[tuple[str, bool] | None] = queue.SimpleQueue()
-        self.error: OSError | None = None
+        self.error: Exception | None = None
         self.writer = threading.Thread(target=self._feed, daemon=True, name="search-feed")
         self.writer.start()
 
@@ -157,9 +157,13 @@ class ChildSink:
                 stdin.write(line)
                 if flush:
                     stdin.flush()
-            stdin.close()
-        except (BrokenPipeError, OSError) as exc:  # the child stopped: its error is on stderr, add() says so
+        except Exception as exc:  # the child stopped (its error is on stderr), or a line could not be written: add() says so
             self.error = exc
+        finally:
+            try:
+                stdin.close()  # the child sees its input end, whatever happened here
+            except OSError:
+                pass
 
     def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         line = {"u": url, "t": title, "f": facets.to_json()}
@@ -185,7 +189,8 @@ class ChildSink:
 
     def _command(self, command: dict, now: bool = False) -> None:
         if self.error is not None:
-            raise SearchBuildError(f"the search indexer stopped (exit status {self.child.poll()})") from self.error
+            raise SearchBuildError(f"the search indexer could not be sent the pages ({self.error}; "
+                                   f"its exit status: {self.child.poll()})") from self.error
         self.batch.append(json.dumps(command, ensure_ascii=False) + "\n")
         if now or len(self.batch) >= BATCH:
             self._hand_over(now)
