@@ -189,7 +189,7 @@ def test_an_index_written_file_by_file_is_the_one_built_in_memory(tmp_path):
     assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
 
 
-def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path):
+def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path, monkeypatch):
     """With the digests kept (write_built's `kept`), a build after one changed page links its
     unchanged files from the last build's folder: the files are those of a fresh write, most are
     the last build's very files, and the last build's folder goes."""
@@ -203,16 +203,21 @@ def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path)
     inodes = {p.relative_to(first): p.stat().st_ino for p in first.rglob("*") if p.is_file()}
     changed = [list(sec) for sec in pages]
     changed[3] = [(changed[3][0][0], [*changed[3][0][1], "补充一句。"]), *changed[3][1:]]
-    write_built(root, _builder(changed), limits, kept=kept)
-    write_built(tmp_path / "fresh", _builder(changed), limits)
+    builder, compressed = _builder(changed), []
+    real_compress = zlib.compress
+    monkeypatch.setattr(zlib, "compress", lambda data, level=-1: compressed.append(1) or real_compress(data, level))
+    stats = write_built(root, builder, limits, kept=kept)
+    monkeypatch.undo()
+    assert stats == write_built(tmp_path / "fresh", _builder(changed), limits)  # sizes of linked files included
     assert _tree(root) == _tree(tmp_path / "fresh")
+    postings = [name for name in _tree(root) if "/" in name and name.split("/")[1] != "p"]  # the files compressed when written
+    assert 0 < len(compressed) < len(postings) / 4  # only the ones that changed were
     second = next(p for p in root.iterdir() if p.is_dir())
     assert second != first and not first.exists()
     same = [rel for rel, ino in inodes.items() if (second / rel).exists() and (second / rel).stat().st_ino == ino]
     assert len(same) > len(inodes) / 2 and (second / "p" / "3.z").stat().st_ino != inodes.get(Path("p/3.z"))
     kept.write_bytes(b"damaged")  # unreadable digests: every file is written
-    write_built(root, _builder(pages), limits, kept=kept)
-    write_built(tmp_path / "fresh2", _builder(pages), limits)
+    assert write_built(root, _builder(pages), limits, kept=kept) == write_built(tmp_path / "fresh2", _builder(pages), limits)
     assert _tree(root) == _tree(tmp_path / "fresh2")
 
 

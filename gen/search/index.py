@@ -31,7 +31,7 @@ import re
 import zlib
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -275,10 +275,12 @@ class IndexBuilder:
         """What the worker is told about a build (in the stub), once its files are made."""
         return {"format": FORMAT, "build": build, "pages": self.stats.pages, "buckets": self.stats.buckets, "results": max_results}
 
-    def shards(self, limits: Limits = Limits()) -> Iterator[tuple[str, bytes]]:
+    def shards(self, limits: Limits = Limits(), same: Callable[[str, bytes], int | None] | None = None) -> Iterator[tuple[str, bytes | None]]:
         """Every file of the index (path under the build's folder, compressed bytes), one at a time,
         so that a 100,000-page index is never held twice; the statistics are complete once the
-        last file is given."""
+        last file is given. `same(path, uncompressed bytes)`, when given, answers the compressed
+        size of a file the caller already has (then None is given for its bytes, and nothing is
+        compressed), or None."""
         stats = self.stats
         d, p = self.d, self.p
         small: list[tuple[bytes, int]] = []  # (key in UTF-8, key number), in key order
@@ -306,15 +308,17 @@ class IndexBuilder:
         put_varint(hot, len(in_hot))
         raw_bytes = postings_bytes = files = total = 0
 
-        def give(name: str, data: bytes) -> tuple[str, bytes]:
+        def give(name: str, data: bytes) -> tuple[str, bytes | None, int]:
             nonlocal raw_bytes, postings_bytes, files, total
-            packed = zlib.compress(data, 6)
+            known = same(f"{name}.z", data) if same is not None else None
+            packed = zlib.compress(data, 6) if known is None else None
+            size = len(packed) if packed is not None else known
             raw_bytes += len(data)
             files += 1
-            total += len(packed)
+            total += size
             if name[0] in "bk":
-                postings_bytes += len(packed)
-            return f"{name}.z", packed
+                postings_bytes += size
+            return f"{name}.z", packed, size
 
         for fid, (key, k) in enumerate(big):
             head = self._header(key, k, 1)
@@ -322,9 +326,9 @@ class IndexBuilder:
             heads[bucket_of(key, n_buckets)].append(bytes(head))
             if fid in in_hot:
                 hot += head
-            yield give(f"k/{fid}.d", bytes(d[k]))
+            yield give(f"k/{fid}.d", bytes(d[k]))[:2]
             if p[k]:
-                yield give(f"k/{fid}.p", bytes(p[k]))
+                yield give(f"k/{fid}.p", bytes(p[k]))[:2]
         for b in range(n_buckets):
             # A small key's entry: varint (UTF-8 length·2), the key, varint D length, varint P length, D, P.
             chunks = [varint(len(members[b]) + len(heads[b]))]
@@ -332,11 +336,11 @@ class IndexBuilder:
                 dk, pk = d[k], p[k]
                 chunks += (varint(len(raw) * 2), raw, varint(len(dk)), varint(len(pk)), dk, pk)
             chunks += heads[b]
-            yield give(f"b/{b}", b"".join(chunks))
+            yield give(f"b/{b}", b"".join(chunks))[:2]
         present = {k for k in self.ids if len(k) == 1}
-        yield give("hot", bytes(hot))
-        yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))
-        name, facets = give("f", self.facets.encode())
+        yield give("hot", bytes(hot))[:2]
+        yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))[:2]
+        name, facets, facet_bytes = give("f", self.facets.encode())
         yield name, facets
         store_bytes = 0
         for name, data in self.store.items():
@@ -345,7 +349,7 @@ class IndexBuilder:
         stats.raw_bytes = raw_bytes + self.store_raw
         stats.postings_bytes = postings_bytes
         stats.store_bytes = store_bytes
-        stats.facet_bytes = len(facets)
+        stats.facet_bytes = facet_bytes
         stats.keys = len(self.ids)
         stats.big_keys = len(big)
         stats.buckets = n_buckets
@@ -383,26 +387,30 @@ SEPARATOR = r"[\s\-]+"
 
 def write_index(root: Path, written: Written) -> None:
     """Write a build made in memory (IndexBuilder.build) as write_built does."""
-    _write(root, written.files.items(), lambda build: written.config)
+    _write(root, lambda same: written.files.items(), lambda build: written.config)
 
 
 def write_built(root: Path, builder: IndexBuilder, limits: Limits = Limits(), max_results: int = 10,
                 kept: Path | None = None) -> Stats:
     """Shard the builder's index straight into root/<build>/, one file at a time; its statistics.
     `kept`: where the digests of the files written are kept for the next build (see _write)."""
-    _write(root, builder.shards(limits), lambda build: builder.config(build, max_results), kept)
+    _write(root, lambda same: builder.shards(limits, same), lambda build: builder.config(build, max_results), kept)
     return builder.stats
 
 
-def _write(root: Path, files: Iterable[tuple[str, bytes]], config_of, kept: Path | None = None) -> None:
+MANIFEST = 2  # the layout of `kept`: {name: (SHA-256 uncompressed, SHA-256 as written, bytes written)}
+
+
+def _write(root: Path, files_of, config_of, kept: Path | None = None) -> None:
     """Write a build's files into a new folder, name it by their content (a folder of that name is
     that very build already), then replace the stub root/search_index.json atomically, then drop
     older builds: a reader of the site sees the old index or the new one, never a half-written or
     deleted one.
 
     A file equal to the same file of the last build (by the digests kept in `kept`, when that
-    build's folder is still there) is linked from it instead of written: after one changed page
-    most of the 150,000 files of a 100,000-page index are.
+    build's folder is still there) is linked from it instead of written, and is not even
+    compressed: after one changed page most of the 150,000 files of a 100,000-page index are.
+    `files_of(same)` gives the files, asking `same` (see IndexBuilder.shards) before compressing.
 
     The stub is the file Material's bundle fetches and hands to the worker: Material's config
     (lang, separator, pipeline) plus ours under `archive`, and no documents.
@@ -412,17 +420,35 @@ def _write(root: Path, files: Iterable[tuple[str, bytes]], config_of, kept: Path
     if os.path.lexists(new):
         remove_tree(new)
     made: set[Path] = set()
-    digests = []
-    for name, data in files:
+    now: dict[str, tuple[bytes, bytes, int]] = {}  # what `kept` holds next
+
+    def place(name: str) -> Path:
         path = new / name
         if path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
+        return path
+
+    def same(name: str, raw: bytes) -> int | None:
+        digest = hashlib.sha256(raw).digest()
+        old = before.get(name)
+        if last is None or old is None or old[0] != digest or not _linked(last / name, place(name)):
+            now[name] = (digest, b"", 0)  # the rest once written
+            return None
+        now[name] = old
+        return old[2]
+
+    for name, data in files_of(same):
+        if data is None:  # linked by `same`
+            continue
         digest = hashlib.sha256(data).digest()
-        if not (last is not None and before.get(name) == digest and _linked(last / name, path)):
+        path = place(name)
+        old = before.get(name)
+        # Files `same` never saw (the page store, compressed as pages came) are known by their bytes as written.
+        if not (name not in now and last is not None and old is not None and old[1] == digest and _linked(last / name, path)):
             path.write_bytes(data)
-        digests.append((name, digest))
-    build = build_id(digests)
+        now[name] = (now[name][0] if name in now else digest, digest, len(data))
+    build = build_id((name, entry[1]) for name, entry in now.items())
     base = root / build
     if base.is_dir():
         remove_tree(new)
@@ -432,21 +458,21 @@ def _write(root: Path, files: Iterable[tuple[str, bytes]], config_of, kept: Path
     write_bytes_atomic(root / "search_index.json", json.dumps(stub, ensure_ascii=False).encode("utf-8"))
     if kept is not None:
         try:
-            write_bytes_atomic(kept, pickle.dumps({"format": FORMAT, "build": build, "files": dict(digests)}, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(kept, pickle.dumps({"format": MANIFEST, "build": build, "files": now}, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # the next build writes every file
-    for old in root.iterdir():
-        if old.is_dir() and old.name != build:
-            remove_tree(old)
+    for old_build in root.iterdir():
+        if old_build.is_dir() and old_build.name != build:
+            remove_tree(old_build)
 
 
-def _last_build(root: Path, kept: Path | None) -> tuple[Path | None, dict[str, bytes]]:
-    """The last build's folder under root and its files' digests, when both are there."""
+def _last_build(root: Path, kept: Path | None) -> tuple[Path | None, dict[str, tuple[bytes, bytes, int]]]:
+    """The last build's folder under root and its files' digests and sizes, when both are there."""
     try:
         data = pickle.loads(kept.read_bytes()) if kept is not None else None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         data = None
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
+    if not isinstance(data, dict) or data.get("format") != MANIFEST or not isinstance(data.get("files"), dict):
         return None, {}
     folder = root / str(data.get("build"))
     return (folder, data["files"]) if folder.is_dir() and not folder.is_symlink() else (None, {})
