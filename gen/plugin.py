@@ -36,6 +36,7 @@ from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
+from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
 from gen.site.aside import KEEP, SetAside, put_back, set_aside, sweep
 from gen.site.extras import document_extras
@@ -218,7 +219,7 @@ class ArchivePlugin(BasePlugin):
                 if src.src_uri not in self.index_pages:
                     search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields)
         # The last build's files/, archive/ and search/, updated in place (search/ only when this build writes one).
-        back = put_back(site_dir, root, KEEP if searching else tuple(k for k in KEEP if k != "search"))
+        back = put_back(site_dir, root, KEEP if searching else tuple(k for k in KEEP if k != SEARCH_FOLDER))
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
         if ARCHIVE in back:  # the kept pages no page of this build and no file of MkDocs' is
             prefix = ARCHIVE + "/"

@@ -5,3 +5,5 @@ traditional→simplified character table from OpenCC's data, `extract` splits a 
 sections and blocks, `index` accumulates postings and writes the shards, `plugin` wires it into MkDocs.
 The browser side (worker and page helper) lives in `overrides/assets/javascripts/archive-search/`.
 """
+
+FOLDER = "search"  # under site/: search_index.json (the stub Material fetches) and the index builds

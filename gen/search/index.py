@@ -308,7 +308,7 @@ class IndexBuilder:
         put_varint(hot, len(in_hot))
         raw_bytes = postings_bytes = files = total = 0
 
-        def give(name: str, data: bytes) -> tuple[str, bytes | None, int]:
+        def give(name: str, data: bytes) -> tuple[str, bytes | None]:
             nonlocal raw_bytes, postings_bytes, files, total
             known = same(f"{name}.z", data) if same is not None else None
             packed = zlib.compress(data, 6) if known is None else None
@@ -318,7 +318,7 @@ class IndexBuilder:
             total += size
             if name[0] in "bk":
                 postings_bytes += size
-            return f"{name}.z", packed, size
+            return f"{name}.z", packed
 
         for fid, (key, k) in enumerate(big):
             head = self._header(key, k, 1)
@@ -326,9 +326,9 @@ class IndexBuilder:
             heads[bucket_of(key, n_buckets)].append(bytes(head))
             if fid in in_hot:
                 hot += head
-            yield give(f"k/{fid}.d", bytes(d[k]))[:2]
+            yield give(f"k/{fid}.d", bytes(d[k]))
             if p[k]:
-                yield give(f"k/{fid}.p", bytes(p[k]))[:2]
+                yield give(f"k/{fid}.p", bytes(p[k]))
         for b in range(n_buckets):
             # A small key's entry: varint (UTF-8 length·2), the key, varint D length, varint P length, D, P.
             chunks = [varint(len(members[b]) + len(heads[b]))]
@@ -336,16 +336,17 @@ class IndexBuilder:
                 dk, pk = d[k], p[k]
                 chunks += (varint(len(raw) * 2), raw, varint(len(dk)), varint(len(pk)), dk, pk)
             chunks += heads[b]
-            yield give(f"b/{b}", b"".join(chunks))[:2]
+            yield give(f"b/{b}", b"".join(chunks))
         present = {k for k in self.ids if len(k) == 1}
-        yield give("hot", bytes(hot))[:2]
-        yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))[:2]
-        name, facets, facet_bytes = give("f", self.facets.encode())
-        yield name, facets
+        yield give("hot", bytes(hot))
+        yield give("fold", browser_pairs(self.fold, present).encode("utf-8"))
+        before_facets = total
+        yield give("f", self.facets.encode())
+        facet_bytes = total - before_facets
         store_bytes = 0
-        for name, data in self.store.items():
+        for name, data in self.store.items():  # compressed as the pages came
             store_bytes += len(data)
-            yield name, data
+            yield name, None if same is not None and same(name, data) is not None else data
         stats.raw_bytes = raw_bytes + self.store_raw
         stats.postings_bytes = postings_bytes
         stats.store_bytes = store_bytes
@@ -442,11 +443,7 @@ def _write(root: Path, files_of, config_of, kept: Path | None = None) -> None:
         if data is None:  # linked by `same`
             continue
         digest = hashlib.sha256(data).digest()
-        path = place(name)
-        old = before.get(name)
-        # Files `same` never saw (the page store, compressed as pages came) are known by their bytes as written.
-        if not (name not in now and last is not None and old is not None and old[1] == digest and _linked(last / name, path)):
-            path.write_bytes(data)
+        place(name).write_bytes(data)
         now[name] = (now[name][0] if name in now else digest, digest, len(data))
     build = build_id((name, entry[1]) for name, entry in now.items())
     base = root / build

@@ -36,6 +36,7 @@ from mkdocs.plugins import BasePlugin
 
 from gen.config import CACHE_DIR, project_folder
 from gen.fs import write_bytes_atomic
+from gen.search import FOLDER
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
 from gen.search.segments import sweep
@@ -187,7 +188,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.sink is None:
             return
         sink, self.sink = self.sink, None
-        root = Path(config.site_dir) / "search"
+        root = Path(config.site_dir) / FOLDER
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
             _finish(sink, root, self.segments)

@@ -34,10 +34,11 @@ from pathlib import Path
 
 from gen import fs
 from gen.identity import ARCHIVE
+from gen.search import FOLDER as SEARCH
 
 ASIDE = Path("build") / "old-sites"  # under the project folder
 KEPT = Path("build") / "kept-site"  # the parts of the last site/ the next build updates in place
-KEEP = ("files", ARCHIVE, "search")  # folders of site/ the archive plugins write (gen/export/, gen/site/publish.py, gen/search/)
+KEEP = ("files", ARCHIVE, SEARCH)  # folders of site/ the archive plugins write (gen/export/, gen/site/publish.py, gen/search/)
 MERGED = (ARCHIVE,)  # of those, the ones MkDocs may have written files into, kept with them
 
 
