@@ -49,6 +49,7 @@ from gen.site.publish import Job, publish
 from gen.site.shell import make_shell
 from gen.site.sitemap import sitemaps
 from gen.site.store import Store
+from gen.site.unused import drop_unused
 from gen.state import Entry
 
 log = logging.getLogger("mkdocs.plugins.gen")
@@ -275,6 +276,7 @@ class ArchivePlugin(BasePlugin):
         files, self.index_pages, self.tag_links, self.metas = refresh_indexes(files, config, state.pages, self.config["index_page_size"])
         self.moved = redirect_moved(files, config, state.moved)
         self.page_urls = {f.src_uri: address(f.url) for f in files.documentation_pages()}
+        drop_unused(files, config.theme.dirs, config.theme.custom_dir)
         self.theme_files = [f for f in files if f.src_uri.startswith("assets/")]
         return files
 

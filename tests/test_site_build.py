@@ -33,10 +33,17 @@ def _tree(site: Path) -> dict[str, str]:
 
 def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     root = make_project(tmp_path / "p")
+    own = root / "overrides" / "assets" / "javascripts" / "lunr" / "own.js"  # a project's file of a dropped name
+    own.parent.mkdir(parents=True)
+    own.write_text("// the project's own")
     _run(root, "gen", "build")
     first = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(first) > 40
     before = _tree(root / "site")
+    # Material's own search (lunr, its worker) and source maps are left out; the project's file is not
+    assert [p for p in before if p.startswith("assets/javascripts/lunr/")] == ["assets/javascripts/lunr/own.js"]
+    assert not [p for p in before if p.endswith(".map") or p.startswith("assets/javascripts/workers/")]
+    assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", p) for p in before)
     (root / "site" / "stale.html").write_text("from no build")  # what was in site/ goes
     files = root / "site" / "files" / "archive"
     text = files / "002_2790eb9220dfb574" / "text.txt"
