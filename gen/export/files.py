@@ -103,17 +103,22 @@ def make_folder(path: str) -> bool:
         return False
 
 
-def place_original(src: str, dest: str, sha256: str, link: bool, fresh: bool) -> str:
+def place_original(src: str, dest: str, sha256: str, link: bool, fresh: bool,
+                   checked: Callable[[os.stat_result], bool] | None = None) -> str:
     """Put the seed at dest when its bytes hash to sha256: a hard link when `link` (and the file
     system allows), else a copy; how: "linked", "copied", or "kept" (dest already is that file).
     The bytes checked are the published file's own (linked first, then read through the link),
     so a seed replaced meanwhile is never published unchecked. `fresh`: dest's folder was just
-    made (nothing to replace). SeedError when the seed is missing, a link or differs: nothing is
-    published and an earlier build's dest is removed. OSError(EXDEV …) when linking is
-    impossible here (the caller copies from then on)."""
+    made (nothing to replace). `checked(stat)`: whether dest, already the seed's file, is known
+    to hold the checked bytes still (gen/export/record.py), so it is not read again. SeedError
+    when the seed is missing, a link or differs: nothing is published and an earlier build's
+    dest is removed. OSError(EXDEV …) when linking is impossible here (the caller copies from
+    then on)."""
     try:
-        if not fresh and _same_file(src, dest):
-            _check(_read(dest), sha256)
+        st = None if fresh else _same_file(src, dest)
+        if st is not None:
+            if checked is None or not checked(st):
+                _check(_read(dest), sha256)
             return "kept"
         if link:
             _link(src, dest, sha256, fresh)
@@ -126,12 +131,13 @@ def place_original(src: str, dest: str, sha256: str, link: bool, fresh: bool) ->
         raise
 
 
-def _same_file(a: str, b: str) -> bool:
+def _same_file(a: str, b: str) -> os.stat_result | None:
+    """b's stat when a and b are the same file, else None."""
     try:
         sa, sb = os.lstat(a), os.lstat(b)
     except FileNotFoundError:
-        return False
-    return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+        return None
+    return sb if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino) else None
 
 
 def _unlink(path: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -12,6 +13,7 @@ from urllib.parse import quote
 from gen.export import package, rows
 from gen.export.addresses import CSV_NAME, DATA_DIR, FILES_DIR, JSONL_NAME, PACKAGE_NAME, file_paths, is_export_file
 from gen.export.files import SeedError, cannot_link, make_folder, place_original, remove_others, seed_path, write_file, write_stream
+from gen.export.record import Record
 from gen.export.text import plain_text
 from gen.model import Problem
 from gen.site.records import PageInfo, SiteInfo
@@ -33,10 +35,14 @@ class Exported:
     removed: tuple[str, ...] = ()  # files an earlier build left under files/ that no page has now
 
 
-def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, files: bool = True) -> Exported:
+def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, files: bool = True,
+                  record: Record | None = None) -> Exported:
     """Write data/archive.csv, data/archive.jsonl, data/datapackage.json and files/<page>/… into
     the built site at site_dir, from every document page; the same pages give the same bytes.
-    `files`: False publishes no per-document files (and removes those an earlier build left)."""
+    `files`: False publishes no per-document files (and removes those an earlier build left).
+    `record`: what the last build left under files/ (gen/export/record.py); a file still as it
+    was made is not made again, and the record is saved with this build's files."""
+    record = record if record is not None else Record(None, "")
     site_dir = Path(site_dir)
     top = str(site_dir)
     root = site.root or "."
@@ -56,12 +62,12 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, fil
         if paths is not None:
             text_path, original_path = paths
             fresh = make_folder(os.path.join(top, os.path.dirname(text_path)))
-            _write_text(os.path.join(top, text_path), info, fresh)
+            _write_text(os.path.join(top, text_path), text_path, info, fresh, record)
             keep.add(text_path)
             texts += 1
             text_url = site.absolute(quote(text_path))
             if original_path is not None:
-                how, link = _publish(info, root, os.path.join(top, original_path), link, fresh, real, problems)
+                how, link = _publish(info, root, os.path.join(top, original_path), original_path, link, fresh, real, problems, record)
                 if how:
                     keep.add(original_path)
                     originals += 1
@@ -77,6 +83,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, fil
     descriptor = package.descriptor(site, cols, package.column_types(cols, table), csv_res, jsonl_res)
     write_stream(data / PACKAGE_NAME, [package.dump(descriptor)])
     removed = remove_others(site_dir, FILES_DIR, keep, is_export_file)
+    record.save()
     written = sorted(keep | {f"{DATA_DIR}/{name}" for name in (CSV_NAME, JSONL_NAME, PACKAGE_NAME)})
     problems.sort(key=lambda p: p.path)  # grouped by page, each page's in the order found
     return Exported(tuple(written), tuple(problems), len(table), originals, linked, texts, tuple(removed))
@@ -108,14 +115,23 @@ def _paths(info: PageInfo, folders: set[str], taken: set[str], problems: list[Pr
     return paths
 
 
-def _write_text(path: str, info: PageInfo, fresh: bool) -> None:
+def _write_text(path: str, name: str, info: PageInfo, fresh: bool, record: Record) -> None:
+    if not fresh and info.digest:
+        try:
+            if record.holds(name, info.digest, os.lstat(path)):
+                return  # made from this very page text, and untouched since
+        except FileNotFoundError:
+            pass
     title = info.fields.get("title")
     text = plain_text(str(title) if title is not None else "", info.body)
     write_file(path, rows.clean_surrogates(text).encode("utf-8"), fresh)
+    record.note(name, info.digest, path)
 
 
-def _publish(info: PageInfo, root: str, dest: str, link: bool, fresh: bool, real: dict[str, str], problems: list[Problem]) -> tuple[str | None, bool]:
-    """Publish the page's seed at dest: (how, or None when it was not published; link from now on)."""
+def _publish(info: PageInfo, root: str, dest: str, name: str, link: bool, fresh: bool, real: dict[str, str],
+             problems: list[Problem], record: Record) -> tuple[str | None, bool]:
+    """Publish the page's seed at dest (`name` in the site): (how, or None when it was not
+    published; link from now on)."""
     seed = info.fields["seed"]
     sha256 = info.fields.get("seed_sha256")
     try:
@@ -123,12 +139,15 @@ def _publish(info: PageInfo, root: str, dest: str, link: bool, fresh: bool, real
             problems.append(Problem(info.page, f"{sha256!r} is not a SHA-256; {seed} cannot be checked and is not published", field="seed_sha256"))
             return None, link
         src = seed_path(root, seed, real)
+        checked = functools.partial(record.holds, name, sha256)
         try:
-            return place_original(src, dest, sha256, link, fresh), link
+            how = place_original(src, dest, sha256, link, fresh, checked)
         except OSError as exc:
             if not (link and cannot_link(exc)):
                 raise
-            return place_original(src, dest, sha256, False, fresh), False
+            how, link = place_original(src, dest, sha256, False, fresh, checked), False
+        record.note(name, sha256, dest)
+        return how, link
     except SeedError as exc:
         problems.append(Problem(info.page, f"{seed} {exc}; the original is not published", field="seed"))
         return None, link

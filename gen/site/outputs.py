@@ -9,10 +9,14 @@ import threading
 from pathlib import Path
 
 from gen import fs
+from gen.config import CACHE_DIR
+from gen.export.record import NAME as RECORD
+from gen.export.record import Record
 from gen.export.write import write_exports
 from gen.feeds.write import write_feeds
 from gen.site.publish import info_of
 from gen.site.records import SiteInfo
+from gen.site.shell import code_digest
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
@@ -37,7 +41,8 @@ class Outputs(threading.Thread):
 def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True) -> None:
     """The site's outputs made from every document page: its feeds and its data exports."""
     infos = [info_of(src, stored) for src, stored in documents]
-    exported = write_exports(site_dir, infos, site, files)
+    record = Record(Path(site.root) / CACHE_DIR / RECORD if site.root else None, code_digest())
+    exported = write_exports(site_dir, infos, site, files, record)
     for problem in exported.problems:
         # The generator's report covers seeds; a page whose original cannot be published (its
         # seed deleted or changed since) has no 原件 link and is named here, without failing --strict.

@@ -171,7 +171,7 @@ def _start(job: Job) -> None:
 
 def info_of(src: Source, stored: Stored) -> PageInfo:
     """The record the site's other outputs (exports, feeds) are made from; its body is read when asked for."""
-    return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src))
+    return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src), src.digest)
 
 
 def _body(src: Source) -> str:

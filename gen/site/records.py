@@ -22,6 +22,8 @@ class PageInfo:
     # The Markdown after the front matter, as the editor left it; or a function that reads it, so
     # that a build can hold 100,000 pages' records without their texts.
     markdown: str | Callable[[], str]
+    digest: str = ""  # of the page's text (fs.text_digest), "" when not known: its text file is made from it
+
 
     @property
     def body(self) -> str:

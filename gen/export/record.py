@@ -1,0 +1,72 @@
+"""What the last build left under files/: for each file, what it was made from and its stamp
+(inode, size, modification and change times) just after it was written or checked.
+
+A re-publish after one corrected seed would otherwise read every page again to make its text
+file and compare it, and read and hash every original already in place: at 100,000 documents
+that was 33 s of the build's CPU, beside the pages it places. A file whose stamp and source are
+both as recorded is left alone unread: writing to a file, replacing it or linking it anew
+changes its stamp, so its bytes are the ones made or checked then. Anything else (no record, a
+record of other code, a damaged one) is made and checked as before.
+
+    build/cache/export-files.pickle    pickle((version, {site-relative path: (source, stamp)}))
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from gen.fs import write_bytes_atomic
+
+NAME = "export-files.pickle"
+
+Stamp = tuple[int, int, int, int]
+
+
+def stamp_of(st: os.stat_result) -> Stamp:
+    """What changes whenever a file's bytes may have: a write, a replacement, a new link."""
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+class Record:
+    """The last build's files (read once) and this build's (saved at its end)."""
+
+    def __init__(self, path: Path | None, version: str):
+        self.path, self.version = path, version
+        self.last: dict[str, tuple[str, Stamp]] = {}
+        self.now: dict[str, tuple[str, Stamp]] = {}
+        if path is not None:
+            try:
+                found_version, files = pickle.loads(path.read_bytes())
+            except Exception:  # none yet, damaged, or of a layout this code cannot read: nothing is known
+                return
+            if found_version == version and isinstance(files, dict):
+                self.last = files
+
+    def holds(self, name: str, source: str, st: os.stat_result) -> bool:
+        """Whether the file `name` (stat `st`) is still what was made from `source`; it is kept."""
+        if not source or self.last.get(name) != (source, stamp_of(st)):
+            return False
+        self.now[name] = self.last[name]
+        return True
+
+    def note(self, name: str, source: str, path: str) -> None:
+        """The file `name` at `path` was just made or checked from `source` (nothing to do when
+        `holds` found it so)."""
+        if not source or name in self.now:
+            return
+        try:
+            self.now[name] = (source, stamp_of(os.lstat(path)))
+        except OSError:  # gone already: nothing to remember
+            pass
+
+    def save(self) -> None:
+        """Keep this build's files for the next; a file that cannot be written only costs the next
+        build the reading."""
+        if self.path is None:
+            return
+        try:
+            write_bytes_atomic(self.path, pickle.dumps((self.version, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
