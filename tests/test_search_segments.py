@@ -20,8 +20,8 @@ from gen.search.facets import Facets
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits
 from gen.search.segments import (
-    STALE_TMP_SECONDS, SUFFIX, Page, Report, decode_segment, encode_segment, ends_segment, index_pages, load_segment,
-    salt_of, segment_digest, sweep, unused_files,
+    GROUP, STALE_TMP_SECONDS, SUFFIX, Page, Report, decode_segment, encode_segment, ends_segment, group_digest, index_pages,
+    load_segment, salt_of, segment_digest, sweep, unused_files,
 )
 from gen.search.sink import ChildSink, HtmlPart, LocalSink, SearchBuildError, SplitSink
 
@@ -82,6 +82,17 @@ def _cut(pages: list[Page], every: int = EVERY) -> list[tuple[Page, ...]]:
     return segments + ([tuple(run)] if run else [])
 
 
+def _groups(pages: list[Page], every: int = EVERY) -> list[list[tuple[Page, ...]]]:
+    """The groups of segments of a stream, cut where the pages say."""
+    groups, run = [], []
+    for segment in _cut(pages, every):
+        run.append(segment)
+        if ends_segment(segment[-1].url, every * GROUP):
+            groups.append(run)
+            run = []
+    return groups + ([run] if run else [])
+
+
 def _edited(pages: list[Page]) -> tuple[list[Page], list[int]]:
     """One page's HTML changed, one page added in the middle, one removed; the indexes of the
     pages touched, none ending a segment (so each touches only the segment it is in)."""
@@ -129,12 +140,14 @@ def test_cold_and_warm_caches_write_the_very_files_of_an_uncached_index(pages, t
     assert len(segments) >= 10
     assert plain.segments == Report()
     assert (len(cold.segments.used), cold.segments.reused) == (len(segments), 0)
-    assert sorted(p.name for p in folder.iterdir()) == sorted(d + SUFFIX for d in cold.segments.used)
+    groups = _groups(pages)
+    assert len(groups) >= 2 and len(cold.segments.groups) == sum(1 for g in groups if len(g) > 1)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(d + SUFFIX for d in cold.segments.files)
     assert _files(tmp_path / "b") == _files(tmp_path / "a")
     assert cold.stats == plain.stats
 
     warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "c")
-    assert warm.segments == Report(cold.segments.used, len(segments))
+    assert warm.segments == Report(cold.segments.used, len(segments), cold.segments.groups)
     assert _files(tmp_path / "c") == _files(tmp_path / "a")
 
 
@@ -159,6 +172,22 @@ def test_warm_cache_indexes_only_the_segments_a_change_touched(pages, tmp_path):
     assert warm.stats == plain.stats
 
 
+def test_a_kept_group_is_joined_without_its_segments(pages, tmp_path):
+    """A group whose segments are all unchanged comes whole from its own file: its segments are
+    not read (here they are gone), and the index is the same."""
+    folder = tmp_path / "segments"
+    cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
+    salt = salt_of(fold_table())
+    first = [segment_digest(salt, segment) for segment in _groups(pages)[0]]
+    assert len(first) > 1 and group_digest(salt, first) == cold.segments.groups[0]
+    for digest in first:
+        (folder / f"{digest}{SUFFIX}").unlink()
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
+    assert (warm.segments.indexed, warm.segments.reused) == (0, len(cold.segments.used))
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+    assert group_digest(salt, first[:1]) == first[0]  # a group of one segment is that segment's file
+
+
 def test_damaged_segment_files_are_indexed_again(pages, tmp_path):
     folder = tmp_path / "segments"
     cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
@@ -168,6 +197,8 @@ def test_damaged_segment_files_are_indexed_again(pages, tmp_path):
     data = bytearray(third.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one byte altered: zlib's checksum refuses it
     third.write_bytes(bytes(data))
+    for group in cold.segments.groups:  # so that the segments are read, not their groups
+        (folder / f"{group}{SUFFIX}").write_bytes(b"")
     warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
     assert (warm.segments.indexed, warm.segments.reused) == (3, len(cold.segments.used) - 3)
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
@@ -196,14 +227,16 @@ def test_an_unwritable_folder_indexes_without_keeping(pages, tmp_path):
 
 def test_sweep_keeps_the_segments_used_and_drops_the_rest(pages, tmp_path):
     folder, _, _, warm = _indexed_then_edited(pages, tmp_path)
-    assert len(list(folder.iterdir())) == len(_cut(pages)) + 3  # the three old versions are still there
+    before = {p.name for p in folder.iterdir()}
+    unused = before - {d + SUFFIX for d in warm.segments.files}
+    assert len(unused) >= 3  # the three old segments and the old groups they were in are still there
     old_tmp, new_tmp = folder / f"{TMP_PREFIX}1-aaaa", folder / f"{TMP_PREFIX}2-bbbb"
     old_tmp.write_bytes(b"left by a killed build")
     new_tmp.write_bytes(b"being written by another build")
     stale = time.time() - STALE_TMP_SECONDS - 60
     os.utime(old_tmp, (stale, stale))
-    assert sweep(folder, set(warm.segments.used)) == 4
-    assert sorted(p.name for p in folder.iterdir()) == sorted([*(d + SUFFIX for d in warm.segments.used), new_tmp.name])
+    assert sweep(folder, warm.segments.files) == len(unused) + 1
+    assert sorted(p.name for p in folder.iterdir()) == sorted([*(d + SUFFIX for d in warm.segments.files), new_tmp.name])
     assert sweep(tmp_path / "missing", set()) == 0
 
 

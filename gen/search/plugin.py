@@ -255,7 +255,7 @@ def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path 
             return
         raise PluginError(str(exc)) from exc
     if segments is not None:  # only now: the index is written, and no segment is read any more
-        sweep(segments, set(done.segments.used))
+        sweep(segments, done.segments.files)
     s, seg = done.stats, done.segments
     where = {ChildSink: "in a child process", SplitSink: "in two child processes"}.get(type(sink), "in process")
     kept = f", {seg.reused} of {len(seg.used)} segments re-used" if seg.used else ""

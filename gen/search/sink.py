@@ -93,16 +93,23 @@ class LocalSink:
         else:
             done = self.segmenter.add(Page(url, title, html, facets))
             if done is not None:
-                self.builder.absorb(done)
+                self._take(done)
         self.seconds += time.perf_counter() - started
 
+    def _take(self, done: IndexBuilder) -> None:
+        # The first group's builder is the index so far as it is; the others join it.
+        if self.builder.stats.pages == 0:
+            self.builder = done
+        else:
+            self.builder.absorb(done)
+
     def flush(self) -> None:
-        """Index the pages of the segment under way (the stream ends, or another builder's pages follow)."""
+        """Index the pages of the group under way (the stream ends, or another builder's pages follow)."""
         if self.segmenter is not None:
             started = time.perf_counter()
             done = self.segmenter.close()
             if done is not None:
-                self.builder.absorb(done)
+                self._take(done)
             self.seconds += time.perf_counter() - started
 
     def absorb(self, other: IndexBuilder) -> None:
