@@ -53,24 +53,36 @@ def list_seeds(seeds_dir: Path) -> SeedListing:
     seeds: list[str] = []
     manifests: list[Path] = []
     skipped: list[tuple[str, str]] = []
-    for root, dirs, files in os.walk(seeds_dir):
-        for d in list(dirs):
-            if not d.startswith(".") and os.path.islink(os.path.join(root, d)):
-                skipped.append((os.path.join(root, d), "is a link to a folder; links are not followed (copy the files in)"))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not os.path.islink(os.path.join(root, d)))
-        for name in sorted(files):
-            if name.startswith("."):
-                continue
-            path = os.path.join(root, name)
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                skipped.append((path, "is a symbolic link; links are not followed (copy the file in)"))
-            elif not stat.S_ISREG(mode):
+
+    def walk(folder: str) -> None:
+        # os.scandir tells links, folders and regular files apart from the listing itself (no
+        # stat call per file: 100,000 seeds are listed on every build).
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append((folder, f"cannot be listed ({exc.strerror or exc})"))
+            return
+        folders = []
+        for entry in entries:
+            path = os.path.join(folder, entry.name)
+            if entry.is_symlink():
+                why = "is a link to a folder; links are not followed (copy the files in)" if entry.is_dir() else \
+                      "is a symbolic link; links are not followed (copy the file in)"
+                skipped.append((path, why))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+            elif not entry.is_file(follow_symlinks=False):
                 skipped.append((path, "is not a regular file (a pipe, socket or device)"))
-            elif name.lower().endswith(".csv"):
+            elif entry.name.lower().endswith(".csv"):
                 manifests.append(Path(path))
             else:
                 seeds.append(path)
+        for sub in folders:
+            walk(sub)
+
+    if os.path.isdir(seeds_dir):
+        walk(str(seeds_dir))
     return SeedListing(seeds, manifests, skipped)
 
 
@@ -297,6 +309,8 @@ def restore_stray(folder: Path) -> tuple[int, int]:
     restored = removed = 0
     for root, _, files in os.walk(folder):
         for name in files:
+            if not name.startswith("."):  # every name looked for is hidden; the pages are not
+                continue
             path = Path(root, name)
             if name.startswith(ASIDE_PREFIX):
                 original = path.with_name(name[len(ASIDE_PREFIX) + 9 :])  # after "<8 hex>-"
