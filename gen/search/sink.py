@@ -91,25 +91,22 @@ class LocalSink:
         if self.segmenter is None:
             self.builder.add_page(url, title, extract_sections(html, title), facets)
         else:
-            done = self.segmenter.add(Page(url, title, html, facets))
-            if done is not None:
-                self._take(done)
+            self._take(self.segmenter.add(Page(url, title, html, facets)))
         self.seconds += time.perf_counter() - started
 
-    def _take(self, done: IndexBuilder) -> None:
-        # The first group's builder is the index so far as it is; the others join it.
-        if self.builder.stats.pages == 0:
-            self.builder = done
-        else:
-            self.builder.absorb(done)
+    def _take(self, done: list[IndexBuilder]) -> None:
+        # The first builder is the index so far as it is; the others join it.
+        for builder in done:
+            if self.builder.stats.pages == 0:
+                self.builder = builder
+            else:
+                self.builder.absorb(builder)
 
     def flush(self) -> None:
         """Index the pages of the group under way (the stream ends, or another builder's pages follow)."""
         if self.segmenter is not None:
             started = time.perf_counter()
-            done = self.segmenter.close()
-            if done is not None:
-                self._take(done)
+            self._take(self.segmenter.close())
             self.seconds += time.perf_counter() - started
 
     def absorb(self, other: IndexBuilder) -> None:
