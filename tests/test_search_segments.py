@@ -177,9 +177,21 @@ def test_warm_cache_indexes_only_the_segments_a_change_touched(pages, tmp_path):
     assert warm.stats == plain.stats
 
 
+def test_a_new_segment_is_indexed_when_it_ends_not_when_its_group_does(pages, tmp_path):
+    """Indexing goes on while the pages still come (beside MkDocs' rendering), not all at the
+    end of a group, which for the last group is the end of the build."""
+    folder = tmp_path / "segments"
+    sink = LocalSink(LIMITS, 10, folder, EVERY)
+    first = _cut(pages)[0]
+    assert not ends_segment(first[-1].url, EVERY * GROUP)
+    for p in first:
+        sink.add(p.url, p.title, p.html, p.facets)
+    assert [f.name for f in folder.iterdir()] == [segment_digest(salt_of(fold_table()), first) + SUFFIX]
+
+
 def test_a_kept_group_is_joined_without_its_segments(pages, tmp_path):
     """A group whose segments are all unchanged comes whole from its own file: its segments are
-    not read (here they are gone), and the index is the same."""
+    not read (here they are emptied, so reading one would index it again), and the index is the same."""
     folder = tmp_path / "segments"
     _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "first")
     cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")  # keeps the groups
@@ -187,7 +199,7 @@ def test_a_kept_group_is_joined_without_its_segments(pages, tmp_path):
     first = [segment_digest(salt, segment) for segment in _groups(pages)[0]]
     assert len(first) > 1 and group_digest(salt, first) == cold.segments.groups[0]
     for digest in first:
-        (folder / f"{digest}{SUFFIX}").unlink()
+        (folder / f"{digest}{SUFFIX}").write_bytes(b"")
     warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
     assert (warm.segments.indexed, warm.segments.reused) == (0, len(cold.segments.used))
     assert _files(tmp_path / "warm") == _files(tmp_path / "cold")

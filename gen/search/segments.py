@@ -208,7 +208,8 @@ class Segmenter:
         self.folder, self.fold, self.every, self.group = folder, fold, every, group
         self.salt = salt_of(fold)
         self.pending: list[Page] = []
-        self.members: list[tuple[str, list[Page]]] = []  # the segments of the group under way
+        # The segments of the group under way: digest, pages, builder when indexed already.
+        self.members: list[tuple[str, list[Page], IndexBuilder | None]] = []
         self.used: list[str] = []
         self.groups: list[str] = []
         self.reused = 0
@@ -229,31 +230,37 @@ class Segmenter:
         return self._end_group()
 
     def _end_segment(self) -> None:
+        # A segment with no kept file is indexed now, while the pages still come (its group
+        # cannot be kept either: the group's name covers this new segment); one with a file is
+        # read at the group's end, and only when the group itself is not kept.
         if self.pending:
             digest = segment_digest(self.salt, self.pending)
             self.used.append(digest)
-            self.members.append((digest, self.pending))
+            builder = None
+            if not (self.folder / f"{digest}{SUFFIX}").exists():
+                builder = index_pages(self.pending, self.fold)
+                save_segment(self.folder, digest, builder)
+            self.members.append((digest, self.pending, builder))
             self.pending = []
 
     def _end_group(self) -> list[IndexBuilder]:
         members, self.members = self.members, []
         if not members:
             return []
-        digest = group_digest(self.salt, [d for d, _ in members])
-        pages = sum(len(p) for _, p in members)
-        if len(members) > 1:
-            builder = load_segment(self.folder, digest, pages)
+        digest = group_digest(self.salt, [d for d, _, _ in members])
+        if len(members) > 1 and all(built is None for _, _, built in members):
+            builder = load_segment(self.folder, digest, sum(len(p) for _, p, _ in members))
             if builder is not None:
                 self.groups.append(digest)
                 self.reused += len(members)
                 return [builder]
         parts = []
         reused = 0
-        for segment, seg_pages in members:
-            part = load_segment(self.folder, segment, len(seg_pages))
-            if part is not None:
+        for segment, seg_pages, built in members:
+            part = built if built is not None else load_segment(self.folder, segment, len(seg_pages))
+            if built is None and part is not None:
                 reused += 1
-            else:
+            elif part is None:  # its file went, or is damaged
                 part = index_pages(seg_pages, self.fold)
                 save_segment(self.folder, segment, part)
             parts.append(part)
