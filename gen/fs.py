@@ -67,9 +67,8 @@ def list_seeds(seeds_dir: Path) -> SeedListing:
         for entry in entries:
             path = os.path.join(folder, entry.name)
             if entry.is_symlink():
-                why = "is a link to a folder; links are not followed (copy the files in)" if entry.is_dir() else \
-                      "is a symbolic link; links are not followed (copy the file in)"
-                skipped.append((path, why))
+                skipped.append((path, "is a link to a folder; links are not followed (copy the files in)" if _to_folder(entry)
+                                else "is a symbolic link; links are not followed (copy the file in)"))
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(path)
             elif not entry.is_file(follow_symlinks=False):
@@ -84,6 +83,14 @@ def list_seeds(seeds_dir: Path) -> SeedListing:
     if os.path.isdir(seeds_dir):
         walk(str(seeds_dir))
     return SeedListing(seeds, manifests, skipped)
+
+
+def _to_folder(entry: os.DirEntry) -> bool:
+    """Whether a link leads to a folder (a broken link or a loop does not)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def read_bytes(path: str | Path) -> bytes:

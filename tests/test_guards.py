@@ -80,6 +80,7 @@ def test_seeds_that_are_links_pipes_or_unusable_names_are_reported_one_by_one(tr
     (seeds / "link.txt").symlink_to(outside)
     (seeds / "zero.txt").symlink_to("/dev/zero")
     (seeds / "linked_folder").symlink_to(tree / "docs")
+    (seeds / "loop.txt").symlink_to("loop.txt")  # a link to itself: listing it must not fail
     os.mkfifo(seeds / "pipe.txt")
     text = (seeds / f"{WIRE}.txt").read_text(encoding="utf-8")
     for name in ("a\nb.txt", "tab\there.txt", "hash#tag.txt", 'quote".txt', "长" * 80 + ".txt"):
@@ -87,7 +88,7 @@ def test_seeds_that_are_links_pipes_or_unusable_names_are_reported_one_by_one(tr
     assert main(["build"]) == 1
     found = outcomes(tree)
     why = {Path(s).name: o["problems"][0] for s, o in found.items() if o["outcome"] == "error"}
-    assert "symbolic link" in why["link.txt"] and "symbolic link" in why["zero.txt"]
+    assert "symbolic link" in why["link.txt"] and "symbolic link" in why["zero.txt"] and "symbolic link" in why["loop.txt"]
     assert "link to a folder" in why["linked_folder"] and "not a regular file" in why["pipe.txt"]
     for name in ("a\nb.txt", "tab\there.txt", "hash#tag.txt", 'quote".txt', "长" * 80 + ".txt"):
         assert "rename" in why[name] or "bytes long" in why[name], name

@@ -52,8 +52,9 @@ FORMAT = 1
 # changed page costs indexing its segment again: ~1,000 pages at 500 (a page is more likely to be
 # in a long segment), ~1 s. Files: 24 MB for the 9,974 indexed pages (zlib, below).
 SEGMENT = 500
-# Segments per group on average: a group of 8 holds about 2.5 times the keys of one segment, so
-# joining groups takes about a third of the pieces; a changed group joins its 8 segments again.
+# Segments per group on average. A group's keys are far fewer than the sum of its segments'
+# (most keys recur), so joining ~22 groups is much less work than joining 180 segments; a changed
+# group joins its segments again, and holds its pages (a few MB of HTML) until it ends.
 GROUP = 8
 SUFFIX = ".pickle"
 # Level 1: 63.5 MB of pickles → 26 MB, 0.25 s to inflate them all; level 6 saves 2 MB more for 3x the time.
