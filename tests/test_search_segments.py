@@ -20,8 +20,8 @@ from gen.search.facets import Facets
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits
 from gen.search.segments import (
-    GROUP, STALE_TMP_SECONDS, SUFFIX, Page, Report, decode_segment, encode_segment, ends_segment, group_digest, index_pages,
-    load_segment, salt_of, segment_digest, sweep, unused_files,
+    GROUP, STALE_TMP_SECONDS, SUFFIX, Page, Report, Segmenter, decode_segment, encode_segment, ends_segment, group_digest,
+    index_pages, load_segment, salt_of, segment_digest, sweep, unused_files,
 )
 from gen.search.sink import ChildSink, HtmlPart, LocalSink, SearchBuildError, SplitSink
 
@@ -181,12 +181,13 @@ def test_a_new_segment_is_indexed_when_it_ends_not_when_its_group_does(pages, tm
     """Indexing goes on while the pages still come (beside MkDocs' rendering), not all at the
     end of a group, which for the last group is the end of the build."""
     folder = tmp_path / "segments"
-    sink = LocalSink(LIMITS, 10, folder, EVERY)
+    segmenter = Segmenter(folder, fold_table(), EVERY)
     first = _cut(pages)[0]
     assert not ends_segment(first[-1].url, EVERY * GROUP)
-    for p in first:
-        sink.add(p.url, p.title, p.html, p.facets)
+    given = [segmenter.add(p) for p in first]
     assert [f.name for f in folder.iterdir()] == [segment_digest(salt_of(fold_table()), first) + SUFFIX]
+    # a first build holds no builder back: the segment is joined as soon as it ends
+    assert given[:-1] == [[]] * (len(first) - 1) and [b.stats.pages for b in given[-1]] == [len(first)]
 
 
 def test_a_kept_group_is_joined_without_its_segments(pages, tmp_path):

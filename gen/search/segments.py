@@ -15,8 +15,8 @@ joined in groups (a group ends after a page whose URL hash is 0 modulo `every` Â
 a segment too), and a group's joined builder is kept as well, named by its segments' digests: a
 re-publish joins the segments of the group that changed, then the groups (at 100,000 documents
 after one changed seed the indexers took 23 s instead of 44). A first build, which finds no
-segment kept, joins its segments directly and keeps no group (joining each group on its own
-would cost it half as much joining again); the next build keeps them.
+segment kept, joins its segments one by one as they end and keeps no group (see Segmenter); the
+next build keeps them.
 
     <folder>/<digest>.pickle    zlib(pickle(IndexBuilder)) of one segment's pages, or of a group's
 
@@ -200,81 +200,89 @@ def save_segment(folder: Path, digest: str, builder: IndexBuilder) -> bool:
 
 
 class Segmenter:
-    """Cuts a stream of pages into segments and the segments into groups; each group's joined
-    builder comes from the folder, or is joined from its segments' (each from the folder, or
-    indexed and kept there) and kept. `add` and `close` give a finished group's builders to
-    join, in stream order: the group's, or its segments' when none of them was kept."""
+    """Cuts a stream of pages into segments and the segments into groups. `add` and `close` give
+    the builders to join, in stream order, as soon as they are known:
+
+    - a group whose first segment is new (a first build, or pages changed there) cannot have a
+      kept file: each of its segments is given when it ends, from the folder or indexed and
+      kept there, and the group is not joined on its own (that would cost a first build half as
+      much joining again, for a file that pays only later);
+    - any other group waits for its end: its kept file when all its segments were kept, else
+      its segments joined (a new one indexed when it ends, beside the rendering, and read back)
+      and the join kept for the next build.
+
+    Nothing but the pages of a waiting group is held between pages."""
 
     def __init__(self, folder: Path, fold: dict[int, str], every: int = SEGMENT, group: int = GROUP):
         self.folder, self.fold, self.every, self.group = folder, fold, every, group
         self.salt = salt_of(fold)
         self.pending: list[Page] = []
-        # The segments of the group under way: digest, pages, builder when indexed already.
-        self.members: list[tuple[str, list[Page], IndexBuilder | None]] = []
+        self.members: list[tuple[str, list[Page], bool]] = []  # a waiting group's segments: digest, pages, kept before
+        self.direct = False  # the group under way gives its segments as they end
         self.used: list[str] = []
         self.groups: list[str] = []
         self.reused = 0
 
     def add(self, page: Page) -> list[IndexBuilder]:
-        """Take a page; the builders of the group it ends, if it ends one."""
+        """Take a page; the builders it completes."""
         self.pending.append(page)
         mark = _mark(page.url)
         if mark % self.every:
             return []
-        self._end_segment()
-        return self._end_group() if mark % (self.every * self.group) == 0 else []
+        done = self._end_segment()
+        return done + self._end_group() if mark % (self.every * self.group) == 0 else done
 
     def close(self) -> list[IndexBuilder]:
-        """End the segment and the group under way (at the end of the stream); the group's
-        builders (none when it is empty)."""
-        self._end_segment()
-        return self._end_group()
+        """End the segment and the group under way (at the end of the stream); the builders left."""
+        return self._end_segment() + self._end_group()
 
-    def _end_segment(self) -> None:
-        # A segment with no kept file is indexed now, while the pages still come (its group
-        # cannot be kept either: the group's name covers this new segment); one with a file is
-        # read at the group's end, and only when the group itself is not kept.
-        if self.pending:
-            digest = segment_digest(self.salt, self.pending)
-            self.used.append(digest)
-            builder = None
-            if not (self.folder / f"{digest}{SUFFIX}").exists():
-                builder = index_pages(self.pending, self.fold)
-                save_segment(self.folder, digest, builder)
-            self.members.append((digest, self.pending, builder))
-            self.pending = []
+    def _end_segment(self) -> list[IndexBuilder]:
+        if not self.pending:
+            return []
+        pages, self.pending = self.pending, []
+        digest = segment_digest(self.salt, pages)
+        self.used.append(digest)
+        kept = (self.folder / f"{digest}{SUFFIX}").exists()
+        if not self.members and not kept:
+            self.direct = True
+        if self.direct:
+            return [self._segment(digest, pages, kept)]
+        if not kept:
+            save_segment(self.folder, digest, index_pages(pages, self.fold))
+        self.members.append((digest, pages, kept))
+        return []
+
+    def _segment(self, digest: str, pages: list[Page], kept: bool) -> IndexBuilder:
+        """A segment's builder: from its file, or indexed now and kept (a missing or damaged file
+        is indexed again)."""
+        builder = load_segment(self.folder, digest, len(pages))
+        if builder is not None:
+            if kept:
+                self.reused += 1
+            return builder
+        builder = index_pages(pages, self.fold)
+        save_segment(self.folder, digest, builder)
+        return builder
 
     def _end_group(self) -> list[IndexBuilder]:
-        members, self.members = self.members, []
+        members, self.members, self.direct = self.members, [], False
         if not members:
             return []
         digest = group_digest(self.salt, [d for d, _, _ in members])
-        if len(members) > 1 and all(built is None for _, _, built in members):
+        if len(members) > 1 and all(kept for _, _, kept in members):
             builder = load_segment(self.folder, digest, sum(len(p) for _, p, _ in members))
             if builder is not None:
                 self.groups.append(digest)
                 self.reused += len(members)
                 return [builder]
-        parts = []
-        reused = 0
-        for segment, seg_pages, built in members:
-            part = built if built is not None else load_segment(self.folder, segment, len(seg_pages))
-            if built is None and part is not None:
-                reused += 1
-            elif part is None:  # its file went, or is damaged
-                part = index_pages(seg_pages, self.fold)
-                save_segment(self.folder, segment, part)
-            parts.append(part)
-        self.reused += reused
-        # A group none of whose segments was kept (a first build) is not joined on its own nor
-        # kept: that would cost the build half as much joining again, for a file that pays only
-        # in a later build; the next build, which finds its segments, keeps the group.
-        if len(members) == 1 or not reused:
-            return parts
-        builder = parts[0]
-        for part in parts[1:]:
-            builder.absorb(part)
-        if save_segment(self.folder, digest, builder):
+        builder = None
+        for segment, pages, kept in members:
+            part = self._segment(segment, pages, kept)
+            if builder is None:
+                builder = part
+            else:
+                builder.absorb(part)
+        if len(members) > 1 and save_segment(self.folder, digest, builder):
             self.groups.append(digest)
         return [builder]
 
