@@ -297,14 +297,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if "dump" in page:  # the second half's builder, for the first child to absorb (SplitSink)
             sink.flush()
-            Path(page["dump"]).write_bytes(pickle.dumps(sink.builder, protocol=pickle.HIGHEST_PROTOCOL))
+            with open(page["dump"], "wb") as f:  # streamed: half the index is never held twice
+                pickle.dump(sink.builder, f, protocol=pickle.HIGHEST_PROTOCOL)
             print(json.dumps({"segments": sink.report().to_json()}))
             return 0
         if "flush" in page:
             sink.flush()
             continue
         if "absorb" in page:
-            sink.absorb(pickle.loads(Path(page["absorb"]).read_bytes()))
+            with open(page["absorb"], "rb") as f:
+                sink.absorb(pickle.load(f))
             continue
         html = page["h"] if "h" in page else HtmlPart(*page["r"])
         try:
