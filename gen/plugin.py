@@ -206,7 +206,7 @@ class ArchivePlugin(BasePlugin):
         tag_urls = dict(self.tag_links.plain) if self.tag_links else {}
         site = site_info(config, root)
         job = Job(shell, tuple(config["markdown_extensions"]), dict(config["mdx_configs"] or {}),
-                  self.page_urls, TagUrls(tag_urls, tags_index), document_extras(site, files_on), Store(root / PAGE_STORE, shell.digest[:16]), str(root))
+                  self.page_urls, TagUrls(tag_urls, tags_index), document_extras(site, files_on), Store(root / PAGE_STORE, shell.digest), str(root))
         sources = []
         for file in self.ours:
             meta = self.metas.get(file.src_uri)

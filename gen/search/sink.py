@@ -188,7 +188,7 @@ class ChildSink:
         self.lines.put(None)
 
     def flush(self) -> None:
-        """Have the child index the pages of the segment under way now (it goes on reading after)."""
+        """Have the child index the pages of the group under way now (it goes on reading after)."""
         self._command({"flush": True}, now=True)
 
     def _command(self, command: dict, now: bool = False) -> None:

@@ -8,8 +8,9 @@ Folders of site/ that the archive plugin writes (KEEP) are kept under build/kept
 put back before the plugin writes them again (put_back), so the build updates them in place
 instead of removing and making them again:
 
-- files/, the per-document downloads (200,000 entries at 100,000 documents): gen/export/ writes a
-  file only when it changed, checks every original again and removes those of pages gone. A
+- files/, the per-document downloads (200,000 entries at 100,000 documents): gen/export/ leaves a
+  file still as the last build made or checked it unread (gen/export/record.py), writes one only
+  when it changed, and removes those of pages gone. A
   files/ that MkDocs made (from a docs/files/ folder) wins, and the kept one is removed.
 - archive/, the document pages (100,000 folders): the plugin places every page again, which costs
   a look where the page is already in place, and removes what no page of this build and no file
@@ -103,7 +104,7 @@ def put_back(site_dir: Path, root: Path, names: tuple[str, ...] = KEEP) -> list[
         if not part.is_dir():
             continue
         if name not in names:
-            shutil.rmtree(part, ignore_errors=True)
+            fs.remove_tree(part)
             continue
         try:
             if os.path.lexists(target) and name in MERGED and target.is_dir() and not target.is_symlink():
@@ -115,7 +116,7 @@ def put_back(site_dir: Path, root: Path, names: tuple[str, ...] = KEEP) -> list[
                 continue
         except OSError:
             pass
-        shutil.rmtree(part, ignore_errors=True)
+        fs.remove_tree(part)
     try:
         kept.rmdir()
     except OSError:
