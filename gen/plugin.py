@@ -20,7 +20,7 @@ import re
 from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from markupsafe import Markup
 from markupsafe import escape as html_escape
@@ -32,7 +32,6 @@ from mkdocs.structure.files import File, Files
 from gen import fs, guard
 from gen.check import read_page
 from gen.config import OPTION_DEFAULTS, project_folder
-from gen.export.addresses import text_path
 from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
@@ -213,18 +212,13 @@ class ArchivePlugin(BasePlugin):
             meta = self.metas.get(file.src_uri)
             url = address(file.url)
             sources.append((_source(file, url, tab_of(url, self.tabs), self.moved), meta.tags if meta else ()))
-        def text_of(src: Source) -> str | None:
-            # The URL of a document's text download, which the exports below publish with the page.
-            path = text_path(src.src_uri) if files_on and src.src_uri in self.metas else None
-            return quote(path) if path else None
-
         feed = None
         if searching and not self.dirty:
             search.expect(sum(1 for src, _ in sources if src.src_uri not in self.index_pages))
 
             def feed(src, stored):
                 if src.src_uri not in self.index_pages:
-                    search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields, text_of(src))
+                    search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields)
         # The last build's files/, archive/ and search/, updated in place (search/ only when this build writes one).
         back = put_back(site_dir, root, KEEP if searching else tuple(k for k in KEEP if k != SEARCH_FOLDER))
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
@@ -236,7 +230,7 @@ class ArchivePlugin(BasePlugin):
         self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
                                     {src.src_uri: (src.tab, tuple(tags)) for src, tags in sources if src.editable})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
-            search.add_later((src.url, stored.title, job.store.part(stored), stored.fields, text_of(src))
+            search.add_later((src.url, stored.title, job.store.part(stored), stored.fields)
                              for src, stored in done.records if src.src_uri not in self.index_pages)
         for problem in done.problems:
             log.warning(problem)

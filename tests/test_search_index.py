@@ -254,20 +254,6 @@ def test_absorbing_real_pages_keeps_every_file():
     assert joined.files == whole.files
 
 
-def test_a_page_with_a_text_download_has_one_record_naming_it_and_no_blocks():
-    builder = IndexBuilder(fold_table())
-    sections = [Section("", "石景山报", ["导语"]), Section("s1", "第一篇", ["四不两直"]), Section("s2", "第二篇", ["核酸检测"])]
-    builder.add_page("a/", "石景山报", sections, text="files/a/text.txt")
-    builder.add_page("b/", "石景山报", sections)
-    files = builder.build().files
-    record = json.loads(zlib.decompress(files["p/0.z"]))
-    assert record == {"t": "石景山报", "u": "a/", "s": [["s1", "第一篇"], ["s2", "第二篇"]], "x": "files/a/text.txt"}
-    assert json.loads(zlib.decompress(files["p/1.z"]))["b"] == ["导语"]
-    assert sorted(n for n in files if n.startswith("p/")) == ["p/0.z", "p/1-1.z", "p/1-2.z", "p/1.z"]
-    rows = decode(builder.build(), "四不")
-    assert [r[:4] for r in rows] == [(0, 1, 1, 0), (1, 1, 1, 0)] and rows[0][4] == rows[1][4]  # indexed alike
-
-
 def _big(data: bytes) -> dict[str, int]:
     """Key → page count of the big keys' entries of a bucket file (or of hot.z)."""
     return {name: df for name, df, *_ in entries(data) if df is not None}

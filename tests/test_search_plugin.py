@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import zlib
-from urllib.parse import unquote
 from pathlib import Path
 
 import pytest
@@ -117,36 +116,3 @@ def test_plugin_indexes_each_pages_facets_from_its_front_matter(built):
         want = facets_of(meta)
         assert (got.district, got.source, got.date, sorted(got.tags)) == (want.district, want.source, want.date, sorted(want.tags)), url
     assert {p.district for p in pages} >= {"石景山区"}
-
-
-def _records(site: Path) -> dict[str, dict]:
-    root = site / "search" / _stub(site)["config"]["archive"]["build"] / "p"
-    return {f.name: json.loads(zlib.decompress(f.read_bytes())) for f in root.iterdir()}
-
-
-def test_a_documents_record_names_its_text_download_instead_of_holding_its_text(built):
-    """The results' snippets come from the text download the archive publishes anyway, so the
-    search store does not publish every document's text once more."""
-    work, _ = built
-    records = _records(work / "site")
-    assert len(records) == 5 and not any("-" in name for name in records)  # no section records
-    for record in records.values():
-        assert "b" not in record
-        text = (work / "site" / unquote(record["x"])).read_text(encoding="utf-8")
-        assert record["x"] == "files/" + record["u"] + "text.txt"
-        assert text.split("\n", 1)[0] == record["t"]
-        headings = [line for line in text.split("\n") if line in {h for _, h in record["s"]}]
-        assert len(headings) == len(record["s"])  # the worker finds every section's heading (cutText)
-
-
-def test_without_document_files_a_record_holds_its_blocks(built, tmp_path):
-    work, _ = built
-    config = (work / "mkdocs.yml").read_text(encoding="utf-8").replace("document_files: true", "document_files: false")
-    (work / "mkdocs-no-files.yml").write_text(config, encoding="utf-8")
-    done = _run(["-m", "mkdocs", "build", "--strict", "-f", "mkdocs-no-files.yml", "-d", str(tmp_path / "site")], work)
-    assert done.returncode == 0, done.stderr
-    records = _records(tmp_path / "site")
-    assert not (tmp_path / "site" / "files").exists()
-    assert all("x" not in r and "b" in r for name, r in records.items() if "-" not in name)
-    assert all(r["b"] for name, r in records.items() if "-" in name)
-    assert any("-" in name for name in records)  # the newspaper issues' sections

@@ -77,22 +77,15 @@ def original_name(seed: str) -> str:
     return ORIGINAL_STEM + (ext.lower() if _EXTENSION.fullmatch(ext) else "") + ORIGINAL_SUFFIX
 
 
-def text_path(page: str) -> str | None:
-    """The site-relative path (not URL-encoded) of a page's text download, or None when the page
-    path is unusable."""
-    base = folder(page)
-    return None if base is None else f"{base}/{TEXT_NAME}"
-
-
 def file_paths(info: PageInfo) -> tuple[str, str | None] | None:
     """Site-relative file paths (not URL-encoded) of a page's text and original, or None when the
     page path is unusable; the original is None when the page names no seed."""
-    text = text_path(info.page)
-    if text is None:
+    base = folder(info.page)
+    if base is None:
         return None
     seed = info.fields.get("seed")
-    original = f"{posixpath.dirname(text)}/{original_name(seed)}" if isinstance(seed, str) and seed else None
-    return text, original
+    original = f"{base}/{original_name(seed)}" if isinstance(seed, str) and seed else None
+    return f"{base}/{TEXT_NAME}", original
 
 
 def downloads(info: PageInfo) -> Downloads:

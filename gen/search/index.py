@@ -13,11 +13,8 @@ zlib-compressed (suffix `.z`) and inflated in the worker with the browser's Deco
 - P, the same rows' token positions: n varints each, the first absolute and then the gaps. A
   section's heading block comes first, so its heading hits are the first positions of the row.
   One-character keys have no P (they answer one-character queries, which need no positions).
-- `p/<page>.z`: JSON {t: title, u: URL, s: [[anchor, heading] of sections 1…], then either
-  x: the site-relative URL of the page's text download (a document page: the worker takes the
-  snippets' text from there, one block a line, cut at the sections' headings, so the site does
-  not publish the text of every document a fourth time) or b: intro blocks, with
-  `p/<page>-<section>.z`: JSON {b: that section's blocks}}. Only fetched for results shown.
+- `p/<page>.z`: JSON {t: title, u: URL, s: [[anchor, heading] of sections 1…], b: intro blocks};
+  `p/<page>-<section>.z`: JSON {b: that section's blocks}. Only fetched for results shown.
 - `fold.z`: traditional→simplified pairs for the query side; `hot.z`: the bucket entries of the
   big keys on most pages (Limits.hot_keys; same format as a bucket); `f.z`: every page's
   district, source, date and tags (format: facets.py). The worker loads these three when it starts.
@@ -110,23 +107,16 @@ class IndexBuilder:
         self.facets = FacetTable(fold)
         self.stats = Stats()
 
-    def add_page(self, url: str, title: str, sections: list[Section], facets: Facets = Facets(),
-                 text: str | None = None) -> int:
-        """Index one page's sections and facets; return its page id. `text`: the site-relative URL
-        of the page's plain text (its text download), which the snippets are then taken from."""
+    def add_page(self, url: str, title: str, sections: list[Section], facets: Facets = Facets()) -> int:
+        """Index one page's sections and facets; return its page id."""
         pid = self.stats.pages
         self.facets.add(facets)
         for sec, section in enumerate(sections):
             self._add_section(pid, sec, section)
-        page = {"t": title, "u": url, "s": [[s.anchor, s.heading] for s in sections[1:]]}
-        if text:
-            page["x"] = text
-            self._store(f"p/{pid}", page)
-        else:
-            page["b"] = sections[0].blocks
-            self._store(f"p/{pid}", page)
-            for number, section in enumerate(sections[1:], start=1):
-                self._store(f"p/{pid}-{number}", {"b": section.blocks})
+        page = {"t": title, "u": url, "s": [[s.anchor, s.heading] for s in sections[1:]], "b": sections[0].blocks}
+        self._store(f"p/{pid}", page)
+        for number, section in enumerate(sections[1:], start=1):
+            self._store(f"p/{pid}-{number}", {"b": section.blocks})
         self.stats.pages += 1
         self.stats.sections += len(sections)
         return pid
@@ -158,9 +148,8 @@ class IndexBuilder:
             setattr(self.stats, stat, getattr(self.stats, stat) + getattr(other.stats, stat))
 
     def _store(self, name: str, value: dict) -> None:
-        # Compressed like every other file: a page's blocks are the page text once more (compressed,
-        # 0.59 of its room for the 10,000 corpus documents), which is why a document's record
-        # names its text download instead.
+        # Compressed like every other file: the page store is the page text once more, about 40 %
+        # of the index, and compressed it takes 0.59 of the room (the 10,000 corpus documents).
         raw = _json(value)
         self.store_raw += len(raw)
         self.store[f"{name}.z"] = zlib.compress(raw, 6)

@@ -159,16 +159,15 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
 
     def add_later(self, pages) -> None:
         """Pages rendered outside MkDocs to index after this dirty build's own, in the background
-        (an iterable of (url, title, html, front matter, text download URL or None), read only then)."""
+        (an iterable of (url, title, html, front matter), read only then)."""
         self.later.append(pages)
 
-    def add_rendered(self, url: str, title: str, html: Html, meta, text: str | None = None) -> None:
+    def add_rendered(self, url: str, title: str, html: Html, meta) -> None:
         """A page rendered outside MkDocs (the archive plugin's, gen/site/), indexed like the others:
         its HTML, or where its renderer keeps it (read by the indexing process). The renderer
-        keeps it between builds, so it is not kept here for dirty builds. `text`: the site-relative
-        URL of the page's plain text, published by the same build; the results show snippets from it."""
+        keeps it between builds, so it is not kept here for dirty builds."""
         if self.sink is not None and not _excluded(meta):
-            self._add(url, title, html, facets_of(meta), text)
+            self._add(url, title, html, facets_of(meta))
 
     def on_page_content(self, html, *, page, config, files):
         if self.sink is not None and not _excluded(page.meta):
@@ -178,9 +177,9 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             self.rendered[page.url] = (title, html, facets.to_json())
         return html
 
-    def _add(self, url: str, title: str, html: Html, facets: Facets, text: str | None = None) -> None:
+    def _add(self, url: str, title: str, html: Html, facets: Facets) -> None:
         try:
-            self.sink.add(url, title, html, facets, text)  # type: ignore[union-attr]
+            self.sink.add(url, title, html, facets)  # type: ignore[union-attr]
         except SearchBuildError as exc:
             raise PluginError(str(exc)) from exc
         self.added.add(url)
@@ -197,7 +196,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the
         # edited page is served at once; the index follows a moment later.
-        rest = [(url, *self.rendered[url], None) for url in sorted(self.current - self.added) if url in self.rendered]
+        rest = [(url, *self.rendered[url]) for url in sorted(self.current - self.added) if url in self.rendered]
         if self.later:
             rest = itertools.chain(rest, *self.later)
             self.later = []
@@ -243,12 +242,12 @@ def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str
 
 
 def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
-            rest: list[tuple[str, str, str, dict, str | None]] = ()) -> None:
+            rest: list[tuple[str, str, str, dict]] = ()) -> None:
     """Add the remaining pages, write the index, drop the segments (in the folder `segments`, when
     given) it did not use and say what it holds."""
     try:
-        for url, title, html, facets, text in rest:
-            sink.add(url, title, html, facets_of(facets), text)
+        for url, title, html, facets in rest:
+            sink.add(url, title, html, facets_of(facets))
         done = sink.finish(root)
     except SearchBuildError as exc:
         if rest:  # in the background thread of a dirty build: say it, the next build retries

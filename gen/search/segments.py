@@ -6,9 +6,8 @@ documents 7.7 s of the indexers' 13 s CPU went to IndexBuilder.add_page). A segm
 page whose URL hash is 0 modulo `every` (and at the end of the stream), so adding or removing a page
 changes only the segment it is in; the others keep their pages and so their digests. A segment's
 digest covers the search code that decides the index, the fold table and every page's URL, title,
-HTML, facets and text URL: a kept builder is used only for the very pages it was made from, and
-joined with IndexBuilder.absorb, which gives the index byte for byte as if the pages had been added
-one by one.
+HTML and facets: a kept builder is used only for the very pages it was made from, and joined with
+IndexBuilder.absorb, which gives the index byte for byte as if the pages had been added one by one.
 
 Joining is per key per segment, and most keys recur in every segment: at 100,000 documents joining
 180 kept segments was 25 s of the indexers' time in a re-publish. So consecutive segments are
@@ -72,7 +71,6 @@ class Page:
     title: str
     html: str
     facets: Facets = Facets()
-    text: str | None = None  # the URL of its text download (IndexBuilder.add_page)
 
 
 @dataclass(frozen=True)
@@ -133,11 +131,10 @@ def salt_of(fold: dict[int, str]) -> bytes:
 
 
 def segment_digest(salt: bytes, pages: Iterable[Page]) -> str:
-    """The name of a segment: its salt and each page's URL, title, HTML, facets and text URL, in order."""
+    """The name of a segment: its salt and each page's URL, title, HTML and facets, in order."""
     h = hashlib.blake2b(salt, digest_size=16)
     for page in pages:
-        facets = json.dumps(page.facets.to_json(), ensure_ascii=False, sort_keys=True)
-        for part in (page.url, page.title, page.html, facets, page.text or ""):
+        for part in (page.url, page.title, page.html, json.dumps(page.facets.to_json(), ensure_ascii=False, sort_keys=True)):
             _put(h, part.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -163,7 +160,7 @@ def index_pages(pages: Iterable[Page], fold: dict[int, str]) -> IndexBuilder:
     """A fresh builder holding these pages."""
     builder = IndexBuilder(fold)
     for page in pages:
-        builder.add_page(page.url, page.title, extract_sections(page.html, page.title), page.facets, page.text)
+        builder.add_page(page.url, page.title, extract_sections(page.html, page.title), page.facets)
     return builder
 
 

@@ -2,11 +2,11 @@
 
 MkDocs renders pages on one core; indexing them in a child process (`python -m gen.search.sink`)
 uses the second one, so the index adds little to the build's wall-clock time. Pages (URL, title,
-HTML, facets, the URL of the text download) go to the child as one JSON line each on its stdin; a
-page whose HTML is kept in a file (HtmlPart: the archive's rendered-page store) goes as the file
-and span, and the child reads it. A thread of the build writes the lines, so the build never waits
-for a child that is behind; when the build ends the child shards and writes the index and answers
-with its statistics on stdout.
+HTML, facets) go to the child as one JSON line each on its stdin; a page whose HTML is kept in a
+file (HtmlPart: the archive's rendered-page store) goes as the file and span, and the child reads
+it. A thread of the build writes the lines, so the build never waits for a child that is behind;
+when the build ends the child shards and writes the index and answers with its statistics on
+stdout.
 
 Given a folder (`--segments DIR`, build/cache/search-segments/), a sink indexes its pages segment by
 segment and keeps each segment's builder there (gen/search/segments.py): the next build indexes
@@ -84,15 +84,14 @@ class LocalSink:
         self.segmenter = Segmenter(segments, fold, every) if segments is not None else None
         self.seconds = 0.0
 
-    def add(self, url: str, title: str, html: Html, facets: Facets = Facets(), text: str | None = None) -> None:
-        """Index a page; `text`: the URL of its text download, if it has one (IndexBuilder.add_page)."""
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
         if isinstance(html, HtmlPart):
             html = html.read()
         if self.segmenter is None:
-            self.builder.add_page(url, title, extract_sections(html, title), facets, text)
+            self.builder.add_page(url, title, extract_sections(html, title), facets)
         else:
-            self._take(self.segmenter.add(Page(url, title, html, facets, text)))
+            self._take(self.segmenter.add(Page(url, title, html, facets)))
         self.seconds += time.perf_counter() - started
 
     def _take(self, done: list[IndexBuilder]) -> None:
@@ -170,10 +169,8 @@ class ChildSink:
             except OSError:
                 pass
 
-    def add(self, url: str, title: str, html: Html, facets: Facets = Facets(), text: str | None = None) -> None:
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         line = {"u": url, "t": title, "f": facets.to_json()}
-        if text:
-            line["x"] = text
         if isinstance(html, HtmlPart):
             line["r"] = [html.path, html.start, html.end]
         else:
@@ -250,13 +247,13 @@ class SplitSink:
         """`more` pages come next: the second half of them goes to the second child."""
         self.split = self.sent + (more + 1) // 2
 
-    def add(self, url: str, title: str, html: Html, facets: Facets = Facets(), text: str | None = None) -> None:
+    def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         past = self.split is not None and self.sent >= self.split
         if self.switched or (past and self.every is None):
-            self.second.add(url, title, html, facets, text)
+            self.second.add(url, title, html, facets)
             self.switched = self.halves = True
         else:
-            self.first.add(url, title, html, facets, text)
+            self.first.add(url, title, html, facets)
             if past and self.every is not None and ends_segment(url, self.every):
                 self.switched = True  # this page ends the first half's last segment
         self.sent += 1
@@ -313,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         html = page["h"] if "h" in page else HtmlPart(*page["r"])
         try:
-            sink.add(page["u"], page["t"], html, facets_of(page.get("f")), page.get("x"))
+            sink.add(page["u"], page["t"], html, facets_of(page.get("f")))
         except SearchBuildError as exc:
             print(f"gen.search.sink: {exc}", file=sys.stderr)
             return 1

@@ -1254,83 +1254,25 @@
     return out
   }
 
-  /* The items of one result group, from the page's record and its text (the text download, or
-     the records of the sections shown) */
+  /* The items of one result group, from the page's records (fetched: the page and the sections
+     shown, together) */
   async function renderGroup(result, r, score, wanted) {
     const { terms } = result
     const entries = slots(result.sections(r), score)
+    const bodies = new Map(entries.filter(e => e.teaser).map(e => [e.sec, json(`p/${r.pid}-${e.sec}.z`)]))
     const page = await json(`p/${r.pid}.z`)
-    const blocks = await blocksOf(r.pid, page, entries.filter(e => e.teaser).map(e => e.sec))
-    return entries.map(e => {
+    return Promise.all(entries.map(async e => {
       if (e.sec === 0)
         return {
           location: page.u, title: highlight(page.t, terms),
-          text: e.intro ? snippet(blocks.get(0), terms) : "", terms: wanted, score: e.score
+          text: e.intro ? snippet(page.b, terms) : "", terms: wanted, score: e.score
         }
       const [anchor, heading] = page.s[e.sec - 1]
       return {
         location: `${page.u}#${anchor}`, title: highlight(heading, terms),
-        text: e.teaser ? snippet(blocks.get(e.sec), terms) : "", terms: wanted, score: e.score
+        text: e.teaser ? snippet((await bodies.get(e.sec)).b, terms) : "", terms: wanted, score: e.score
       }
-    })
-  }
-
-  /* Section number (0: the part before the first section) → its blocks, for the intro and the
-     sections `secs`: from the page's text download (x), else from its records (b) */
-  async function blocksOf(pid, page, secs) {
-    if (page.x === undefined) {
-      const bodies = await Promise.all(secs.map(sec => json(`p/${pid}-${sec}.z`)))
-      return new Map([[0, page.b], ...secs.map((sec, n) => [sec, bodies[n].b])])
-    }
-    const parts = cutText(await plainText(page.x), page)
-    return new Map([0, ...secs].map(sec => [sec, parts[sec] || []]))
-  }
-
-  const texts = new Map()  /* text download URL → Promise<string>, the latest TEXTS kept */
-  const TEXTS = 200
-
-  /* A page's text download ("" when it cannot be fetched: its results then show no snippet).
-     It is not part of the index's build, so a failure here reloads nothing. */
-  function plainText(path) {
-    let promise = texts.get(path)
-    if (!promise) {
-      promise = fetch(new URL(path, ROOT))
-        .then(res => {
-          if (!res.ok)
-            throw new Error(`archive search: ${path}: HTTP ${res.status}`)
-          return res.arrayBuffer()
-        })
-        .then(buffer => (state.bytes += buffer.byteLength, utf8.decode(buffer)))
-        .catch(() => (texts.delete(path), ""))
-      texts.set(path, promise)
-      if (texts.size > TEXTS)
-        texts.delete(texts.keys().next().value)
-    }
-    return promise
-  }
-
-  /* A text download (gen/export/text.py: the title, then the body's paragraphs, a heading on a
-     line of its own) cut into the page's parts, one block a non-blank line: part 0 the lines
-     before the first section's heading (the title line left out), part k the lines after the
-     k-th section's heading. Headings are found in order; one not found leaves its part empty. */
-  function cutText(text, page) {
-    const squeeze = line => line.replace(/\s+/g, "")
-    const lines = text.split("\n").filter(line => line.trim())
-    let at = lines.length && squeeze(lines[0]) === squeeze(page.t) ? 1 : 0
-    const starts = [[0, at]]  /* [part, its first line], in order */
-    page.s.forEach(([, heading], n) => {
-      const want = squeeze(heading)
-      let i = at
-      while (i < lines.length && squeeze(lines[i]) !== want)
-        i++
-      if (i < lines.length)
-        starts.push([n + 1, (at = i + 1)])
-    })
-    const parts = []
-    starts.forEach(([part, from], i) => {
-      parts[part] = lines.slice(from, i + 1 < starts.length ? starts[i + 1][1] - 1 : lines.length)
-    })
-    return parts
+    }))
   }
 
   /*
@@ -1502,8 +1444,7 @@
     for (const t of result.terms)
       wanted[t.text] = true
     const cur = { id, value, post, result, wanted, groups: new Map(), blanks: new Map(), build: state.config.build }
-    cur.firstIn = Promise.all(ranked.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.z`)
-      .then(page => page.x !== undefined && plainText(page.x)))).catch(() => {})
+    cur.firstIn = Promise.all(ranked.slice(0, FIRST_SHOWN).map(r => json(`p/${r.pid}.z`))).catch(() => {})
     state.current = cur
     const screen = cur.screen = Math.min(ranked.length, Math.max(FIRST_SHOWN, state.config.results || 10))
     const done = []
