@@ -6,6 +6,7 @@ import json
 import zlib
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -219,6 +220,39 @@ def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path,
     kept.write_bytes(b"damaged")  # unreadable digests: every file is written
     assert write_built(root, _builder(pages), limits, kept=kept) == write_built(tmp_path / "fresh2", _builder(pages), limits)
     assert _tree(root) == _tree(tmp_path / "fresh2")
+
+
+def test_a_file_gone_from_the_last_build_is_written_instead_of_linked(tmp_path):
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept = tmp_path / "files.pickle"
+    root = tmp_path / "search"
+    write_built(root, _builder(pages), limits, kept=kept)
+    first = next(p for p in root.iterdir() if p.is_dir())
+    gone = sorted(first.rglob("*.z"))[::3]
+    for path in gone:  # the digests still say they are there
+        path.unlink()
+    stats = write_built(root, _builder(pages[:-1]), limits, kept=kept)
+    assert stats == write_built(tmp_path / "fresh", _builder(pages[:-1]), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh")
+
+
+def test_a_file_that_cannot_be_written_fails_the_index_and_keeps_the_last(tmp_path, monkeypatch):
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    root = tmp_path / "search"
+    write_built(root, _builder(PAGES), limits)
+    stub = (root / "search_index.json").read_bytes()
+    real = Path.write_bytes
+
+    def full(path, data):
+        if path.name == "2.z":
+            raise OSError(28, "No space left on device")
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OSError, match="No space"):
+        write_built(root, _builder(PAGES * 2), limits)
+    assert (root / "search_index.json").read_bytes() == stub
 
 
 def _builder(pages, first_pid=0):
