@@ -41,13 +41,13 @@ def read_varint(data: bytes, pos: int) -> tuple[int, int]:
         shift += 7
 
 
-_ONE_BYTE = [bytes((value,)) for value in range(0x80)]
+ONE_BYTE = [bytes((value,)) for value in range(0x80)]  # the varints of one byte
 
 
 def varint(value: int) -> bytes:
     """One unsigned varint as bytes (put_varint's encoding)."""
     if value < 0x80:
-        return _ONE_BYTE[value]
+        return ONE_BYTE[value]
     buf = bytearray()
     put_varint(buf, value)
     return bytes(buf)

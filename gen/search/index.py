@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gen.fs import remove_tree, write_bytes_atomic
-from gen.search.encode import bucket_of, fnv1a, put_deltas, put_varint, read_varint, varint
+from gen.search.encode import ONE_BYTE, bucket_of, fnv1a, put_deltas, put_varint, read_varint, varint
 from gen.search.extract import Section
 from gen.search.facets import Facets, FacetTable
 from gen.search.fold import browser_pairs
@@ -283,22 +283,27 @@ class IndexBuilder:
         compressed), or None."""
         stats = self.stats
         d, p = self.d, self.p
-        small: list[tuple[bytes, int]] = []  # (key in UTF-8, key number), in key order
+        small: list[tuple[bytes, int]] = []  # (key in UTF-8, key number)
         big: list[tuple[str, int]] = []
         small_bytes = 0
-        for key, k in sorted(self.ids.items()):
+        big_bytes = limits.big_bytes
+        for key, k in self.ids.items():
             size = len(d[k]) + len(p[k])
-            if size > limits.big_bytes:
+            if size > big_bytes:
                 big.append((key, k))
             else:
                 raw = key.encode("utf-8")
                 small.append((raw, k))
                 small_bytes += size + len(raw) + 6
+        big.sort()  # file numbers in key order
         n_buckets = max(1, math.ceil(small_bytes / limits.bucket_bytes))
-        # Each bucket: its small keys' entries in key order, then the heads of its big keys.
+        # Each bucket: its small keys' entries in key order (UTF-8 bytes sort as the keys do), then
+        # the heads of its big keys. Sorting each bucket costs less than sorting every key.
         members: list[list[tuple[bytes, int]]] = [[] for _ in range(n_buckets)]
         for entry in small:
             members[fnv1a(entry[0]) % n_buckets].append(entry)
+        for bucket in members:
+            bucket.sort()
         heads: list[list[bytes]] = [[] for _ in range(n_buckets)]
         # The entries of the big keys on most pages also go to `hot`, which the worker loads up
         # front: a query made of frequent words then skips the bucket round trip.
@@ -329,12 +334,15 @@ class IndexBuilder:
             yield give(f"k/{fid}.d", bytes(d[k]))
             if p[k]:
                 yield give(f"k/{fid}.p", bytes(p[k]))
+        one = ONE_BYTE
         for b in range(n_buckets):
             # A small key's entry: varint (UTF-8 length·2), the key, varint D length, varint P length, D, P.
             chunks = [varint(len(members[b]) + len(heads[b]))]
             for raw, k in members[b]:
                 dk, pk = d[k], p[k]
-                chunks += (varint(len(raw) * 2), raw, varint(len(dk)), varint(len(pk)), dk, pk)
+                n, nd, np_ = len(raw) * 2, len(dk), len(pk)
+                chunks += (one[n] if n < 0x80 else varint(n), raw, one[nd] if nd < 0x80 else varint(nd),
+                           one[np_] if np_ < 0x80 else varint(np_), dk, pk)
             chunks += heads[b]
             yield give(f"b/{b}", b"".join(chunks))
         present = {k for k in self.ids if len(k) == 1}
