@@ -73,6 +73,25 @@ def test_status_on_a_built_archive_writes_nothing(tree):
     assert not (tree / "docs" / ".gen" / "lock").exists()
 
 
+def test_a_seed_folder_that_cannot_be_listed_is_reported_and_the_others_are_read(tmp_path, monkeypatch):
+    seeds = tmp_path / "seeds"
+    (seeds / "shut").mkdir(parents=True)
+    (seeds / "shut" / "a.txt").write_text("甲", encoding="utf-8")
+    (seeds / "open").mkdir()
+    (seeds / "open" / "b.txt").write_text("乙", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path):
+        if os.path.basename(path) == "shut":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    listing = fs.list_seeds(seeds)
+    assert [os.path.basename(s) for s in listing.seeds] == ["b.txt"]
+    assert [(os.path.basename(p), why) for p, why in listing.skipped] == [("shut", "cannot be listed (Permission denied)")]
+
+
 def test_seeds_that_are_links_pipes_or_unusable_names_are_reported_one_by_one(tree):
     outside = tree / "outside.txt"
     outside.write_text("机密：不应发布的文件。", encoding="utf-8")

@@ -10,8 +10,8 @@ instead of removing and making them again:
 
 - files/, the per-document downloads (200,000 entries at 100,000 documents): gen/export/ leaves a
   file still as the last build made or checked it unread (gen/export/record.py), writes one only
-  when it changed, and removes those of pages gone. A
-  files/ that MkDocs made (from a docs/files/ folder) wins, and the kept one is removed.
+  when it changed, and removes those of pages gone. A files/ that MkDocs made (from a docs/files/
+  folder) wins, and the kept one is removed.
 - archive/, the document pages (100,000 folders): the plugin places every page again, which costs
   a look where the page is already in place, and removes what no page of this build and no file
   of MkDocs' is (sweep). Images and other files MkDocs copied there from docs/archive/ are merged
