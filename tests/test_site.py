@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import posixpath
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gen.site import page as P
 from gen.site import publish as pub
-from gen.site.markup import Converter, dest_of, relative, url_of
+from gen.site.markup import Converter, _relpath, dest_of, relative, url_of
 from gen.site.shell import WORDS, Shell
 from gen.site.sitemap import LIMIT, sitemaps
 from gen.site.store import Store, Stored, compact
@@ -47,6 +50,17 @@ def test_url_of_and_dest_of_follow_mkdocs_directory_urls():
 ])
 def test_relative_addresses(target, here, expected):
     assert relative(target, here) == expected
+
+
+_PART = st.sampled_from(["archive", "x", "y", "2020", "tags", "标签", ".", "..", "", "a.html", "%E6"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PART, max_size=4), st.lists(_PART, max_size=4), st.booleans(), st.booleans())
+def test_relative_path_is_posixpaths_without_the_working_folder(to, here, to_lead, here_lead):
+    path = ("/" if to_lead else "") + "/".join(to) or "."
+    start = ("/" if here_lead else "") + "/".join(here) or "."
+    assert _relpath(path, start) == posixpath.relpath(path, start)
 
 
 def test_converter_resolves_links_to_pages_and_reports_missing_ones():

@@ -13,6 +13,7 @@ import errno
 import hashlib
 import os
 import secrets
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
@@ -53,7 +54,10 @@ def may_publish(root: str, seed: str, real: dict[str, str] | None = None) -> boo
         path = seed_path(root, seed, {} if real is None else real)
     except SeedError:
         return False
-    return os.path.isfile(path) and not os.path.islink(path)
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)  # a regular file, and not through a link
+    except (OSError, ValueError):
+        return False
 
 
 def _real(folder: str, memo: dict[str, str]) -> str:

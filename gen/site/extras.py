@@ -14,15 +14,16 @@ from gen.export.files import may_publish
 from gen.site.records import PageInfo, SiteInfo
 
 
-def downloads_html(info: PageInfo, root: str) -> str:
-    """The 下载 line: the text always, the original when its seed file is there to publish."""
+def downloads_html(info: PageInfo, root: str, real: dict[str, str] | None = None) -> str:
+    """The 下载 line: the text always, the original when its seed file is there to publish
+    (`real`: the seeds' folders' real paths, found once per build; see may_publish)."""
     try:
         d = downloads(info)
     except ValueError:
         return ""
     links = [Markup('<a href="{}" download="{}">纯文本</a>').format(href(d.text, info.url), d.text_name)]
     seed = info.fields.get("seed")
-    if d.original and isinstance(seed, str) and may_publish(root, seed):
+    if d.original and isinstance(seed, str) and may_publish(root, seed, real):
         links.append(Markup('<a href="{}" download="{}">原件</a>').format(href(d.original, info.url), d.original_name))
     return Markup('<p class="doc-downloads">下载：{}</p>').format(Markup(" · ").join(links))
 
@@ -31,4 +32,6 @@ def document_extras(site: SiteInfo, files: bool = True) -> tuple[Callable[[PageI
     """The parts every document page gets, in order (plain functions: they travel to the workers);
     `files`: the archive publishes each document's text and original (the 下载 line links them)."""
     cite = functools.partial(box_html, site=site)
-    return (functools.partial(downloads_html, root=site.root), cite) if files else (cite,)
+    # Made for one build (each worker gets its own copy), so the folders' real paths are its own.
+    downloads_line = functools.partial(downloads_html, root=site.root, real={})
+    return (downloads_line, cite) if files else (cite,)

@@ -40,10 +40,24 @@ def folder_of(url: str) -> str:
 
 def relative(target_url: str, from_url: str) -> str:
     """`target_url` as seen from the page at `from_url` (both site-relative)."""
-    rel = posixpath.relpath(target_url.rstrip("/") or ".", folder_of(from_url) or ".")
+    rel = _relpath(target_url.rstrip("/") or ".", folder_of(from_url) or ".")
     if target_url.endswith("/") or target_url == "":
         rel = rel + "/" if rel != "." else "./"
     return rel
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for two site-relative paths ("." for the root), without its two calls to
+    abspath (each asks for the working folder): 1.4 µs a call instead of 6.4. Anything else
+    (a leading "/", "." or ".." inside, an empty part) is left to posixpath.relpath."""
+    to = path.split("/") if path != "." else []
+    here = start.split("/") if start != "." else []
+    if "" in to or "" in here or any(p in (".", "..") for p in (*to, *here)):
+        return posixpath.relpath(path, start)
+    same = 0
+    while same < len(to) and same < len(here) and to[same] == here[same]:
+        same += 1
+    return "/".join([".."] * (len(here) - same) + to[same:]) or "."
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ class Published:
 
 _JOB: Job | None = None
 _CONVERTER: Converter | None = None
+_REAL: dict[str, str] = {}  # the seeds' folders' real paths, found once per build in each process
 
 
 def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored]]:
@@ -82,7 +83,7 @@ def _keep(job: Job, key: str, r: Rendered) -> Stored:
     span = (start, start + len(content)) if start >= 0 else (0, 0)
     job.store.put(key, data)
     seed = r.fields.get("seed")
-    files = ((seed, may_publish(job.root, seed)),) if isinstance(seed, str) and seed else ()
+    files = ((seed, may_publish(job.root, seed, _REAL)),) if isinstance(seed, str) and seed else ()
     return Stored(key, r.title, r.fields, span, r.links, r.problems, files)
 
 
@@ -109,6 +110,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     of `sources`, while the workers render the pages after it (search indexes meanwhile)."""
     global _JOB, _CONVERTER
     _CONVERTER = None  # a converter knows the pages of the build it was made for
+    _REAL.clear()
     known = job.store.load()
     todo: list[tuple[Source, str]] = []
     real: dict[str, str] = {}
@@ -167,6 +169,7 @@ def _results(todo: list[tuple[Source, str]], jobs: int | None) -> Iterator[tuple
 def _start(job: Job) -> None:
     global _JOB, _CONVERTER
     _JOB, _CONVERTER = job, None
+    _REAL.clear()
 
 
 def info_of(src: Source, stored: Stored) -> PageInfo:
