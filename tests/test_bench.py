@@ -4,8 +4,11 @@ grouping and the target verdicts (bench/scale.py), and the screenshot helpers (b
 from __future__ import annotations
 
 import importlib.util
+import json
 import random
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from mkdocs.utils import yaml_load
@@ -219,3 +222,23 @@ def test_palette_sheet_and_document_page(tmp_path):
 
 def test_tree_memory_of_a_process_that_is_gone_is_zero():
     assert scale.tree_pss_kb(2**22 + 7) == 0
+
+
+@pytest.mark.skipif(not Path(scale.TIME).exists() or not sys.platform.startswith("linux"), reason="needs GNU time and Linux")
+def test_timed_counts_the_cpu_of_processes_a_command_leaves_behind(tmp_path):
+    # A build's page workers belong to a server process the build never waits for: the command
+    # here ends at once and leaves a process that burns half a second of CPU. timed() runs in a
+    # process of its own, which becomes the reaper of orphans (not this test session).
+    (tmp_path / "burn.py").write_text("import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5:\n    pass\n")
+    script = (
+        "import importlib.util, json, sys\n"
+        f"spec = importlib.util.spec_from_file_location('scale', {str(REPO / 'bench' / 'scale.py')!r})\n"
+        "scale = importlib.util.module_from_spec(spec); sys.modules['scale'] = scale; spec.loader.exec_module(scale)\n"
+        f"cmd = ['sh', '-c', {sys.executable + ' burn.py >/dev/null 2>&1 & exit 0'!r}]\n"
+        "got = scale.timed(cmd, scale.Path('.'), ok=(0,))\n"
+        "print(json.dumps([got.seconds, got.cpu_s]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    seconds, cpu = json.loads(out.stdout.strip().splitlines()[-1])
+    assert cpu >= 0.45, (seconds, cpu)
