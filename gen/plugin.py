@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from gen import fs, guard
 from gen.check import read_page
 from gen.config import OPTION_DEFAULTS, project_folder
+from gen.export.addresses import FILES_DIR as FILES_FOLDER
 from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
 from gen.model import Meta, Problem
@@ -47,6 +48,7 @@ from gen.site.page import Source, TagUrls
 from gen.site.preview import LastBuild, Preview
 from gen.site.publish import Job, publish
 from gen.site.shell import make_shell
+from gen.site.size import GITHUB_PAGES_MB, size_warning
 from gen.site.sitemap import sitemaps
 from gen.site.store import Store
 from gen.site.unused import drop_unused
@@ -120,6 +122,9 @@ class ArchivePlugin(BasePlugin):
         # Publish each document's plain text and original as received (files/<page>/); about 2.5 KB
         # a document, which an archive near GitHub Pages' 1 GB limit may need to leave out.
         ("document_files", config_options.Type(bool, default=True)),
+        # The most a published site may weigh, in MB (10^6 bytes): the build warns from 90 % of it
+        # (gen/site/size.py). GitHub Pages publishes at most 1 GB; 0 turns the check off.
+        ("site_limit_mb", config_options.Type((int, float), default=GITHUB_PAGES_MB)),
     )
 
     index_pages: frozenset[str] = frozenset()
@@ -127,10 +132,12 @@ class ArchivePlugin(BasePlugin):
     _lock: ExitStack | None = None
 
     dirty = False
+    command = ""
 
     def on_startup(self, *, command, dirty):
         """Also keeps this plugin for a whole `mkdocs serve` session (MkDocs' rule), with what it remembers."""
         self.dirty = dirty
+        self.command = command
 
     last_build: LastBuild | None = None
     preview: Preview | None = None
@@ -166,6 +173,7 @@ class ArchivePlugin(BasePlugin):
 
     pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
     aside: SetAside | None = None  # the last build's site/, being removed
+    weighed: tuple[dict[str, int] | None, int, object] | None = None  # site/'s bytes but search's, its documents, its search plugin
 
     def _wait(self) -> None:
         if self.pending is not None:
@@ -173,6 +181,22 @@ class ArchivePlugin(BasePlugin):
             pending.join()
             if pending.error is not None:
                 raise PluginError(f"archive: the feeds and data exports could not be written: {pending.error}") from pending.error
+            if pending.site_bytes is not None and self.weighed is not None:
+                self.weighed = (pending.site_bytes, *self.weighed[1:])
+
+    def _warn_of_size(self) -> None:
+        """After `mkdocs build`: say so when site/ is near or over what it may weigh where it is published."""
+        if self.weighed is None:
+            return
+        site_bytes, documents, search = self.weighed
+        self.weighed = None
+        index = getattr(search, "index_bytes", None) if search is not None else 0
+        if site_bytes is None or index is None:  # not weighed, or search did not finish
+            return
+        files = site_bytes.get(FILES_FOLDER, 0) if self.config["document_files"] else 0
+        note = size_warning(sum(site_bytes.values()) + index, self.config["site_limit_mb"], documents, files)
+        if note:
+            log.warning(note)
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -246,7 +270,9 @@ class ArchivePlugin(BasePlugin):
         # Feeds and exports are written while search finishes its index (in its own process), and
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
-        self.pending = Outputs(site_dir, documents, site, files_on)
+        weigh = self.command == "build" and not self.dirty and self.config["site_limit_mb"] > 0
+        self.weighed = (None, len(documents), search if searching else None) if weigh else None
+        self.pending = Outputs(site_dir, documents, site, files_on, weigh)
         self.pending.start()
 
     def on_build_error(self, error):
@@ -256,6 +282,7 @@ class ArchivePlugin(BasePlugin):
         if self.preview is not None:
             self.preview.stop()
         self._wait()
+        self._warn_of_size()
         self._release()
         if self.aside is not None:
             self.aside.join()

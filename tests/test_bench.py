@@ -224,6 +224,7 @@ def test_tree_memory_of_a_process_that_is_gone_is_zero():
     assert scale.tree_pss_kb(2**22 + 7) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path(scale.TIME).exists() or not sys.platform.startswith("linux"), reason="needs GNU time and Linux")
 def test_timed_counts_the_cpu_of_processes_a_command_leaves_behind(tmp_path):
     # A build's page workers belong to a server process the build never waits for: the command

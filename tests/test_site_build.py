@@ -39,6 +39,7 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     _run(root, "gen", "build")
     first = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(first) > 40
+    assert "site_limit_mb" not in first  # far under GitHub Pages' 1 GB: nothing said
     before = _tree(root / "site")
     # Material's own search (lunr, its worker) and source maps are left out; the project's file is not
     assert [p for p in before if p.startswith("assets/javascripts/lunr/")] == ["assets/javascripts/lunr/own.js"]
@@ -102,6 +103,21 @@ def test_without_document_files_no_page_links_them_and_none_is_published(tmp_pat
     assert "doc-downloads" not in page and "引用本文" in page
     assert not (root / "site" / "files").exists() or not any(p.is_file() for p in (root / "site" / "files").rglob("*"))
     assert (root / "site" / "data" / "archive.csv").is_file()
+
+
+def test_a_site_near_what_it_may_weigh_is_warned_of_and_still_built(tmp_path):
+    root = make_project(tmp_path / "p")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "site_limit_mb: 1000" in text
+    config.write_text(text.replace("site_limit_mb: 1000", "site_limit_mb: 0.2"), encoding="utf-8")
+    _run(root, "gen", "build")
+    log = _run(root, "mkdocs", "build", "--strict")  # after the build: a warning, not a failed --strict build
+    note = next(line for line in log.splitlines() if "site_limit_mb" in line)
+    weighed = sum(p.stat().st_size for p in (root / "site").rglob("*") if p.is_file() and not p.is_symlink())
+    assert f"site/ is {weighed / 1e6:,.1f} MB" in note and "over the 0.2 MB" in note
+    files = sum(p.stat().st_size for p in (root / "site" / "files").rglob("*") if p.is_file())
+    assert "`document_files: false`" in note and f"files/: {files / 1e6:,.1f} MB" in note
 
 
 def test_a_document_an_editor_moved_out_of_archive_is_still_a_document_page(tmp_path):

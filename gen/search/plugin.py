@@ -89,6 +89,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.added: set[str] = set()
         self.current: set[str] = set()
         self.later: list = []  # see add_later
+        self.index_bytes: int | None = None  # the last full build's index files (the archive plugin weighs the site)
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
@@ -119,6 +120,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
 
     def on_pre_build(self, *, config):
         self._wait()
+        self.index_bytes = None
         self.later = []  # the previous dirty build's index must be complete before the next starts
         if self.config.enabled:
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
@@ -191,7 +193,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         root = Path(config.site_dir) / FOLDER
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
-            _finish(sink, root, self.segments)
+            self.index_bytes = _finish(sink, root, self.segments)
             _save_pages(self.store, self.rendered)
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the
@@ -242,9 +244,9 @@ def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str
 
 
 def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
-            rest: list[tuple[str, str, str, dict]] = ()) -> None:
+            rest: list[tuple[str, str, str, dict]] = ()) -> int | None:
     """Add the remaining pages, write the index, drop the segments (in the folder `segments`, when
-    given) it did not use and say what it holds."""
+    given) it did not use and say what it holds; the bytes of its files (None when it failed)."""
     try:
         for url, title, html, facets in rest:
             sink.add(url, title, html, facets_of(facets))
@@ -252,7 +254,7 @@ def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path 
     except SearchBuildError as exc:
         if rest:  # in the background thread of a dirty build: say it, the next build retries
             log.error(f"archive-search: {exc}")
-            return
+            return None
         raise PluginError(str(exc)) from exc
     if segments is not None:  # only now: the index is written, and no segment is read any more
         sweep(segments, done.segments.files)
@@ -263,6 +265,7 @@ def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path 
         f"archive-search: {s.pages} pages, {s.sections} sections, {s.keys} keys in {s.buckets} buckets, "
         f"{s.total_bytes / 1e6:.1f} MB in {s.files} files; {done.seconds:.1f} s {where}{kept}"
     )
+    return s.total_bytes
 
 
 def _excluded(meta: dict) -> bool:

@@ -14,9 +14,11 @@ from gen.export.record import NAME as RECORD
 from gen.export.record import Record
 from gen.export.write import write_exports
 from gen.feeds.write import write_feeds
+from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site.publish import info_of
 from gen.site.records import SiteInfo
 from gen.site.shell import code_digest
+from gen.site.size import folder_bytes
 
 log = logging.getLogger("mkdocs.plugins.gen")
 
@@ -24,16 +26,22 @@ EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://
 
 
 class Outputs(threading.Thread):
-    """write_outputs in the background, keeping what went wrong for the build to report."""
+    """write_outputs in the background, keeping what went wrong for the build to report. With
+    `weigh`, it then sums the bytes of site/ but for its search index (gen/site/size.py), while
+    search is still writing that."""
 
-    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool):
+    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool, weigh: bool = False):
         super().__init__(daemon=True, name="archive-outputs")
         self.args_ = (site_dir, documents, site, files)
+        self.weigh = weigh
         self.error: BaseException | None = None
+        self.site_bytes: dict[str, int] | None = None  # by top-level entry of site/
 
     def run(self) -> None:
         try:
             write_outputs(*self.args_)
+            if self.weigh:
+                self.site_bytes = folder_bytes(self.args_[0], frozenset({SEARCH_FOLDER}))
         except BaseException as exc:  # reported by the build when it waits for this thread
             self.error = exc
 
