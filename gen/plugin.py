@@ -173,7 +173,8 @@ class ArchivePlugin(BasePlugin):
 
     pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
     aside: SetAside | None = None  # the last build's site/, being removed
-    weighed: tuple[dict[str, int] | None, int, object] | None = None  # site/'s bytes but search's, its documents, its search plugin
+    weigh_for: tuple[int, object] | None = None  # when this build weighs site/: its documents and its search plugin (or None)
+    site_bytes: dict[str, int] | None = None  # site/ but search/, by top-level entry (Outputs)
 
     def _wait(self) -> None:
         if self.pending is not None:
@@ -181,17 +182,17 @@ class ArchivePlugin(BasePlugin):
             pending.join()
             if pending.error is not None:
                 raise PluginError(f"archive: the feeds and data exports could not be written: {pending.error}") from pending.error
-            if pending.site_bytes is not None and self.weighed is not None:
-                self.weighed = (pending.site_bytes, *self.weighed[1:])
+            self.site_bytes = pending.site_bytes
 
     def _warn_of_size(self) -> None:
         """After `mkdocs build`: say so when site/ is near or over what it may weigh where it is published."""
-        if self.weighed is None:
+        weigh_for, site_bytes = self.weigh_for, self.site_bytes
+        self.weigh_for = self.site_bytes = None
+        if weigh_for is None or site_bytes is None:
             return
-        site_bytes, documents, search = self.weighed
-        self.weighed = None
-        index = getattr(search, "index_bytes", None) if search is not None else 0
-        if site_bytes is None or index is None:  # not weighed, or search did not finish
+        documents, search = weigh_for
+        index = search.index_bytes if search is not None else 0
+        if index is None:  # search did not finish its index
             return
         files = site_bytes.get(FILES_FOLDER, 0) if self.config["document_files"] else 0
         note = size_warning(sum(site_bytes.values()) + index, self.config["site_limit_mb"], documents, files)
@@ -271,7 +272,7 @@ class ArchivePlugin(BasePlugin):
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
         weigh = self.command == "build" and not self.dirty and self.config["site_limit_mb"] > 0
-        self.weighed = (None, len(documents), search if searching else None) if weigh else None
+        self.weigh_for = (len(documents), search if searching else None) if weigh else None
         self.pending = Outputs(site_dir, documents, site, files_on, weigh)
         self.pending.start()
 

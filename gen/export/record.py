@@ -68,6 +68,10 @@ class Record:
         except OSError:  # gone already: nothing to remember
             pass
 
+    def size(self) -> int:
+        """The bytes of this build's files as recorded (their sizes when made or checked)."""
+        return sum(_STAMP.unpack_from(mark, 16)[1] for mark in self.now.values())
+
     def save(self) -> None:
         """Keep this build's files for the next; a file that cannot be written only costs the next
         build the reading."""
