@@ -2,8 +2,9 @@
 1 GB, and says so only when the deploy fails. The build warns first, from 90 % of the limit, and
 names what makes a document's share smaller.
 
-The search index's bytes are its writer's figure (it knows them); the rest of site/ is summed
-from the file system while search finishes (gen/site/outputs.py).
+The search index's bytes are its writer's figure, files/ is the exports' record's (both know
+them), and the rest of site/ is summed from the file system while search finishes
+(gen/site/outputs.py).
 """
 
 from __future__ import annotations
