@@ -30,6 +30,7 @@ build), and the chart is an inline SVG.
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -42,7 +43,7 @@ from gen.charts.timeline import FIRST, LAST, monthly_chart_svg, monthly_table_ht
 from gen.feeds.paths import ENTRIES, HOME, feed_path, feed_title, href
 from gen.charts.map import district_map_svg, district_names, district_table_html
 from gen.export.addresses import download_links_html
-from gen.site.markup import relative, url_of
+from gen.site.markup import relative, site_relpath, url_of
 from gen.model import Document, Meta
 from gen.render import escape
 from gen.slug import slug, slugs
@@ -120,12 +121,8 @@ def _by_path(m: Meta) -> list:
 
 
 def _rel(here: str, page: str) -> str:
-    """A link from one docs-relative page to another (neither has `..`; posixpath.relpath is slow)."""
-    a, b = here.split("/")[:-1], page.split("/")
-    i = 0
-    while i < len(a) and i < len(b) - 1 and a[i] == b[i]:
-        i += 1
-    return "../" * (len(a) - i) + "/".join(b[i:])
+    """A link from one docs-relative page to another."""
+    return site_relpath(page, posixpath.dirname(here) or ".")
 
 
 def _page(title: str, body: list[str], meta: dict[str, str] | None = None) -> str:

@@ -173,29 +173,28 @@ class ArchivePlugin(BasePlugin):
 
     pending: Outputs | None = None  # the feeds and exports of the last build, maybe still being written
     aside: SetAside | None = None  # the last build's site/, being removed
-    weigh_for: tuple[int, object] | None = None  # when this build weighs site/: its documents and its search plugin (or None)
-    site_bytes: dict[str, int] | None = None  # site/ but search/, by top-level entry (Outputs)
+    sized_search = None  # the search plugin whose index counts in this build's size (see _warn_of_size)
 
-    def _wait(self) -> None:
-        if self.pending is not None:
-            pending, self.pending = self.pending, None
-            pending.join()
-            if pending.error is not None:
-                raise PluginError(f"archive: the feeds and data exports could not be written: {pending.error}") from pending.error
-            self.site_bytes = pending.site_bytes
+    def _wait(self) -> Outputs | None:
+        """Wait for the last build's feeds and exports; their thread, once done (None: none under way)."""
+        if self.pending is None:
+            return None
+        pending, self.pending = self.pending, None
+        pending.join()
+        if pending.error is not None:
+            raise PluginError(f"archive: the feeds and data exports could not be written: {pending.error}") from pending.error
+        return pending
 
-    def _warn_of_size(self) -> None:
+    def _warn_of_size(self, outputs: Outputs | None) -> None:
         """After `mkdocs build`: say so when site/ is near or over what it may weigh where it is published."""
-        weigh_for, site_bytes = self.weigh_for, self.site_bytes
-        self.weigh_for = self.site_bytes = None
-        if weigh_for is None or site_bytes is None:
+        search, self.sized_search = self.sized_search, None
+        if outputs is None or outputs.site_bytes is None:  # not weighed (not `mkdocs build`, or no limit)
             return
-        documents, search = weigh_for
         index = search.index_bytes if search is not None else 0
         if index is None:  # search did not finish its index
             return
-        files = site_bytes.get(FILES_FOLDER, 0) if self.config["document_files"] else 0
-        note = size_warning(sum(site_bytes.values()) + index, self.config["site_limit_mb"], documents, files)
+        files = outputs.site_bytes.get(FILES_FOLDER, 0) if self.config["document_files"] else 0
+        note = size_warning(sum(outputs.site_bytes.values()) + index, self.config["site_limit_mb"], outputs.documents, files)
         if note:
             log.warning(note)
 
@@ -272,7 +271,7 @@ class ArchivePlugin(BasePlugin):
         # under `mkdocs serve --dirty` after the edited page is served; the build waits for them
         # at its end (on_shutdown) or before the next build.
         weigh = self.command == "build" and not self.dirty and self.config["site_limit_mb"] > 0
-        self.weigh_for = (len(documents), search if searching else None) if weigh else None
+        self.sized_search = search if searching else None
         self.pending = Outputs(site_dir, documents, site, files_on, weigh)
         self.pending.start()
 
@@ -282,8 +281,7 @@ class ArchivePlugin(BasePlugin):
     def on_shutdown(self):
         if self.preview is not None:
             self.preview.stop()
-        self._wait()
-        self._warn_of_size()
+        self._warn_of_size(self._wait())
         self._release()
         if self.aside is not None:
             self.aside.join()

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gen.site import page as P
 from gen.site import publish as pub
-from gen.site.markup import Converter, _relpath, dest_of, relative, url_of
+from gen.site.markup import Converter, dest_of, relative, site_relpath, url_of
 from gen.site.shell import WORDS, Shell
 from gen.site.sitemap import LIMIT, sitemaps
 from gen.site.store import Store, Stored, compact
@@ -60,7 +60,7 @@ _PART = st.sampled_from(["archive", "x", "y", "2020", "tags", "标签", ".", "..
 def test_relative_path_is_posixpaths_without_the_working_folder(to, here, to_lead, here_lead):
     path = ("/" if to_lead else "") + "/".join(to) or "."
     start = ("/" if here_lead else "") + "/".join(here) or "."
-    assert _relpath(path, start) == posixpath.relpath(path, start)
+    assert site_relpath(path, start) == posixpath.relpath(path, start)
 
 
 def test_converter_resolves_links_to_pages_and_reports_missing_ones():

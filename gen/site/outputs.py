@@ -36,6 +36,7 @@ class Outputs(threading.Thread):
         super().__init__(daemon=True, name="archive-outputs")
         self.args_ = (site_dir, documents, site, files)
         self.weigh = weigh
+        self.documents = len(documents)
         self.error: BaseException | None = None
         self.site_bytes: dict[str, int] | None = None  # by top-level entry of site/
 
