@@ -26,6 +26,16 @@ CONFIG_FILE = "mkdocs.yml"
 # generator's and the search plugin's) and the run report.
 CACHE_DIR = Path("build") / "cache"
 REPORT_FILE = Path("build") / "report.json"
+
+
+def cache_name(name: str, serving: bool) -> str:
+    """The name of a cache file that describes a built site folder (`export-files.pickle`):
+    `mkdocs serve` builds into a temporary folder of its own and keeps its own file
+    (`export-files-serve.pickle`), so that a preview never costs the next `mkdocs build` its cache."""
+    if not serving:
+        return name
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}-serve{dot}{suffix}"
 PLUGIN = "archive"
 # The plugin's options and their defaults (gen/plugin.py declares the same names to MkDocs).
 OPTION_DEFAULTS: dict[str, object] = {"seeds": "seeds", "manifests": [], "manifest_columns": {}}

@@ -272,7 +272,7 @@ class ArchivePlugin(BasePlugin):
         # at its end (on_shutdown) or before the next build.
         weigh = self.command == "build" and not self.dirty and self.config["site_limit_mb"] > 0
         self.sized_search = search if searching else None
-        self.pending = Outputs(site_dir, documents, site, files_on, weigh)
+        self.pending = Outputs(site_dir, documents, site, files_on, weigh, serving=self.command == "serve")
         self.pending.start()
 
     def on_build_error(self, error):

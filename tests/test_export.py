@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gen import frontmatter
+from gen.config import cache_name
 from gen.export import LIST_SEPARATOR, Downloads, download_links_html, downloads, href, unguard, write_exports
 from gen.export import rows
 from gen.export.files import TMP_PREFIX
@@ -424,6 +425,35 @@ def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_pa
     reads.clear()
     write_exports(site_dir, pages, site, record=Record(kept, "v2"))  # other code: every text is made again
     assert sorted(reads) == sorted(p.page for p in pages)
+
+
+def test_a_record_describes_one_site_folder(tmp_path, root):
+    """A record saved for another site folder (`mkdocs serve`'s, say) is nothing known here."""
+    reads: list[str] = []
+
+    def reader(info: PageInfo):
+        def read() -> str:
+            reads.append(info.page)
+            return info.body
+        return read
+
+    pages = [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]
+    site = SiteInfo("档案", "", BUILT, root=str(root))
+    kept = tmp_path / "export-files.pickle"
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
+    write_exports(tmp_path / "preview", pages, site, record=Record(kept, "v1", str(tmp_path / "preview")))
+    reads.clear()
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
+    assert sorted(reads) == sorted(p.page for p in pages)  # the record was the preview's
+    reads.clear()
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
+    assert reads == []
+
+
+def test_serve_keeps_its_cache_files_apart():
+    assert cache_name("export-files.pickle", serving=False) == "export-files.pickle"
+    assert cache_name("export-files.pickle", serving=True) == "export-files-serve.pickle"
+    assert cache_name("search-files.pickle", serving=True) == "search-files-serve.pickle"
 
 
 def test_write_exports_copies_when_links_are_refused(tmp_path, root, monkeypatch):

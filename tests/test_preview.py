@@ -83,3 +83,27 @@ def test_a_new_page_goes_to_the_rebuild(served):
     new.write_text('---\ntitle: "编辑新写的页面"\n---\n\n新页面正文\n', encoding="utf-8")
     _until(lambda: "新页面正文" in _get(base + "archive/by-hand/"), 60)
     assert "by-hand.md shown" not in log.read_text(encoding="utf-8")
+
+
+def test_a_preview_leaves_the_records_of_the_site_build_alone(tmp_path):
+    """`mkdocs serve` builds into a folder of its own: what it made is recorded apart, so the next
+    `mkdocs build` still finds the record of site/'s files (not every original read and hashed
+    again, every search file written again)."""
+    root = make_project(tmp_path / "p")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run([sys.executable, "-m", "gen", "build"], cwd=root, env=env, check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env, check=True, capture_output=True)
+    cache = root / "build" / "cache"
+    names = ("export-files.pickle", "search-files.pickle")
+    before = {name: (cache / name).read_bytes() for name in names}
+    port = _free_port()
+    with open(tmp_path / "serve.log", "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{port}"],
+                                  cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _until(lambda: all((cache / name.replace(".", "-serve.", 1)).exists() for name in names)
+                   or any((cache / name).read_bytes() != before[name] for name in names), 120)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert {name: (cache / name).read_bytes() for name in names} == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zlib
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from gen.search.encode import bucket_of, put_deltas, put_varint, read_varint
 from gen.search.extract import Section
 from gen.search.fold import fold_table
-from gen.search.index import NEW_PREFIX, IndexBuilder, Limits, write_built, write_index
+from gen.search.index import NEW_PREFIX, IndexBuilder, Limits, _last_build, write_built, write_index
 from gen.search.text import EDGE, is_cjk, normalise, tokens
 
 
@@ -220,6 +221,18 @@ def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path,
     kept.write_bytes(b"damaged")  # unreadable digests: every file is written
     assert write_built(root, _builder(pages), limits, kept=kept) == write_built(tmp_path / "fresh2", _builder(pages), limits)
     assert _tree(root) == _tree(tmp_path / "fresh2")
+
+
+def test_digests_kept_for_another_folder_are_not_used(tmp_path):
+    """The digests describe the folder they were written for (`mkdocs serve` writes its own)."""
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept = tmp_path / "files.pickle"
+    write_built(tmp_path / "preview", _builder(pages), limits, kept=kept)
+    shutil.copytree(tmp_path / "preview", tmp_path / "site")  # the same build's folder is there too
+    assert _last_build(tmp_path / "site", kept) == (None, {})
+    last, files = _last_build(tmp_path / "preview", kept)
+    assert last is not None and last.parent == tmp_path / "preview" and files
 
 
 def test_a_file_gone_from_the_last_build_is_written_instead_of_linked(tmp_path):

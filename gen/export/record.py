@@ -8,7 +8,11 @@ both as recorded is left alone unread: writing to a file, replacing it or linkin
 changes its stamp, so its bytes are the ones made or checked then. Anything else (no record, a
 record of other code, a damaged one) is made and checked as before.
 
-    build/cache/export-files.pickle    pickle((version, {site-relative path: mark}))
+    build/cache/export-files.pickle    pickle((version, site folder, {site-relative path: mark}))
+
+A record describes one site folder: `mkdocs serve` builds into a folder of its own and keeps its
+record under another name (gen.config.cache_name), so a preview never costs the next
+`mkdocs build` its record, and a record of another folder is nothing known.
 
 A mark is 48 bytes: 16 of the source's BLAKE2b and the stamp's four numbers (the record of
 200,000 files is held by the build while it places the pages, so it is kept small).
@@ -39,16 +43,16 @@ def mark_of(source: str, st: os.stat_result) -> bytes:
 class Record:
     """The last build's files (read once) and this build's (saved at its end)."""
 
-    def __init__(self, path: Path | None, version: str):
-        self.path, self.version = path, version
+    def __init__(self, path: Path | None, version: str, site: str = ""):
+        self.path, self.version, self.site = path, version, site
         self.last: dict[str, bytes] = {}
         self.now: dict[str, bytes] = {}
         if path is not None:
             try:
-                found_version, files = pickle.loads(path.read_bytes())
+                found_version, found_site, files = pickle.loads(path.read_bytes())
             except Exception:  # none yet, damaged, or of a layout this code cannot read: nothing is known
                 return
-            if found_version == version and isinstance(files, dict):
+            if found_version == version and found_site == site and isinstance(files, dict):
                 self.last = files
 
     def holds(self, name: str, source: str, st: os.stat_result) -> bool:
@@ -78,6 +82,6 @@ class Record:
         if self.path is None:
             return
         try:
-            write_bytes_atomic(self.path, pickle.dumps((self.version, self.now), protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(self.path, pickle.dumps((self.version, self.site, self.now), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass

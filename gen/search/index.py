@@ -407,7 +407,7 @@ def write_built(root: Path, builder: IndexBuilder, limits: Limits = Limits(), ma
     return builder.stats
 
 
-MANIFEST = 2  # the layout of `kept`: {name: (SHA-256 uncompressed, SHA-256 as written, bytes written)}
+MANIFEST = 3  # the layout of `kept`: the folder written, and {name: (SHA-256 uncompressed, SHA-256 as written, bytes written)}
 
 
 def _write(root: Path, files_of, config_of, kept: Path | None = None) -> None:
@@ -463,7 +463,8 @@ def _write(root: Path, files_of, config_of, kept: Path | None = None) -> None:
     write_bytes_atomic(root / "search_index.json", json.dumps(stub, ensure_ascii=False).encode("utf-8"))
     if kept is not None:
         try:
-            write_bytes_atomic(kept, pickle.dumps({"format": MANIFEST, "build": build, "files": now}, protocol=pickle.HIGHEST_PROTOCOL))
+            write_bytes_atomic(kept, pickle.dumps({"format": MANIFEST, "root": os.path.realpath(root), "build": build, "files": now},
+                                                  protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # the next build writes every file
     for old_build in root.iterdir():
@@ -472,13 +473,15 @@ def _write(root: Path, files_of, config_of, kept: Path | None = None) -> None:
 
 
 def _last_build(root: Path, kept: Path | None) -> tuple[Path | None, dict[str, tuple[bytes, bytes, int]]]:
-    """The last build's folder under root and its files' digests and sizes, when both are there."""
+    """The last build's folder under root and its files' digests and sizes, when both are there
+    and the digests are of this folder's files."""
     try:
         data = pickle.loads(kept.read_bytes()) if kept is not None else None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, ImportError):
         data = None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST or not isinstance(data.get("files"), dict):
-        return None, {}
+    if (not isinstance(data, dict) or data.get("format") != MANIFEST or data.get("root") != os.path.realpath(root)
+            or not isinstance(data.get("files"), dict)):
+        return None, {}  # none, damaged, or of another site folder
     folder = root / str(data.get("build"))
     return (folder, data["files"]) if folder.is_dir() and not folder.is_symlink() else (None, {})
 

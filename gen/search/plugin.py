@@ -34,13 +34,13 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from gen.config import CACHE_DIR, project_folder
+from gen.config import CACHE_DIR, cache_name, project_folder
 from gen.fs import write_bytes_atomic
 from gen.search import FOLDER
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
 from gen.search.segments import sweep
-from gen.search.sink import ChildSink, Html, LocalSink, SearchBuildError, SplitSink
+from gen.search.sink import FILES, ChildSink, Html, LocalSink, SearchBuildError, SplitSink
 
 log = logging.getLogger("mkdocs.plugins.gen.search")
 
@@ -82,6 +82,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         # html, facets as plain values)). MkDocs keeps a plugin that has on_startup for a whole
         # serve session; between processes the pages are kept in the project's build cache.
         self.dirty = False
+        self.serving = False  # `mkdocs serve`: its site folder's index files are recorded apart
         self.store: Path | None = None
         self.segments: Path | None = None
         self.pending: threading.Thread | None = None  # a dirty build's index, still being written
@@ -93,6 +94,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
 
     def on_startup(self, *, command, dirty):
         self.dirty = dirty
+        self.serving = command == "serve"
 
     def on_shutdown(self):
         self._wait()
@@ -126,7 +128,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
             two = self.config.processes == 2 and (os.cpu_count() or 1) > 1
             sink = (SplitSink if two else ChildSink) if self.config.background else LocalSink
-            self.sink = sink(limits, self.config.results, self.segments)
+            self.sink = sink(limits, self.config.results, self.segments, kept=cache_name(FILES, self.serving))
 
     def on_files(self, files, *, config):
         if not self.config.enabled:

@@ -71,14 +71,17 @@ class Finished:
     segments: Report = Report()
 
 
-FILES = "search-files.pickle"  # beside the segment folder: the digests of the index files last written
+# Beside the segment folder: the digests of the index files last written (`mkdocs serve` keeps its
+# own, gen.config.cache_name).
+FILES = "search-files.pickle"
 
 
 class LocalSink:
     """Index pages in this process (segment by segment, kept in `segments`, when given a folder)."""
 
-    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
-        self.limits, self.results = limits, results
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
+                 kept: str = FILES):
+        self.limits, self.results, self.kept = limits, results, kept
         fold = fold_table()
         self.builder = IndexBuilder(fold)
         self.segmenter = Segmenter(segments, fold, every) if segments is not None else None
@@ -124,7 +127,7 @@ class LocalSink:
         """Write the index under root (site/search); its statistics, the seconds spent, the segments used."""
         self.flush()
         started = time.perf_counter()
-        kept = self.segmenter.folder.parent / FILES if self.segmenter is not None else None
+        kept = self.segmenter.folder.parent / self.kept if self.segmenter is not None else None
         stats = write_built(root, self.builder, self.limits, self.results, kept)
         return Finished(stats, self.seconds + time.perf_counter() - started, self.report())
 
@@ -139,11 +142,12 @@ class ChildSink:
     """Index pages in a child process fed through a pipe, by a thread of this process (add never
     waits for the child)."""
 
-    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
+                 kept: str = FILES):
         args = [sys.executable, "-m", "gen.search.sink", "--results", str(results),
                 "--bucket-bytes", str(limits.bucket_bytes), "--big-bytes", str(limits.big_bytes)]
         if segments is not None:
-            args += ["--segments", str(segments), "--segment-pages", str(every)]
+            args += ["--segments", str(segments), "--segment-pages", str(every), "--kept", kept]
         self.child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
         # Lines for the child, handed to the writer BATCH at a time (each hand-over wakes a thread),
         # with whether to flush after; None closes its stdin.
@@ -234,9 +238,10 @@ class SplitSink:
     segment: the halves then meet where two segments meet, and a page added or removed moves the
     middle without changing the segments on either side of it."""
 
-    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT):
-        self.first = ChildSink(limits, results, segments, every)
-        self.second = ChildSink(limits, results, segments, every)
+    def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
+                 kept: str = FILES):
+        self.first = ChildSink(limits, results, segments, every, kept)
+        self.second = ChildSink(limits, results, segments, every, kept)
         self.every = every if segments is not None else None
         self.sent = 0
         self.split: int | None = None
@@ -286,8 +291,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-bytes", type=int, default=Limits.big_bytes)
     parser.add_argument("--segments", type=Path, default=None, help="keep each segment's index in this folder")
     parser.add_argument("--segment-pages", type=int, default=SEGMENT)
+    parser.add_argument("--kept", default=FILES, help="the file beside the segment folder that keeps the digests of the index files written")
     args = parser.parse_args(argv)
-    sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages)
+    sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages, args.kept)
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     for line in stdin:
         page = json.loads(line)

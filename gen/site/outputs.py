@@ -4,12 +4,13 @@ exports and the feeds (gen/export, gen/feeds), written in the background while s
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import threading
 from pathlib import Path
 
 from gen import fs
-from gen.config import CACHE_DIR
+from gen.config import CACHE_DIR, cache_name
 from gen.export.addresses import FILES_DIR
 from gen.export.record import NAME as RECORD
 from gen.export.record import Record
@@ -32,9 +33,10 @@ class Outputs(threading.Thread):
     search is still writing that: files/ as the exports' record has them (200,000 files at
     100,000 documents: 2-3 s of stat calls spared), the rest from the file system."""
 
-    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool, weigh: bool = False):
+    def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool, weigh: bool = False,
+                 serving: bool = False):
         super().__init__(daemon=True, name="archive-outputs")
-        self.args_ = (site_dir, documents, site, files)
+        self.args_ = (site_dir, documents, site, files, serving)
         self.weigh = weigh
         self.documents = len(documents)
         self.error: BaseException | None = None
@@ -50,11 +52,13 @@ class Outputs(threading.Thread):
             self.error = exc
 
 
-def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True) -> int:
+def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True, serving: bool = False) -> int:
     """The site's outputs made from every document page: its feeds and its data exports; the
-    bytes of the documents' files (files/)."""
+    bytes of the documents' files (files/). `serving`: the site is `mkdocs serve`'s (its own
+    record of the files made, gen/export/record.py)."""
     infos = [info_of(src, stored) for src, stored in documents]
-    record = Record(Path(site.root) / CACHE_DIR / RECORD if site.root else None, code_digest())
+    kept = Path(site.root) / CACHE_DIR / cache_name(RECORD, serving) if site.root else None
+    record = Record(kept, code_digest(), os.path.realpath(site_dir))
     exported = write_exports(site_dir, infos, site, files, record)
     for problem in exported.problems:
         # The generator's report covers seeds; a page whose original cannot be published (its
