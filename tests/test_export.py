@@ -572,3 +572,67 @@ def test_without_document_files_only_the_metadata_is_published_and_old_files_go(
     assert lean.texts == lean.originals == 0 and lean.rows == first.rows
     assert not [p for p in (site_dir / "files").rglob("*") if p.is_file()]
     assert all(r["text_url"] == "" and r["original_url"] == "" for r in read_csv(site_dir))
+
+
+def _seed_path_by_parts(root: str, seed: str) -> str:
+    """seed_path's rule spelled out for one seed at a time (the oracle of the test below)."""
+    from pathlib import PurePosixPath
+
+    from gen.export.files import SeedError
+
+    parts = PurePosixPath(seed).parts
+    if seed.startswith("/") or "\\" in seed or not parts or any(p in ("..", ".") or p.startswith(".") for p in parts):
+        raise SeedError("is not a plain path inside the project folder")
+    path = os.path.join(root, *parts)
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(os.path.dirname(path))]) != real_root:
+        raise SeedError("leads outside the project folder (through a link)")
+    return path
+
+
+_PIECES = ["seeds", "sub", "out", "away", ".git", "..", ".", "", "a.txt", ".hidden", "b\\c", "x.html"]
+
+
+@pytest.fixture(scope="module")
+def linked_root(tmp_path_factory):
+    """A project with seeds in folders, one folder a link inside it and one a link out of it."""
+    base = tmp_path_factory.mktemp("seedpaths")
+    root = base / "project"
+    for folder in ("seeds", "seeds/sub", "sub", ".git"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        for name in ("a.txt", "x.html", ".hidden"):
+            (root / folder / name).write_text("种子", encoding="utf-8")
+    (base / "elsewhere").mkdir()
+    (base / "elsewhere" / "a.txt").write_text("外面", encoding="utf-8")
+    (root / "out").symlink_to(base / "elsewhere")
+    (root / "seeds" / "away").symlink_to(root / "sub")
+    (root / "seeds" / "x.html").unlink()
+    (root / "seeds" / "x.html").symlink_to(root / "sub" / "x.html")
+    return root
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4), st.booleans())
+def test_seed_path_remembers_folders_and_decides_as_each_seed_alone(linked_root, pieces, lead):
+    """seed_path remembers each folder once per export; every seed still gets the path or the
+    refusal its own parts give, and may_publish the same answer (a path ending in `/` or `/.`, a
+    folder, is refused at once instead of when it is read)."""
+    from gen.export.files import SeedError, may_publish, seed_path
+
+    root = str(linked_root)
+    seed = ("/" if lead else "") + "/".join(pieces)
+    memo: dict[str, str] = {}
+    for _ in range(2):  # the second time from what the first remembered
+        try:
+            expected = _seed_path_by_parts(root, seed)
+        except SeedError as exc:
+            expected = str(exc)
+        try:
+            found = seed_path(root, seed, memo)
+        except SeedError as exc:
+            found = str(exc)
+        if seed.rpartition("/")[2] in ("", "."):
+            assert found == "is not a plain path inside the project folder"
+        else:
+            assert found == expected
+        assert may_publish(root, seed, memo) == (not expected.startswith(("is not", "leads")) and os.path.isfile(expected)
+                                                 and not os.path.islink(expected))

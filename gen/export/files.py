@@ -36,14 +36,33 @@ class SeedError(ValueError):
 def seed_path(root: str, seed: str, real: dict[str, str]) -> str:
     """The seed's file under the project root; SeedError for a path that leaves it, through
     `..`, a link or a hidden folder (`.git/…`). The file itself being a link is caught on reading.
-    `real` remembers folders' real paths for one export (seeds share a few folders)."""
-    parts = PurePosixPath(seed).parts
-    if seed.startswith("/") or "\\" in seed or not parts or any(p in ("..", ".") or p.startswith(".") for p in parts):
-        raise SeedError("is not a plain path inside the project folder")
+    `real` remembers, for one export, each folder as a seed names it: where it is under the root,
+    or why no seed in it is published (seeds share a few folders; 100,000 are checked in a build)."""
+    folder, _, name = seed.rpartition("/")
+    if seed.startswith("/") or not name or name in ("..", ".") or name.startswith(".") or "\\" in name:
+        raise SeedError(_PLAIN)
+    place = real.get(folder)
+    if place is None:
+        place = real[folder] = _folder(root, folder)
+    if place.startswith(_REFUSED):
+        raise SeedError(place[len(_REFUSED):])
+    return os.path.join(place, name)
+
+
+_PLAIN = "is not a plain path inside the project folder"
+_REFUSED = "\x00"  # marks a folder's entry in seed_path's memo that holds why, not where
+
+
+def _folder(root: str, folder: str) -> str:
+    """Where a seed's folder (as the seed names it; "" for the root) is, or _REFUSED and why a
+    seed in it is not published."""
+    parts = PurePosixPath(folder).parts
+    if folder.startswith("/") or "\\" in folder or any(p in ("..", ".") or p.startswith(".") for p in parts):
+        return _REFUSED + _PLAIN
     path = os.path.join(root, *parts)
-    real_root = _real(root, real)
-    if os.path.commonpath([real_root, _real(os.path.dirname(path), real)]) != real_root:
-        raise SeedError("leads outside the project folder (through a link)")
+    real_root = os.path.realpath(root)
+    if os.path.commonpath([real_root, os.path.realpath(path)]) != real_root:
+        return _REFUSED + "leads outside the project folder (through a link)"
     return path
 
 
@@ -58,12 +77,6 @@ def may_publish(root: str, seed: str, real: dict[str, str] | None = None) -> boo
         return stat.S_ISREG(os.lstat(path).st_mode)  # a regular file, and not through a link
     except (OSError, ValueError):
         return False
-
-
-def _real(folder: str, memo: dict[str, str]) -> str:
-    if folder not in memo:
-        memo[folder] = os.path.realpath(folder)
-    return memo[folder]
 
 
 def _tmp(dest: str) -> str:

@@ -52,7 +52,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, fil
     table: list[tuple] = []
     keep: set[str] = set()
     folders: set[str] = set()
-    real: dict[str, str] = {}  # folders' real paths, for seed_path
+    real: dict[str, str] = {}  # where the seeds' folders are, for seed_path
     originals = linked = texts = 0
     link = True  # until the file system refuses
     for info in ordered:

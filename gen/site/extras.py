@@ -16,7 +16,7 @@ from gen.site.records import PageInfo, SiteInfo
 
 def downloads_html(info: PageInfo, root: str, real: dict[str, str] | None = None) -> str:
     """The 下载 line: the text always, the original when its seed file is there to publish
-    (`real`: the seeds' folders' real paths, found once per build; see may_publish)."""
+    (`real`: where the seeds' folders are, found once per build; see seed_path)."""
     try:
         d = downloads(info)
     except ValueError:
@@ -32,6 +32,6 @@ def document_extras(site: SiteInfo, files: bool = True) -> tuple[Callable[[PageI
     """The parts every document page gets, in order (plain functions: they travel to the workers);
     `files`: the archive publishes each document's text and original (the 下载 line links them)."""
     cite = functools.partial(box_html, site=site)
-    # Made for one build (each worker gets its own copy), so the folders' real paths are its own.
+    # Made for one build (each worker gets its own copy), so what it finds of the seeds' folders is its own.
     downloads_line = functools.partial(downloads_html, root=site.root, real={})
     return (downloads_line, cite) if files else (cite,)

@@ -59,7 +59,7 @@ class Published:
 
 _JOB: Job | None = None
 _CONVERTER: Converter | None = None
-_REAL: dict[str, str] = {}  # the seeds' folders' real paths, found once per build in each process
+_REAL: dict[str, str] = {}  # where the seeds' folders are (see seed_path), found once per build in each process
 
 
 def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stored]]:
@@ -96,7 +96,7 @@ def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
 
 def _still_holds(stored: Stored, pages: Mapping[str, str], root: str, real: dict[str, str]) -> bool:
     """Whether the pages it links and the files it shows are as they were when it was rendered
-    (`real`: the folders' real paths, found once per build)."""
+    (`real`: where the seeds' folders are, found once per build; see seed_path)."""
     return (all((target in pages) == found for target, found in stored.links)
             and all(may_publish(root, path, real) == found for path, found in stored.files))
 
@@ -121,6 +121,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
             todo.append((src, key))
     index: dict[str, Stored] = {}
     records = []
+    site = str(site_dir)
     problems: list[str] = []
     _JOB = job
     try:
@@ -137,7 +138,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
             index[src.src_uri] = stored
             records.append((src, stored))
             problems.extend(stored.problems)
-            place(job.store.path(stored.key), site_dir / dest_of(src.src_uri, use_directory_urls))
+            place(job.store.file(stored.key), f"{site}{os.sep}{dest_of(src.src_uri, use_directory_urls)}")
             if each:
                 each(src, stored)
     finally:
