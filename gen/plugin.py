@@ -31,7 +31,7 @@ from mkdocs.structure.files import File, Files
 
 from gen import fs, guard
 from gen.check import read_page
-from gen.config import OPTION_DEFAULTS, project_folder
+from gen.config import CACHE_DIR, OPTION_DEFAULTS, project_folder
 from gen.export.addresses import FILES_DIR as FILES_FOLDER
 from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
@@ -39,6 +39,7 @@ from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
+from gen.site import stamps
 from gen.site.aside import KEEP, SetAside, put_back, set_aside, sweep
 from gen.site.extras import document_extras
 from gen.site.facts import address, site_info, tab_of
@@ -47,7 +48,7 @@ from gen.site.outputs import Outputs
 from gen.site.page import Source, TagUrls
 from gen.site.preview import LastBuild, Preview
 from gen.site.publish import Job, publish
-from gen.site.shell import make_shell
+from gen.site.shell import code_digest, make_shell
 from gen.site.size import GITHUB_PAGES_MB, size_warning
 from gen.site.sitemap import sitemaps
 from gen.site.store import Store
@@ -88,8 +89,10 @@ class SiteFile(File):
         pass
 
 
-# (path, mtime_ns, size) -> digest of a page's text: `mkdocs serve` reads again only what changed.
+# (path, mtime_ns, size) -> digest of a page's text: a page is read again only when it changed,
+# within a `mkdocs serve` session and, through build/cache/ (gen/site/stamps.py), between builds.
 _DIGESTS: dict[tuple[str, int, int], str] = {}
+_RECORDED: set[tuple[str, int, int]] = set()  # the stamps build/cache/ holds, as loaded or saved last
 
 
 def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Source:
@@ -357,23 +360,30 @@ class ArchivePlugin(BasePlugin):
 _CHECKED: dict[tuple[str, int, int], tuple[tuple[Problem, ...], Meta | None]] = {}
 
 
-def examine(file: File, shown: str, entry: Entry | None) -> tuple[tuple[Problem, ...], Meta | None]:
+def examine(file: File, shown: str, entry: Entry | None, seen: list | None = None) -> tuple[tuple[Problem, ...], Meta | None]:
     """A page's front-matter problems and index record. A page still exactly as the generator wrote
-    it is known from the state; any other page is parsed and checked strictly."""
+    it is known from the state (by its text's digest, not read again while its file's stamp is
+    the one recorded); any other page is parsed and checked strictly. `seen` gets the stamp of
+    each page file examined."""
     path = file.abs_src_path
-    key = None
+    key = digest = None
     if path and not file.generated_by:
         key = (path, *fs.file_stat(path))
+        if seen is not None:
+            seen.append(key)
         if key in _CHECKED:
             return _CHECKED[key]
-    text = file.content_string
-    digest = fs.text_digest(text)
-    if key:
-        _DIGESTS[key] = digest  # the renderer keys the page by it (gen/site/)
+        digest = _DIGESTS.get(key)
+    text = None
+    if digest is None:
+        text = file.content_string
+        digest = fs.text_digest(text)
+        if key:
+            _DIGESTS[key] = digest  # the renderer keys the page by it (gen/site/)
     if entry is not None and entry.meta is not None and digest == entry.sha256:
         found: tuple[tuple[Problem, ...], Meta | None] = ((), entry.meta)
     else:
-        problems, meta = read_page(text, file.src_uri, shown)
+        problems, meta = read_page(file.content_string if text is None else text, file.src_uri, shown)
         found = (tuple(problems), meta)
     if key:
         _CHECKED[key] = found
@@ -427,14 +437,23 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
     metas = []
     by_page: dict[str, Meta] = {}
     by_dest = {}
+    kept, version = project_folder(config) / CACHE_DIR / stamps.NAME, code_digest()
+    if not _DIGESTS:  # a new process: the digests the last build recorded
+        _DIGESTS.update(stamps.load(kept, version))
+        _RECORDED.update(_DIGESTS)
+    seen: list[tuple[str, int, int]] = []
     for file in list(files.documentation_pages()):
         by_dest[file.dest_uri] = file
-        problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", entries.get(file.src_uri))
+        problems, meta = examine(file, f"{docs_dir.name}/{file.src_uri}", entries.get(file.src_uri), seen)
         for problem in problems:
             log.warning(str(problem))
         if meta:
             metas.append(meta)
             by_page[file.src_uri] = meta
+    if _RECORDED.symmetric_difference(seen):  # a page changed, added or gone
+        stamps.save(kept, version, ((stamp, _DIGESTS[stamp]) for stamp in seen))
+        _RECORDED.clear()
+        _RECORDED.update(seen)
     indexes = render_indexes(metas, page_size=page_size, directory_urls=config["use_directory_urls"])
     standing: dict[str, File] = {}  # index page -> the file shown at its address
     for page, text in indexes.items():

@@ -332,3 +332,16 @@ def test_each_shell_keeps_its_own_pages_so_preview_and_site_builds_do_not_undo_e
     assert sorted(p.name for p in (tmp_path / "store").glob("index*")) == ["index-serve.pickle", "index-third.pickle"]
     assert len(list((tmp_path / "store" / "html").rglob("*.html"))) == 24
     assert build("serve").rendered == 0
+
+
+def test_page_digests_are_recorded_by_stamp_for_the_same_code(tmp_path):
+    from gen.site import stamps
+
+    record = tmp_path / "page-digests.pickle"
+    assert stamps.load(record, "v1") == {}  # none yet
+    stamps.save(record, "v1", [(("/d/a.md", 5, 10), "aa"), (("/d/b.md", 6, 11), "bb"), (("/d/a.md", 7, 12), "cc")])
+    assert stamps.load(record, "v1") == {("/d/a.md", 7, 12): "cc", ("/d/b.md", 6, 11): "bb"}  # a path's last stamp
+    assert stamps.load(record, "v2") == {}  # other code
+    record.write_bytes(b"damaged")
+    assert stamps.load(record, "v1") == {}
+    stamps.save(tmp_path / "no-such-folder" / "page-digests.pickle", "v1", [])  # cannot be written: nothing else happens

@@ -132,3 +132,30 @@ def test_a_document_an_editor_moved_out_of_archive_is_still_a_document_page(tmp_
     assert 'class="doc-meta"' in page and "引用本文" in page and "archive-shell" in page
     rows = (root / "site" / "data" / "archive.csv").read_text(encoding="utf-8-sig")
     assert quote("专题/moved/") in rows
+
+
+def test_between_builds_a_page_is_known_by_its_files_stamp(tmp_path):
+    """A build records the digest of every page's text by its file's (path, mtime, size), as git's
+    index does, and the next build (another process) does not read a page whose stamp is as
+    recorded: a same-length change with the old mtime put back goes unseen, until the file is
+    saved again. A damaged record only means reading every page again."""
+    root = make_project(tmp_path / "p")
+    _run(root, "gen", "build")
+    _run(root, "mkdocs", "build", "--strict")
+    record = root / "build" / "cache" / "page-digests.pickle"
+    assert record.is_file()
+    page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
+    shown = root / "site" / "archive" / "002_2790eb9220dfb574" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    word = next(c for c in text.split("---", 2)[2] if "\u4e00" <= c <= "\u9fff")
+    stamp = page.stat()
+    page.write_text(text.replace(word, "甲" if word != "甲" else "乙"), encoding="utf-8")
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert page.stat().st_size == stamp.st_size
+    assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 0  # not read: known by its stamp
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))  # saved again
+    assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 1
+    assert shown.read_text(encoding="utf-8").count("甲" if word != "甲" else "乙") > 0
+    record.write_bytes(b"damaged")
+    assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 0  # every page read: all as rendered
+    assert record.read_bytes() != b"damaged"
