@@ -341,6 +341,9 @@ def test_page_digests_are_recorded_by_stamp_for_the_same_code(tmp_path):
     assert stamps.load(record, "v1") == {}  # none yet
     stamps.save(record, "v1", [(("/d/a.md", 5, 10), "aa"), (("/d/b.md", 6, 11), "bb"), (("/d/a.md", 7, 12), "cc")])
     assert stamps.load(record, "v1") == {("/d/a.md", 7, 12): "cc", ("/d/b.md", 6, 11): "bb"}  # a path's last stamp
+    now = 10 * stamps.RACY_NS
+    stamps.save(record, "v1", [(("/d/old.md", now - stamps.RACY_NS - 1, 3), "dd"), (("/d/new.md", now - 1, 4), "ee")], now_ns=now)
+    assert stamps.load(record, "v1") == {("/d/old.md", now - stamps.RACY_NS - 1, 3): "dd"}  # changed just now: read next time
     assert stamps.load(record, "v2") == {}  # other code
     record.write_bytes(b"damaged")
     assert stamps.load(record, "v1") == {}

@@ -141,6 +141,9 @@ def test_between_builds_a_page_is_known_by_its_files_stamp(tmp_path):
     saved again. A damaged record only means reading every page again."""
     root = make_project(tmp_path / "p")
     _run(root, "gen", "build")
+    for written in (root / "docs").rglob("*.md"):  # written a minute ago: not "racily" new (stamps.RACY_NS)
+        st = written.stat()
+        os.utime(written, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
     _run(root, "mkdocs", "build", "--strict")
     record = root / "build" / "cache" / "page-digests.pickle"
     assert record.is_file()
@@ -153,7 +156,7 @@ def test_between_builds_a_page_is_known_by_its_files_stamp(tmp_path):
     os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     assert page.stat().st_size == stamp.st_size
     assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 0  # not read: known by its stamp
-    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))  # saved again
+    os.utime(page, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))  # saved again (a minute ago)
     assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 1
     assert shown.read_text(encoding="utf-8").count("甲" if word != "甲" else "乙") > 0
     record.write_bytes(b"damaged")

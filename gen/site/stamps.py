@@ -4,7 +4,9 @@ A build keys every page by the digest of its text (what it was rendered from, wh
 as the generator wrote it). Without a record that is every page read and hashed again in every
 build: 2 s of the main process at 100,000 documents. A file whose (path, mtime, size) is as
 recorded still holds the text of the recorded digest, the rule git's index and the generator's
-cache follow; anything else is read.
+cache follow; anything else is read. As git does with "racily clean" files, a file changed in
+the last RACY_NS before the record is written is not recorded (a second save within the file
+system's clock tick, of the same size, would keep its stamp), so it is read next time.
 
     build/cache/page-digests.pickle    pickle((version, {path: (mtime_ns, size, digest)}))
 
@@ -15,12 +17,14 @@ The stamps are of the files under docs/, not of a built site, so `mkdocs build` 
 from __future__ import annotations
 
 import pickle
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from gen.fs import write_bytes_atomic
 
 NAME = "page-digests.pickle"
+RACY_NS = 2_000_000_000  # files changed this recently are read again by the next build
 
 Stamp = tuple[str, int, int]  # (path, mtime_ns, size)
 
@@ -36,10 +40,11 @@ def load(path: Path, version: str) -> dict[Stamp, str]:
     return {(name, mtime, size): digest for name, (mtime, size, digest) in pages.items()}
 
 
-def save(path: Path, version: str, digests: Iterable[tuple[Stamp, str]]) -> None:
-    """Record these digests (the last stamp given for a path wins); a record that cannot be
-    written only costs the next build the reading."""
-    pages = {name: (mtime, size, digest) for (name, mtime, size), digest in digests}
+def save(path: Path, version: str, digests: Iterable[tuple[Stamp, str]], now_ns: int | None = None) -> None:
+    """Record these digests (the last stamp given for a path wins), but for files changed within
+    RACY_NS of `now_ns` (now); a record that cannot be written only costs the next build the reading."""
+    recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
+    pages = {name: (mtime, size, digest) for (name, mtime, size), digest in digests if mtime < recent}
     try:
         write_bytes_atomic(path, pickle.dumps((version, pages), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
