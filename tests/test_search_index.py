@@ -223,6 +223,30 @@ def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path,
     assert _tree(root) == _tree(tmp_path / "fresh2")
 
 
+def test_pages_renumbered_by_a_new_page_keep_their_files(tmp_path):
+    """A page added before the others gives every later page a new number, so its page-store
+    files a new name: the last build's file of the same content is linked under it, not written."""
+    def builder(named):
+        b = IndexBuilder(fold_table())
+        for url, sections in named:
+            b.add_page(url, sections[0][0], [Section("" if i == 0 else f"s{i}", h, list(t)) for i, (h, t) in enumerate(sections)])
+        return b
+
+    pages = [(f"doc{i}/", PAGES[i % len(PAGES)]) for i in range(30)]
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept, root = tmp_path / "files.pickle", tmp_path / "search"
+    write_built(root, builder(pages), limits, kept=kept)
+    first = next(p for p in root.iterdir() if p.is_dir())
+    inodes = {p.name: p.stat().st_ino for p in (first / "p").iterdir()}
+    added = [("new/", PAGES[0]), *pages]
+    write_built(root, builder(added), limits, kept=kept)
+    write_built(tmp_path / "fresh", builder(added), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh")
+    second = next(p for p in root.iterdir() if p.is_dir())
+    moved = [name for name in inodes if "-" not in name]
+    assert moved and all((second / "p" / f"{int(name[:-2]) + 1}.z").stat().st_ino == inodes[name] for name in moved)
+
+
 def test_digests_kept_for_another_folder_are_not_used(tmp_path):
     """The digests describe the folder they were written for (`mkdocs serve` writes its own)."""
     pages = PAGES * 40
