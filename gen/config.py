@@ -26,6 +26,9 @@ CONFIG_FILE = "mkdocs.yml"
 # generator's and the search plugin's) and the run report.
 CACHE_DIR = Path("build") / "cache"
 REPORT_FILE = Path("build") / "report.json"
+PLUGIN = "archive"
+# The plugin's options and their defaults (gen/plugin.py declares the same names to MkDocs).
+OPTION_DEFAULTS: dict[str, object] = {"seeds": "seeds", "manifests": [], "manifest_columns": {}}
 
 
 def cache_name(name: str, serving: bool) -> str:
@@ -36,9 +39,6 @@ def cache_name(name: str, serving: bool) -> str:
         return name
     stem, dot, suffix = name.partition(".")
     return f"{stem}-serve{dot}{suffix}"
-PLUGIN = "archive"
-# The plugin's options and their defaults (gen/plugin.py declares the same names to MkDocs).
-OPTION_DEFAULTS: dict[str, object] = {"seeds": "seeds", "manifests": [], "manifest_columns": {}}
 
 
 @dataclass(frozen=True)
