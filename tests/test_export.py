@@ -391,11 +391,17 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     assert (site_dir / "files" / "archive" / "report.pdf").exists()
 
 
-def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_path, root):
+def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_path, root, monkeypatch):
     """With the last build's record, a re-publish reads no page and no original that is as it was
     made; a text file altered since, a seed changed in place or removed, and a record of other
-    code are all caught."""
+    code are all caught: other code makes every text again, but the originals in place (the seeds
+    as received, checked by their SHA-256) are not read again."""
+    from gen.export import files as export_files
+
     reads: list[str] = []
+    checked: list[str] = []
+    real_check = export_files._check
+    monkeypatch.setattr(export_files, "_check", lambda data, sha256: checked.append(sha256) or real_check(data, sha256))
 
     def reader(info: PageInfo):
         def read() -> str:
@@ -423,8 +429,12 @@ def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_pa
     assert not (site_dir / downloads(pages[1]).original).exists()
     assert not (site_dir / downloads(pages[2]).original).exists()
     reads.clear()
+    checked.clear()
     write_exports(site_dir, pages, site, record=Record(kept, "v2"))  # other code: every text is made again
     assert sorted(reads) == sorted(p.page for p in pages)
+    # The originals still in place are not read again; only the changed seed's (refused, so not
+    # in place) is tried once more.
+    assert checked == [pages[1].fields["seed_sha256"]]
 
 
 def test_a_record_describes_one_site_folder(tmp_path, root):

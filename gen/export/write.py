@@ -139,14 +139,14 @@ def _publish(info: PageInfo, root: str, dest: str, name: str, link: bool, fresh:
             problems.append(Problem(info.page, f"{sha256!r} is not a SHA-256; {seed} cannot be checked and is not published", field="seed_sha256"))
             return None, link
         src = seed_path(root, seed, real)
-        checked = functools.partial(record.holds, name, sha256)
+        checked = functools.partial(record.holds, name, sha256, made=False)
         try:
             how = place_original(src, dest, sha256, link, fresh, checked)
         except OSError as exc:
             if not (link and cannot_link(exc)):
                 raise
             how, link = place_original(src, dest, sha256, False, fresh, checked), False
-        record.note(name, sha256, dest)
+        record.note(name, sha256, dest, made=False)
         return how, link
     except SeedError as exc:
         problems.append(Problem(info.page, f"{seed} {exc}; the original is not published", field="seed"))
