@@ -391,6 +391,17 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     assert (site_dir / "files" / "archive" / "report.pdf").exists()
 
 
+def _reading_pages(reads: list[str]) -> list[PageInfo]:
+    """The five real pages, each noting in `reads` when its text is read."""
+    def reader(info: PageInfo):
+        def read() -> str:
+            reads.append(info.page)
+            return info.body
+        return read
+
+    return [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]
+
+
 def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_path, root, monkeypatch):
     """With the last build's record, a re-publish reads no page and no original that is as it was
     made; a text file altered since, a seed changed in place or removed, and a record of other
@@ -402,14 +413,7 @@ def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_pa
     checked: list[str] = []
     real_check = export_files._check
     monkeypatch.setattr(export_files, "_check", lambda data, sha256: checked.append(sha256) or real_check(data, sha256))
-
-    def reader(info: PageInfo):
-        def read() -> str:
-            reads.append(info.page)
-            return info.body
-        return read
-
-    pages = [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]
+    pages = _reading_pages(reads)
     site = SiteInfo("档案", "", BUILT, root=str(root))
     site_dir, kept = tmp_path / "site", tmp_path / "export-files.pickle"
     first = write_exports(site_dir, pages, site, record=Record(kept, "v1"))
@@ -440,14 +444,7 @@ def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_pa
 def test_a_record_describes_one_site_folder(tmp_path, root):
     """A record saved for another site folder (`mkdocs serve`'s, say) is nothing known here."""
     reads: list[str] = []
-
-    def reader(info: PageInfo):
-        def read() -> str:
-            reads.append(info.page)
-            return info.body
-        return read
-
-    pages = [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]
+    pages = _reading_pages(reads)
     site = SiteInfo("档案", "", BUILT, root=str(root))
     kept = tmp_path / "export-files.pickle"
     write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
