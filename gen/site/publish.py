@@ -113,11 +113,10 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     _REAL.clear()
     known = job.store.load()
     todo: list[tuple[Source, str]] = []
-    real: dict[str, str] = {}
     for src, tags in sources:
         key = page_key(job, src, tags)
         old = known.get(src.src_uri)
-        if old is None or old.key != key or not _still_holds(old, job.pages, job.root, real) or not job.store.has(key):
+        if old is None or old.key != key or not _still_holds(old, job.pages, job.root, _REAL) or not job.store.has(key):
             todo.append((src, key))
     index: dict[str, Stored] = {}
     records = []
