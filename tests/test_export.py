@@ -621,8 +621,8 @@ def linked_root(tmp_path_factory):
 @given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=4), st.booleans())
 def test_seed_path_remembers_folders_and_decides_as_each_seed_alone(linked_root, pieces, lead):
     """seed_path remembers each folder once per export; every seed still gets the path or the
-    refusal its own parts give, and may_publish the same answer (a path ending in `/` or `/.`, a
-    folder, is refused at once instead of when it is read)."""
+    refusal its own parts give, and may_publish answers by that. A path ending in `/` or `/.` is
+    refused as not plain, `seeds/a.txt/.` too, although its parts name a file."""
     from gen.export.files import SeedError, may_publish, seed_path
 
     root = str(linked_root)
@@ -641,5 +641,5 @@ def test_seed_path_remembers_folders_and_decides_as_each_seed_alone(linked_root,
             assert found == "is not a plain path inside the project folder"
         else:
             assert found == expected
-        assert may_publish(root, seed, memo) == (not expected.startswith(("is not", "leads")) and os.path.isfile(expected)
-                                                 and not os.path.islink(expected))
+        assert may_publish(root, seed, memo) == (not found.startswith(("is not", "leads")) and os.path.isfile(found)
+                                                 and not os.path.islink(found))
