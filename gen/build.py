@@ -255,9 +255,11 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
                 pass
     new_state = replace(p.state, pages=pages, moved=statefile.with_moves(p.state.moved, {}, pages))
     fs.make_durable(touched)
-    if fs.save_state(docs_dir, new_state):
-        old = {b for e in (*st.pages.values(), *st.legacy_indexes.values()) for b in e.bases}
-        fs.drop_bases(docs_dir, old - {b for e in new_state.pages.values() for b in e.bases})
+    fs.save_state(docs_dir, new_state)
+    # Every kept text no page of the state refers to goes: the last state's, and what a build
+    # killed before it had removed them left (its new texts, or its old ones after it saved the
+    # state): 0.2 s of listing at 100,000 documents.
+    fs.drop_bases(docs_dir, set(fs.list_bases(docs_dir)) - {b for e in new_state.pages.values() for b in e.bases})
     return decisions, problems, page_stats
 
 
