@@ -52,6 +52,21 @@ def test_second_build_writes_nothing(tree):
     assert report(tree)["pages"] == []
 
 
+def test_base_copies_no_page_refers_to_are_removed_even_when_nothing_changed(tree):
+    """A build killed after saving the state, before removing the base copies it replaced, left
+    them for good: the next build, with nothing to write, removes every copy no page refers to."""
+    assert build() == 0
+    bases = tree / "docs" / ".gen" / "base"
+    kept = sorted(p.relative_to(bases) for p in bases.rglob("*.md"))
+    orphan = bases / "ab" / ("ab" + "0" * 62 + ".md")
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_text("旧的生成文本\n", encoding="utf-8")
+    assert build() == 0
+    assert not orphan.exists()
+    assert sorted(p.relative_to(bases) for p in bases.rglob("*.md")) == kept
+    assert report(tree)["pages"] == []
+
+
 def test_edited_page_is_kept_and_reported(tree, capsys):
     build()
     page = tree / "docs" / report(tree)["seeds"][0]["page"]
