@@ -108,8 +108,9 @@ def _base_seeds(docs_dir: Path, hashes: set[str]) -> dict[str, str]:
 
 
 def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[str], c: cache.Cache) -> tuple[dict[str, Seen], dict[str, cache.Stat]]:
-    """Every page the plan decides on, as on disk now, and the Stats of the pages the cache knew
-    unchanged (which were not read). The base copy is read only where a merge may need it."""
+    """Every page the plan decides on, as on disk now, and the Stat of each page file as seen: the
+    cache's for those it knew unchanged (which were not read), the stamp taken before reading for
+    the others. The base copy is read only where a merge may need it."""
     want_of_seed = {w.seed: w for w in wants.values()}
     pages = {**{p: (None, w) for p, w in wants.items()}, **{p: (e, want_of_seed.get(e.seed)) for p, e in st.pages.items()},
              **{p: (e, None) for p, e in st.legacy_indexes.items()}}
@@ -123,13 +124,19 @@ def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[
             seen[page] = Seen(new.sha256)
             unchanged[file] = stat
         else:
-            seen[page] = see(docs_dir, page, entry, want)
+            seen[page] = found = see(docs_dir, page, entry, want)
+            if found.stamp is not None and found.sha256 is not None:
+                unchanged[file] = (*found.stamp, found.sha256)
     return seen, unchanged
 
 
 def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None) -> Seen:
     """One page as on disk now, read (see observe)."""
     new = want.new if want else None
+    try:
+        stamp = fs.file_stat(docs_dir / page)  # before reading: a save after it gives another
+    except OSError:
+        stamp = None
     try:
         text = fs.read_text(docs_dir / page)
     except fs.PageError as exc:
@@ -141,7 +148,7 @@ def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None) -> Se
     if entry is not None and entry.sha256 and sha not in entry.bases and new is not None and new.sha256 != entry.sha256:
         base = fs.read_base(docs_dir, entry.sha256)
     proposal = entry is not None and entry.conflict is not None and (docs_dir / sync.proposal_path(page)).exists()
-    return Seen(sha, text, base=base, proposal=proposal)
+    return Seen(sha, text, base=base, proposal=proposal, stamp=stamp)
 
 
 def wanted(g: Gathered, st: State, force: frozenset[str], docs_dir: Path) -> dict[str, Want]:
@@ -197,8 +204,10 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
     """Write what the plan says: base copies, moves, pages, then the state last, so a run
     interrupted anywhere leaves every page old or new and is simply run again. A page that
     changed on disk since the plan saw it is decided again (the save is merged or kept).
-    Returns the decisions as carried out, problems, and the Stat of every page now as generated."""
+    Returns the decisions as carried out, problems, and the Stat of every page now as generated:
+    of the text written, or as the plan saw it (`unchanged`: see observe)."""
     touched: list[Path] = []
+    stamps: dict[Path, tuple[int, int]] = {}  # (mtime, size) of each page as this run wrote it
     page_stats: dict[str, cache.Stat] = {}
     problems: list[Problem] = []
     for d in p.decisions:
@@ -231,7 +240,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
         want = wants.get(d.page)
         entry = before.get(d.page) or (by_seed_before.get(want.seed) if want else None)
         for _ in range(SAVES_MET):
-            if _write(d, docs_dir, touched):
+            if _write(d, docs_dir, touched, stamps):
                 break
             d = redecide(d, entry, want, see(docs_dir, d.page, entry, want))
             if d.base is not None and d.base_sha and (written := fs.write_base(docs_dir, d.base_sha, d.base)) is not None:
@@ -247,12 +256,12 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
             else:
                 pages.pop(d.page, None)
         decisions.append(d)
-        if d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and pages[d.page].sha256:
+        if d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and (sha := pages[d.page].sha256):
             file = fs.page_file(docs_dir, d.page)
-            try:
-                page_stats[file] = cache.stat_of(file, pages[d.page].sha256, unchanged.get(file))  # type: ignore[arg-type]
-            except OSError:
-                pass
+            if (stamp := stamps.get(docs_dir / d.page)) is not None:
+                page_stats[file] = (*stamp, sha)
+            elif (as_seen := unchanged.get(file)) is not None and as_seen[2] == sha:
+                page_stats[file] = as_seen
     new_state = replace(p.state, pages=pages, moved=statefile.with_moves(p.state.moved, {}, pages))
     fs.make_durable(touched)
     fs.save_state(docs_dir, new_state)
@@ -263,13 +272,14 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
     return decisions, problems, page_stats
 
 
-def _write(d: sync.Decision, docs_dir: Path, touched: list[Path]) -> bool:
+def _write(d: sync.Decision, docs_dir: Path, touched: list[Path], stamps: dict[Path, tuple[int, int]]) -> bool:
     """Carry out one decision; False when the page changed since the plan saw it."""
     path = docs_dir / d.page
     if d.text is not None:
-        if not fs.replace_if_unchanged(path, d.text, d.expect):
+        if (stamp := fs.replace_if_unchanged(path, d.text, d.expect)) is None:
             return False
         touched.append(path)
+        stamps[path] = stamp
     if d.proposal is not None:
         fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
         touched.append(docs_dir / sync.proposal_path(d.page))

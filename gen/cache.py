@@ -3,7 +3,10 @@
 Everything is keyed by content: a seed's read is keyed by its path, the SHA-256 of its bytes, its
 manifest entry and the generator's own version (a hash of gen/'s code and data), so any change
 to any of them reads the seed again. A file's (mtime, size) maps to its SHA-256 the way git's index
-does, so unchanged seeds need not even be opened. The cache is local (build/cache/, not in git)
+does, so unchanged seeds need not even be opened. As in git, the stamp kept is the one taken
+before the file was read (or the one of the very file the build wrote), so a save that lands
+while a build runs is read by the next, and a file changed within fs.RACY_NS of the save is not
+known by its stamp at all (a second save within one clock tick keeps it). The cache is local (build/cache/, not in git)
 and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files and the
 near-duplicate result; a run writes only the files whose content changed.
 
@@ -16,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import time
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -75,14 +79,6 @@ def _unchanged(found: Stat | None, path: str) -> Stat | None:
         return None
 
 
-def stat_of(path: str, sha256: str, known: Stat | None = None) -> Stat:
-    """A file's Stat now (the known one when it still holds this hash)."""
-    if known is not None and known[2] == sha256:
-        return known
-    mtime, size = fs.file_stat(path)
-    return (mtime, size, sha256)
-
-
 @dataclass(frozen=True)
 class Used:
     """What a run used and made: exactly what the next run's cache holds, so the cache never
@@ -99,6 +95,12 @@ SHARDS = 16
 # The per-seed tables, each split into SHARDS files by a stable hash of the key, so a run that
 # changed a few seeds rewrites only the files holding them.
 SHARDED = ("reads", "pages", "stats", "page_stats")
+
+
+def _trusted(stats: Mapping[str, Stat], now_ns: int) -> Mapping[str, Stat]:
+    if all(fs.trusted_stamp(s[0], now_ns) for s in stats.values()):
+        return stats  # the very mapping: save() compares it with the loaded one cheaply
+    return {path: s for path, s in stats.items() if fs.trusted_stamp(s[0], now_ns)}
 
 
 def _shard_of(table: str, key: object) -> int:
@@ -147,9 +149,12 @@ def load(cache_dir: Path | None) -> Cache:
 
 
 def save(c: Cache, used: Used) -> None:
-    """Keep what this run used; only the files whose content changed are written."""
+    """Keep what this run used; only the files whose content changed are written. A file changed
+    too shortly before now is not known by its Stat next time (fs.RACY_NS): it is hashed again."""
     if c.folder is None:
         return
+    now = time.time_ns()
+    used = replace(used, stats=_trusted(used.stats, now), page_stats=_trusted(used.page_stats, now))
     # The loaded shards are the cache's own: copied, as a run that fails after this leaves it read.
     shards = [{t: dict(shard[t]) for t in SHARDED} for shard in c.shards] or [{t: {} for t in SHARDED} for _ in range(SHARDS)]
     dirty = {n for n in range(SHARDS) if not (c.folder / _shard_file(n)).exists()}
@@ -172,3 +177,4 @@ def save(c: Cache, used: Used) -> None:
         fs.write_bytes_atomic(c.folder / _shard_file(n), _pickle(**shards[n]))
     if used.near != c.near or not (c.folder / NEAR_FILE).exists():
         fs.write_bytes_atomic(c.folder / NEAR_FILE, _pickle(near=used.near))
+    fs.drop_stale_tmps(c.folder)  # what killed builds left (of any writer of build/cache/)

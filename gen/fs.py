@@ -12,6 +12,7 @@ import secrets
 import shutil
 import stat
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,9 @@ MAX_SEED_BYTES = 20 * 1024 * 1024
 # Temporary files: short fixed-prefix names (a long page name cannot make them too long), and
 # recognisable, so a build removes any that a killed process left behind.
 TMP_PREFIX = ".gen-tmp-"
+# A temporary file this old was left by a stopped process (writing any one file takes far less);
+# a younger one may be another build's, still being written.
+STALE_TMP_SECONDS = 3600
 # A page set aside while it is replaced or removed (see _take_aside): its own name follows.
 ASIDE_PREFIX = ".gen-aside-"
 # The previous release named them after the file (".NAME.PID.tmp").
@@ -104,6 +108,17 @@ def read_bytes(path: str | Path) -> bytes:
     if len(data) > MAX_SEED_BYTES:
         raise ValueError(f"is larger than {MAX_SEED_BYTES:,} bytes; seeds larger than that are not read")
     return data
+
+
+# A file changed this shortly before a record of stamps is written is not recorded ("racily
+# clean", as git calls it): a second save within one tick of the file system's clock, of the same
+# size, keeps its (mtime, size), so the next run reads such a file instead of trusting its stamp.
+RACY_NS = 2_000_000_000
+
+
+def trusted_stamp(mtime_ns: int, now_ns: int) -> bool:
+    """Whether a file stamped mtime_ns may be known by its stamp in a record written at now_ns."""
+    return mtime_ns < now_ns - RACY_NS
 
 
 def file_stat(path: str | Path) -> tuple[int, int]:
@@ -248,28 +263,30 @@ def _take_aside(path: Path, expect: str) -> tuple[Path | None, bool]:
     return aside, True
 
 
-def replace_if_unchanged(path: Path, text: str, expect: str | None) -> bool:
+def replace_if_unchanged(path: Path, text: str, expect: str | None) -> tuple[int, int] | None:
     """Put text at path only while the file there is still what the plan read: `expect` is the
-    hash of its text then (None: there was no file). False, and nothing changed, when someone
+    hash of its text then (None: there was no file). Gives the (mtime, size) of the file written
+    (of this text, whatever is saved there afterwards), or None, and nothing changed, when someone
     saved it (or created it) since. The old file is moved aside first, so a save that lands
     between the check and the replacement is never overwritten."""
     tmp = _write_tmp(path, text.encode("utf-8"), durable=False)
     try:
+        stamp = file_stat(tmp)  # the page's own: it is this file, linked
         aside = None
         if expect is not None:
             aside, _ = _take_aside(path, expect)
             if aside is None:
-                return False
+                return None
         try:
             os.link(tmp, path)  # never over a file: one saved in between stands
         except FileExistsError:
-            return False
+            return None
         except BaseException:
             if aside is not None:
                 _put_back(aside, path)
                 aside = None
             raise
-        return True
+        return stamp
     finally:
         tmp.unlink(missing_ok=True)
         if aside is not None:
@@ -297,6 +314,29 @@ def move_if_unchanged(src: Path, dst: Path, expect: str | None, stop_at: Path) -
         return False
     remove(src, stop_at)
     return True
+
+
+def stale_tmp(name: str, mtime: float, now: float) -> bool:
+    """Whether a file is a temporary one a stopped process left (see STALE_TMP_SECONDS)."""
+    return name.startswith(TMP_PREFIX) and now - mtime > STALE_TMP_SECONDS
+
+
+def drop_stale_tmps(folder: Path | str) -> int:
+    """Remove the temporary files stopped processes left in a folder (not below it); how many went."""
+    gone = 0
+    now = time.time()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if stale_tmp(entry.name, entry.stat(follow_symlinks=False).st_mtime, now):
+                        os.unlink(entry.path)
+                        gone += 1
+                except OSError:
+                    pass
+    except OSError:
+        pass
+    return gone
 
 
 def list_pages(docs_dir: Path) -> list[str]:

@@ -298,10 +298,16 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
     out: list[Read | None] = []
     todo: list[tuple[int, Job]] = []
     known: dict[str, cache.Stat] = {}
+    before: dict[str, tuple[int, int]] = {}  # (mtime, size) of the others, taken before they are read
     for i, (path, shown, rel, entry) in enumerate(jobs):
         # A file with new stats is hashed to find its read; with nothing cached, it is just read.
         if (stat := c.known_stat(path)) is not None:
             known[path] = stat
+        else:
+            try:
+                before[path] = fs.file_stat(path)
+            except OSError:
+                pass
         sha = stat[2] if stat else (fs.sha256_of(path) if c.reads else None)
         hit = c.reads.get(cache.read_key(shown, sha, entry)) if sha else None
         out.append(hit)
@@ -316,10 +322,13 @@ def read_or_recall(jobs: list[Job], c: cache.Cache, workers: int, progress: Prog
         if result.key:
             reads[result.key] = (result, found, None)
             if result.summary:
-                try:
-                    stats[path] = cache.stat_of(path, result.summary.sha256, known.get(path))
-                except OSError:
-                    pass
+                # The stamp the file had before it was hashed or read: a save since gives it another.
+                sha = result.summary.sha256
+                known_stat = known.get(path)
+                if known_stat is not None and known_stat[2] == sha:
+                    stats[path] = known_stat
+                elif path in before:
+                    stats[path] = (*before[path], sha)
     return out, reads, stats  # type: ignore[return-value]
 
 

@@ -41,6 +41,7 @@ class Seen:
     error: str | None = None  # it cannot be read (not UTF-8, a folder)
     base: str | None = None  # its last generated text, when a merge may need it
     proposal: bool = False  # a conflict proposal stands beside it
+    stamp: tuple[int, int] | None = None  # its file's (mtime, size) before it was read
 
 
 ABSENT = Seen(None)

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from gen.fs import TMP_PREFIX
+from gen.fs import STALE_TMP_SECONDS, TMP_PREFIX
 from gen.search.facets import Facets
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits
 from gen.search.segments import (
-    GROUP, STALE_TMP_SECONDS, SUFFIX, Page, Report, Segmenter, decode_segment, encode_segment, ends_segment, group_digest,
+    GROUP, SUFFIX, Page, Report, Segmenter, decode_segment, encode_segment, ends_segment, group_digest,
     index_pages, load_segment, salt_of, segment_digest, sweep, unused_files,
 )
 from gen.search.sink import ChildSink, HtmlPart, LocalSink, SearchBuildError, SplitSink

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import os
 import posixpath
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gen import fs
 from gen.site import page as P
 from gen.site import publish as pub
 from gen.site.markup import Converter, dest_of, relative, site_relpath, url_of
@@ -179,6 +182,22 @@ def test_store_prunes_pages_no_page_uses(tmp_path):
     assert store.prune({"aa" * 16}) == 1 and store.has("aa" * 16) and not store.has("bb" * 16)
 
 
+def test_store_prune_removes_what_killed_builds_left_but_not_what_a_build_is_writing(tmp_path):
+    store = Store(tmp_path)
+    store.put("aa" * 16, b"x")
+    folder = store.path("aa" * 16).parent
+    left = [folder / f"{fs.TMP_PREFIX}1-0badc0de", tmp_path / f"{fs.TMP_PREFIX}1-0ddba11"]  # a page, an index
+    writing = [folder / f"{fs.TMP_PREFIX}2-5eed1e55", tmp_path / f"{fs.TMP_PREFIX}2-5ca1ab1e"]
+    long_ago = time.time() - fs.STALE_TMP_SECONDS - 60
+    for path in left + writing:
+        path.write_bytes(b"half a file")
+    for path in left:
+        os.utime(path, (long_ago, long_ago))
+    store.prune({"aa" * 16})
+    assert [p.exists() for p in left + writing] == [False, False, True, True]
+    assert store.has("aa" * 16)
+
+
 def test_damaged_store_index_means_render_again(tmp_path):
     store = Store(tmp_path)
     store.index_path.parent.mkdir(parents=True, exist_ok=True)
@@ -341,9 +360,9 @@ def test_page_digests_are_recorded_by_stamp_for_the_same_code(tmp_path):
     assert stamps.load(record, "v1") == {}  # none yet
     stamps.save(record, "v1", [(("/d/a.md", 5, 10), "aa"), (("/d/b.md", 6, 11), "bb"), (("/d/a.md", 7, 12), "cc")])
     assert stamps.load(record, "v1") == {("/d/a.md", 7, 12): "cc", ("/d/b.md", 6, 11): "bb"}  # a path's last stamp
-    now = 10 * stamps.RACY_NS
-    stamps.save(record, "v1", [(("/d/old.md", now - stamps.RACY_NS - 1, 3), "dd"), (("/d/new.md", now - 1, 4), "ee")], now_ns=now)
-    assert stamps.load(record, "v1") == {("/d/old.md", now - stamps.RACY_NS - 1, 3): "dd"}  # changed just now: read next time
+    now = 10 * fs.RACY_NS
+    stamps.save(record, "v1", [(("/d/old.md", now - fs.RACY_NS - 1, 3), "dd"), (("/d/new.md", now - 1, 4), "ee")], now_ns=now)
+    assert stamps.load(record, "v1") == {("/d/old.md", now - fs.RACY_NS - 1, 3): "dd"}  # changed just now: read next time
     assert stamps.load(record, "v2") == {}  # other code
     record.write_bytes(b"damaged")
     assert stamps.load(record, "v1") == {}

@@ -141,7 +141,7 @@ def test_between_builds_a_page_is_known_by_its_files_stamp(tmp_path):
     saved again. A damaged record only means reading every page again."""
     root = make_project(tmp_path / "p")
     _run(root, "gen", "build")
-    for written in (root / "docs").rglob("*.md"):  # written a minute ago: not "racily" new (stamps.RACY_NS)
+    for written in (root / "docs").rglob("*.md"):  # written a minute ago: not "racily" new (gen.fs.RACY_NS)
         st = written.stat()
         os.utime(written, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
     _run(root, "mkdocs", "build", "--strict")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from gen.fs import TMP_PREFIX, tree_digest, write_bytes_atomic
+from gen.fs import stale_tmp, tree_digest, write_bytes_atomic
 from gen.search.extract import extract_sections
 from gen.search.facets import Facets
 from gen.search.index import IndexBuilder
@@ -59,8 +59,6 @@ GROUP = 8
 SUFFIX = ".pickle"
 # Level 1: 63.5 MB of pickles → 26 MB, 0.25 s to inflate them all; level 6 saves 2 MB more for 3x the time.
 ZLIB_LEVEL = 1
-# A temporary file this old was left by a killed build (writing one segment takes well under a second).
-STALE_TMP_SECONDS = 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,7 +295,7 @@ def unused_files(names: Iterable[tuple[str, float]], keep: set[str], now: float)
     for name, mtime in names:
         if name.endswith(SUFFIX) and not name.startswith(".") and name[: -len(SUFFIX)] not in keep:
             gone.append(name)
-        elif name.startswith(TMP_PREFIX) and now - mtime > STALE_TMP_SECONDS:
+        elif stale_tmp(name, mtime, now):
             gone.append(name)
     return sorted(gone)
 

@@ -5,7 +5,7 @@ as the generator wrote it). Without a record that is every page read and hashed 
 build: 2 s of the main process at 100,000 documents. A file whose (path, mtime, size) is as
 recorded still holds the text of the recorded digest, the rule git's index and the generator's
 cache follow; anything else is read. As git does with "racily clean" files, a file changed in
-the last RACY_NS before the record is written is not recorded (a second save within the file
+the last gen.fs.RACY_NS before the record is written is not recorded (a second save within the file
 system's clock tick, of the same size, would keep its stamp), so it is read next time.
 
     build/cache/page-digests.pickle    pickle((version, {path: (mtime_ns, size, digest)}))
@@ -21,10 +21,9 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from gen.fs import write_bytes_atomic
+from gen.fs import trusted_stamp, write_bytes_atomic
 
 NAME = "page-digests.pickle"
-RACY_NS = 2_000_000_000  # files changed this recently are read again by the next build
 
 Stamp = tuple[str, int, int]  # (path, mtime_ns, size)
 
@@ -42,9 +41,9 @@ def load(path: Path, version: str) -> dict[Stamp, str]:
 
 def save(path: Path, version: str, digests: Iterable[tuple[Stamp, str]], now_ns: int | None = None) -> None:
     """Record these digests (the last stamp given for a path wins), but for files changed within
-    RACY_NS of `now_ns` (now); a record that cannot be written only costs the next build the reading."""
-    recent = (time.time_ns() if now_ns is None else now_ns) - RACY_NS
-    pages = {name: (mtime, size, digest) for (name, mtime, size), digest in digests if mtime < recent}
+    gen.fs.RACY_NS of `now_ns` (now); a record that cannot be written only costs the next build the reading."""
+    now = time.time_ns() if now_ns is None else now_ns
+    pages = {name: (mtime, size, digest) for (name, mtime, size), digest in digests if trusted_stamp(mtime, now)}
     try:
         write_bytes_atomic(path, pickle.dumps((version, pages), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:

@@ -19,11 +19,12 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from gen.fs import write_bytes_atomic
+from gen.fs import TMP_PREFIX, drop_stale_tmps, stale_tmp, write_bytes_atomic
 from gen.search.sink import HtmlPart
 
 FORMAT = 3
@@ -167,16 +168,20 @@ class Store:
         for index in self._indexes():
             if index != self.index_path:
                 keep.update(s.key for s in _read(index).values())
+        now = time.time()
         for folder in os.scandir(self.html_dir):
             if not folder.is_dir():
                 continue
             for entry in os.scandir(folder.path):
-                if entry.name.endswith(".html") and entry.name[:-5] not in keep:
-                    try:
+                name = entry.name
+                try:
+                    if ((name.endswith(".html") and name[:-5] not in keep)
+                            or (name.startswith(TMP_PREFIX) and stale_tmp(name, entry.stat().st_mtime, now))):
                         os.unlink(entry.path)
                         gone += 1
-                    except OSError:
-                        pass
+                except OSError:
+                    pass
+        drop_stale_tmps(self.root)
         return gone
 
 
