@@ -207,7 +207,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
     Returns the decisions as carried out, problems, and the Stat of every page now as generated:
     of the text written, or as the plan saw it (`unchanged`: see observe)."""
     touched: list[Path] = []
-    stamps: dict[Path, tuple[int, int]] = {}  # (mtime, size) of each page as this run wrote it
+    stamps: dict[str, tuple[int, int]] = {}  # (mtime, size) of each page as this run wrote it
     page_stats: dict[str, cache.Stat] = {}
     problems: list[Problem] = []
     for d in p.decisions:
@@ -258,7 +258,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
         decisions.append(d)
         if d.page in pages and d.action in (sync.WRITE, sync.UNCHANGED) and (sha := pages[d.page].sha256):
             file = fs.page_file(docs_dir, d.page)
-            if (stamp := stamps.get(docs_dir / d.page)) is not None:
+            if (stamp := stamps.get(d.page)) is not None:
                 page_stats[file] = (*stamp, sha)
             elif (as_seen := unchanged.get(file)) is not None and as_seen[2] == sha:
                 page_stats[file] = as_seen
@@ -272,20 +272,21 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
     return decisions, problems, page_stats
 
 
-def _write(d: sync.Decision, docs_dir: Path, touched: list[Path], stamps: dict[Path, tuple[int, int]]) -> bool:
+def _write(d: sync.Decision, docs_dir: Path, touched: list[Path], stamps: dict[str, tuple[int, int]]) -> bool:
     """Carry out one decision; False when the page changed since the plan saw it."""
-    path = docs_dir / d.page
     if d.text is not None:
+        path = docs_dir / d.page
         if (stamp := fs.replace_if_unchanged(path, d.text, d.expect)) is None:
             return False
         touched.append(path)
-        stamps[path] = stamp
+        stamps[d.page] = stamp
     if d.proposal is not None:
         fs.write_atomic(docs_dir / sync.proposal_path(d.page), d.proposal)
         touched.append(docs_dir / sync.proposal_path(d.page))
     elif d.action in (sync.WRITE, sync.MERGED) or (d.action == sync.KEPT and d.base_sha):
         fs.remove(docs_dir / sync.proposal_path(d.page), docs_dir)  # settled: a proposal is stale
     if d.action == sync.REMOVE and d.expect:
+        path = docs_dir / d.page
         if not fs.remove_if_unchanged(path, d.expect, docs_dir):
             return False
         touched.append(path)
