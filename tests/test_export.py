@@ -391,12 +391,30 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     assert (site_dir / "files" / "archive" / "report.pdf").exists()
 
 
+def test_a_text_file_made_from_a_save_is_made_again_when_the_text_the_build_saw_is_put_back(tmp_path, root):
+    """A build knows a page by the digest of its text when it looked at it, and reads the text for
+    its text file later. A save in between is what the file holds, and the record says so: when the
+    editor puts the text the build saw back, its text file is made again."""
+    page = real_pages()[0]
+    site = SiteInfo("档案", "", BUILT, root=str(root))
+    site_dir, kept = tmp_path / "site", tmp_path / "export-files.pickle"
+    seen = sha(page.body.encode())
+    saved = "编辑存下的正文\n"
+    write_exports(site_dir, [PageInfo(page.page, page.url, page.fields, lambda: (saved, sha(saved.encode())), seen)],
+                  site, record=Record(kept, "v1"))
+    text_file = site_dir / downloads(page).text
+    assert text_file.read_text(encoding="utf-8").endswith(saved)
+    write_exports(site_dir, [PageInfo(page.page, page.url, page.fields, lambda: (page.body, seen), seen)],
+                  site, record=Record(kept, "v1"))
+    assert text_file.read_text(encoding="utf-8") == plain_text(page.fields["title"], page.body)
+
+
 def _reading_pages(reads: list[str]) -> list[PageInfo]:
     """The five real pages, each noting in `reads` when its text is read."""
     def reader(info: PageInfo):
-        def read() -> str:
+        def read() -> tuple[str, str]:
             reads.append(info.page)
-            return info.body
+            return info.body, sha(info.body.encode())
         return read
 
     return [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]

@@ -175,6 +175,27 @@ def test_stored_records_share_what_repeats_between_pages():
     assert a.links == (("archive/a.md", True),) and a.links[0][0] is b.links[0][0] and a.files[0][0] is b.files[0][0]
 
 
+def test_a_page_saved_while_the_build_runs_is_never_kept_as_the_rendering_of_its_old_text(tmp_path):
+    """A build keys a page by the digest of its text when it looked at it, and renders it later. A
+    save in between is rendered as it is, but not kept as the rendering of the text the build saw,
+    which the editor may yet put back (then that text is rendered, not the save)."""
+    page = tmp_path / "docs" / "archive" / "a.md"
+    page.parent.mkdir(parents=True)
+    seen, saved = '---\ntitle: "甲"\n---\n\n先前的正文\n', '---\ntitle: "甲"\n---\n\n存下的正文\n'
+    page.write_text(saved, encoding="utf-8")  # saved after the build read `seen`
+    pages = {"archive/a.md": "archive/a/"}
+
+    def publish():
+        source = P.Source("archive/a.md", "archive/a/", None, True, None, str(page), fs.text_digest(seen))
+        return pub.publish(_job(tmp_path, pages), [(source, ())], tmp_path / "site")
+
+    html = tmp_path / "site" / "archive" / "a" / "index.html"
+    assert publish().rendered == 1 and "存下的正文" in html.read_text(encoding="utf-8")
+    page.write_text(seen, encoding="utf-8")  # put back
+    assert publish().rendered == 1 and "先前的正文" in html.read_text(encoding="utf-8")
+    assert publish().rendered == 0
+
+
 def test_store_prunes_pages_no_page_uses(tmp_path):
     store = Store(tmp_path)
     store.put("aa" * 16, b"x")

@@ -123,9 +123,10 @@ def _write_text(path: str, name: str, info: PageInfo, fresh: bool, record: Recor
         except FileNotFoundError:
             pass
     title = info.fields.get("title")
-    text = plain_text(str(title) if title is not None else "", info.body)
+    body, digest = info.read()  # the digest of the text read: a page saved since is made again next time
+    text = plain_text(str(title) if title is not None else "", body)
     write_file(path, rows.clean_surrogates(text).encode("utf-8"), fresh)
-    record.note(name, info.digest, path)
+    record.note(name, digest, path)
 
 
 def _publish(info: PageInfo, root: str, dest: str, name: str, link: bool, fresh: bool, real: dict[str, str],

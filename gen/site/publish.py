@@ -12,7 +12,7 @@ import functools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from gen import frontmatter
@@ -71,6 +71,13 @@ def _render_batch(sources: Sequence[tuple[Source, str]]) -> list[tuple[str, Stor
         _CONVERTER = Converter(job.extensions, job.configs, job.pages)
     out = []
     for src, key in sources:
+        if src.text is None and src.digest:
+            text = src.read()
+            if text_digest(text) != src.digest:
+                # Saved after the build looked at it: rendered as it is now, under a key no build
+                # asks for (not its old text's), so the next build renders it again under its own.
+                key = key_of(key, "saved while the build ran")
+            src = replace(src, text=text)
         rendered = page_mod.render(src, job.shell, _CONVERTER, job.tag_urls, job.extras)
         out.append((src.src_uri, _keep(job, key, rendered)))
     return out
@@ -177,9 +184,10 @@ def info_of(src: Source, stored: Stored) -> PageInfo:
     return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src), src.digest)
 
 
-def _body(src: Source) -> str:
+def _body(src: Source) -> tuple[str, str]:
     text = src.read()
     try:
-        return frontmatter.split(text)[1]
+        body = frontmatter.split(text)[1]
     except ValueError:
-        return text
+        body = text
+    return body, text_digest(text) if src.digest else ""
