@@ -4,11 +4,12 @@ Everything is keyed by content: a seed's read is keyed by its path, the SHA-256 
 manifest entry and the generator's own version (a hash of gen/'s code and data), so any change
 to any of them reads the seed again. A file's (mtime, size) maps to its SHA-256 the way git's index
 does, so unchanged seeds need not even be opened. As in git, the stamp kept is the one taken
-before the file was read (or the one of the very file the build wrote), so a save that lands
-while a build runs is read by the next, and a file changed within fs.RACY_NS of the save is not
-known by its stamp at all (a second save within one clock tick keeps it). The cache is local (build/cache/, not in git)
-and may be deleted at any time. Its files: the per-seed tables in SHARDS shard files and the
-near-duplicate result; a run writes only the files whose content changed.
+before the file was read (or that of the very file the build wrote), so a save that lands while
+a build runs is read by the next one, and a file changed within fs.RACY_NS of the save is not
+known by its stamp at all (a second save within one clock tick may keep it). The cache is local
+(build/cache/, not in git) and may be deleted at any time. Its files: the per-seed tables in
+SHARDS shard files and the near-duplicate result; a run writes only the files whose content
+changed.
 
 A memo at one boundary: load() gives the last run's tables, read only; the steps of a run look
 things up in them and return what they used (gather.Gathered.used, the page Stats of
@@ -97,9 +98,8 @@ SHARDS = 16
 SHARDED = ("reads", "pages", "stats", "page_stats")
 
 
-def _trusted(stats: Mapping[str, Stat], now_ns: int) -> Mapping[str, Stat]:
-    if all(fs.trusted_stamp(s[0], now_ns) for s in stats.values()):
-        return stats  # the very mapping: save() compares it with the loaded one cheaply
+def _trusted(stats: Mapping[str, Stat], now_ns: int) -> dict[str, Stat]:
+    """The Stats of files not changed too shortly before now_ns (see fs.RACY_NS)."""
     return {path: s for path, s in stats.items() if fs.trusted_stamp(s[0], now_ns)}
 
 
