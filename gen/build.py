@@ -115,19 +115,19 @@ def observe(docs_dir: Path, st: State, wants: dict[str, Want], force: frozenset[
     pages = {**{p: (None, w) for p, w in wants.items()}, **{p: (e, want_of_seed.get(e.seed)) for p, e in st.pages.items()},
              **{p: (e, None) for p, e in st.legacy_indexes.items()}}
     seen: dict[str, Seen] = {}
-    unchanged: dict[str, cache.Stat] = {}
+    stats_seen: dict[str, cache.Stat] = {}
     for page, (entry, want) in pages.items():
         new = want.new if want else None
         file = fs.page_file(docs_dir, page)
         if (new is not None and entry is not None and page not in force and not entry.conflict and new.sha256 == entry.sha256
                 and (stat := c.page_unchanged(file, new.sha256)) is not None):
             seen[page] = Seen(new.sha256)
-            unchanged[file] = stat
+            stats_seen[file] = stat
         else:
             seen[page] = found = see(docs_dir, page, entry, want)
             if found.stamp is not None and found.sha256 is not None:
-                unchanged[file] = (*found.stamp, found.sha256)
-    return seen, unchanged
+                stats_seen[file] = (*found.stamp, found.sha256)
+    return seen, stats_seen
 
 
 def see(docs_dir: Path, page: str, entry: Entry | None, want: Want | None) -> Seen:
@@ -199,13 +199,13 @@ def refusal(p: Plan, st: State, seeds_found: int, settings: Settings) -> Problem
 # ---- writing -----------------------------------------------------------------------------------
 
 
-def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged: dict[str, cache.Stat]
+def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], stats_seen: dict[str, cache.Stat]
           ) -> tuple[list[sync.Decision], list[Problem], dict[str, cache.Stat]]:
     """Write what the plan says: base copies, moves, pages, then the state last, so a run
     interrupted anywhere leaves every page old or new and is simply run again. A page that
     changed on disk since the plan saw it is decided again (the save is merged or kept).
     Returns the decisions as carried out, problems, and the Stat of every page now as generated:
-    of the text written, or as the plan saw it (`unchanged`: see observe)."""
+    of the text written, or as the plan saw it (`stats_seen`: see observe)."""
     touched: list[Path] = []
     stamps: dict[str, tuple[int, int]] = {}  # (mtime, size) of each page as this run wrote it
     page_stats: dict[str, cache.Stat] = {}
@@ -260,7 +260,7 @@ def apply(p: Plan, docs_dir: Path, st: State, wants: dict[str, Want], unchanged:
             file = fs.page_file(docs_dir, d.page)
             if (stamp := stamps.get(d.page)) is not None:
                 page_stats[file] = (*stamp, sha)
-            elif (as_seen := unchanged.get(file)) is not None and as_seen[2] == sha:
+            elif (as_seen := stats_seen.get(file)) is not None and as_seen[2] == sha:
                 page_stats[file] = as_seen
     new_state = replace(p.state, pages=pages, moved=statefile.with_moves(p.state.moved, {}, pages))
     fs.make_durable(touched)
@@ -320,7 +320,7 @@ def _build(settings: Settings, progress=None) -> Report:
     g = gather(settings, c, owners, placed, progress)
     force = frozenset(settings.force)
     wants = wanted(g, st, force, docs)
-    seen, unchanged = observe(docs, st, wants, force, c)
+    seen, stats_seen = observe(docs, st, wants, force, c)
     wants = with_texts_seen_to_need(wants, g, st, seen, docs)
     p = plan(wants, g.failed, st, seen, force)
     problems = list(g.problems) + notes + list(p.problems) + edited_page_problems(docs, seen, wants)
@@ -332,7 +332,7 @@ def _build(settings: Settings, progress=None) -> Report:
         return _report(g, decisions, problems, dry_run=True, refused=True)
     moved = {m.new: m.old for m in p.moves}
     if not settings.dry_run:
-        decisions, written_problems, page_stats = apply(p, docs, st, wants, unchanged)
+        decisions, written_problems, page_stats = apply(p, docs, st, wants, stats_seen)
         problems += written_problems
         try:
             cache.save(c, replace(g.used, page_stats=page_stats))

@@ -176,7 +176,7 @@ class Store:
                 name = entry.name
                 try:
                     if ((name.endswith(".html") and name[:-5] not in keep)
-                            or (name.startswith(TMP_PREFIX) and stale_tmp(name, entry.stat().st_mtime, now))):
+                            or (name.startswith(TMP_PREFIX) and stale_tmp(name, entry.stat().st_mtime, now))):  # stat only these
                         os.unlink(entry.path)
                         gone += 1
                 except OSError:
