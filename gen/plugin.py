@@ -13,6 +13,7 @@ plugin, whose single listing page grows with the archive).
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import posixpath
@@ -41,7 +42,7 @@ from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
 from gen.site import stamps
 from gen.site.aside import KEEP, SetAside, put_back, set_aside, sweep
-from gen.site.extras import document_extras
+from gen.site.extras import PAGE_TEXT_SCRIPT, document_extras
 from gen.site.facts import address, site_info, tab_of
 from gen.site.markup import dest_of
 from gen.site.outputs import Outputs
@@ -122,8 +123,9 @@ class ArchivePlugin(BasePlugin):
         ("manifest_columns", config_options.DictOfItems(config_options.Type(str), default={})),
         # The plugin's own: the most entries an index page lists before it is split or paginated.
         ("index_page_size", config_options.Type(int, default=PAGE_SIZE)),
-        # Publish each document's plain text and original as received (files/<page>/); about 2.5 KB
-        # a document, which an archive near GitHub Pages' 1 GB limit may need to leave out.
+        # Publish each document's original as received (files/<page>/); about 1.3 KB a document,
+        # which an archive near GitHub Pages' 1 GB limit may need to leave out (the page's text
+        # download is made in the reader's browser either way).
         ("document_files", config_options.Type(bool, default=True)),
         # The most a published site may weigh, in MB (10^6 bytes): the build warns from 90 % of it
         # (gen/site/size.py). GitHub Pages publishes at most 1 GB; 0 turns the check off.
@@ -201,6 +203,13 @@ class ArchivePlugin(BasePlugin):
         if note:
             log.warning(note)
 
+    def _page_text_url(self) -> str:
+        """The 纯文本 download's script (theme override folder), versioned by its content."""
+        found = next((f for f in self.theme_files if f.src_uri == PAGE_TEXT_SCRIPT), None)
+        if found is None:
+            raise PluginError(f"archive: {PAGE_TEXT_SCRIPT} is missing; it ships in the theme override folder (overrides/{PAGE_TEXT_SCRIPT})")
+        return f"{PAGE_TEXT_SCRIPT}?v={hashlib.sha256(found.content_bytes).hexdigest()[:10]}"
+
     def _release(self) -> None:
         if self._lock is not None:
             self._lock.close()
@@ -219,7 +228,7 @@ class ArchivePlugin(BasePlugin):
         search = config["plugins"].get(SEARCH)
         searching = search is not None and search.config.enabled
         worker = search.worker_url() if searching else None
-        scripts = tuple(str(s) for s in config.get("extra_javascript") or [])
+        scripts = (*(str(s) for s in config.get("extra_javascript") or []), self._page_text_url())
         if searching:
             scripts = (search.script_url(), *scripts)
         files_on = self.config["document_files"]

@@ -17,8 +17,8 @@ from gen.tables import SAFE_SCHEMES
 
 # The characters a backslash escapes as the site reads Markdown: Python-Markdown's own and the
 # tables extension's `|` (mkdocs.yml enables it). A backslash before any other character stays on
-# the page. One table for this writer and the readers of its Markdown (gen/export/text.py,
-# gen/cite/articles.py); tests/test_render.py checks it against Python-Markdown with mkdocs.yml's
+# the page. One table for this writer and the reader of its Markdown (gen/cite/articles.py);
+# tests/test_render.py checks it against Python-Markdown with mkdocs.yml's
 # extensions.
 BACKSLASH_ESCAPES = "\\`*_{}[]()#+-.!>|"
 # Characters that start inline markup anywhere in a line (escaped wherever they are).

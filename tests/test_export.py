@@ -12,6 +12,7 @@ import io
 import json
 import mimetypes
 import os
+import posixpath
 import random
 import shutil
 from pathlib import Path
@@ -26,7 +27,6 @@ from gen.export import LIST_SEPARATOR, Downloads, download_links_html, downloads
 from gen.export import rows
 from gen.export.files import TMP_PREFIX
 from gen.export.record import Record
-from gen.export.text import markdown_text, plain_text
 from gen.site.records import PageInfo, SiteInfo
 from tests.conftest import REPO
 
@@ -155,7 +155,7 @@ def test_write_exports_csv_reads_back_every_field(built):
 def test_write_exports_csv_columns_known_then_extra_then_added(built):
     site_dir, _, _ = built
     header = next(csv.reader(io.StringIO((site_dir / "data" / "archive.csv").read_text(encoding="utf-8-sig"))))
-    assert header == [*frontmatter.FIELDS, "hide", "reviewer", "search", "weight", "page_url", "original_url", "text_url"]
+    assert header == [*frontmatter.FIELDS, "hide", "reviewer", "search", "weight", "page_url", "original_url"]
 
 
 def test_write_exports_csv_guards_formulas(built):
@@ -260,7 +260,7 @@ def test_datapackage_created_follows_source_date_epoch(tmp_path, root):
     assert "homepage" not in package
 
 
-# ---------------------------------------------------------------- originals and texts
+# ---------------------------------------------------------------- originals
 
 
 def test_write_exports_originals_hash_to_seed_sha256(built, root):
@@ -275,7 +275,8 @@ def test_write_exports_originals_hash_to_seed_sha256(built, root):
     assert (site_dir / html.original).read_bytes() == HTML_SEED
     gb = downloads(published["archive/odd/gb.md"])
     assert (site_dir / gb.original).read_bytes() == "通知：海淀区".encode("gb18030")
-    assert (exported.originals, exported.linked, exported.texts) == (7, 7, 10)
+    assert (exported.originals, exported.linked) == (7, 7)
+    assert not list(site_dir.rglob("text.txt"))  # the page's text is made in the reader's browser
 
 
 def test_write_exports_reports_missing_and_changed_seeds_and_publishes_neither(built):
@@ -291,8 +292,7 @@ def test_write_exports_reports_missing_and_changed_seeds_and_publishes_neither(b
         assert not (site_dir / d.original).exists()
         assert not list((site_dir / d.original).parent.glob("original*"))
         record = records["https://example.org/archive/" + by_page[page].url]
-        assert record["original_url"] == ""
-        assert record["text_url"] == "https://example.org/archive/" + d.text
+        assert record["original_url"] == "" and "text_url" not in record
 
 
 def test_write_exports_html_seed_is_never_served_as_a_page(built):
@@ -304,52 +304,8 @@ def test_write_exports_html_seed_is_never_served_as_a_page(built):
     for path in (site_dir / "files").rglob("*"):
         if path.is_file():
             kind, encoding = mimetypes.guess_type(path.name)
-            assert encoding is None and kind in ("application/octet-stream", "text/plain"), path
+            assert encoding is None and kind == "application/octet-stream", path
             assert kind not in RENDERED
-
-
-def test_write_exports_text_is_title_and_plain_body(built):
-    site_dir, pages, _ = built
-    odd = next(p for p in pages if p.page == "archive/odd/comma.md")
-    text = (site_dir / downloads(odd).text).read_text(encoding="utf-8")
-    assert text == 'Commas, "quotes" and a newline\n\n小标题\n\n正文 重点，链接。\n'
-
-
-def test_plain_text_of_the_real_pages_golden(golden):
-    for info in real_pages():
-        name = info.page.rsplit("/", 1)[1][: -len(".md")]
-        golden(f"export/text/{name}.txt", plain_text(info.fields["title"], info.body))
-
-
-@pytest.mark.parametrize("markdown, text", [
-    ("# 标题 #", "标题"),
-    ("#话题#", "话题"),
-    ("a **b** *c* _d_ x_y_z \\*e\\* `\\*f*`", "a b c d x_y_z *e* \\*f*"),
-    ("[链接](http://x.com) ![图](a.png) <http://a.b/c> <b>粗</b>x<br>y", "链接 图 http://a.b/c 粗x\ny"),
-    ("&amp;lt; &lt;script&gt; &notice AT&T", "&lt; <script> &notice AT&T"),
-    ("| a | b |\n|---|---|\n| 1 | 2 |\n\nafter", "a\tb\n1\t2\n\nafter"),
-    ("> 引用\n> 第二行", "引用\n第二行"),
-    ("1\\. 不是列表\n2. 列表\n- 项目\n* 项目2", "1. 不是列表\n2. 列表\n项目\n项目2"),
-    ("```\ncode *x*\n\n```\ntext", "code *x*\n\ntext"),
-    ("标题\n===\n\n正文\n\n---\n\n后文", "标题\n\n正文\n\n后文"),
-    ('!!! abstract "本期导读"\n\n    - 第一条（2版）\n    - 第二条', "本期导读\n\n第一条（2版）\n第二条"),
-    ("!!! note\n    内容", "内容"),
-    ("段落 {: .cls }\n\n## 标题 {#id}", "段落\n\n标题"),
-    ("[ref]: http://x\n见[ref]与[other]", "见ref与[other]"),
-    ("<!-- 注释 -->文本<script>alert(1)</script>", "文本"),
-    ("***强调***", "强调"),
-    ("*a\n\nb*", "*a\n\nb*"),
-    ("　　全角缩进的段落\n\n\n\n下一段  ", "　　全角缩进的段落\n\n下一段"),
-    ("*通讯员石伟 · 2020\\-02\\-05*\n\n*（下转2版）*", "通讯员石伟 · 2020-02-05\n\n（下转2版）"),
-    ("a\\&b x\\<y a\\|b", "a\\&b x\\<y a|b"),  # a backslash stays where the page shows it
-])
-def test_markdown_text(markdown, text):
-    assert markdown_text(markdown) == text
-
-
-def test_plain_text_without_title_or_body():
-    assert plain_text("", "") == ""
-    assert plain_text("标题", "") == "标题\n"
 
 
 # ---------------------------------------------------------------- rebuilds and file systems
@@ -374,105 +330,71 @@ def test_write_exports_again_keeps_links_and_removes_what_is_gone(tmp_path, root
     first = write_exports(site_dir, pages, site)
     (site_dir / "files" / "archive" / f"{TMP_PREFIX}123-dead").write_bytes(b"left by a stopped build")
     (site_dir / "files" / "archive" / "report.pdf").write_bytes(b"copied from docs/files/ by MkDocs")
+    legacy = site_dir / posixpath.dirname(downloads(pages[0]).original) / "text.txt"
+    legacy.write_bytes(b"the text file of an earlier release")
     seed = root / pages[1].fields["seed"]
     seed.write_bytes(seed.read_bytes() + b"\nedited in place")  # the published link shows it too
-    edited = PageInfo(pages[2].page, pages[2].url, pages[2].fields, "编辑改过的正文\n")
-    second = write_exports(site_dir, [pages[0], pages[1], edited, pages[3]], site)
+    second = write_exports(site_dir, pages[:4], site)
     gone = downloads(pages[4])
     changed = downloads(pages[1])
-    assert not (site_dir / gone.text).exists() and not (site_dir / gone.text).parent.exists()
-    assert not (site_dir / changed.original).exists()
-    assert set(second.removed) == {gone.text, gone.original, f"files/archive/{TMP_PREFIX}123-dead"}
+    assert not (site_dir / gone.original).exists() and not (site_dir / gone.original).parent.exists()
+    assert not (site_dir / changed.original).exists() and not legacy.exists()
+    assert set(second.removed) == {gone.original, f"files/archive/{TMP_PREFIX}123-dead", legacy.relative_to(site_dir).as_posix()}
     assert [(p.path, p.field) for p in second.problems] == [(pages[1].page, "seed")]
-    assert set(first.files) - set(second.files) == {gone.text, gone.original, changed.original}
+    assert set(first.files) - set(second.files) == {gone.original, changed.original}
     kept = downloads(pages[0])
     assert os.path.samefile(site_dir / kept.original, root / pages[0].fields["seed"])
-    assert (site_dir / downloads(edited).text).read_text(encoding="utf-8") == f"{edited.fields['title']}\n\n编辑改过的正文\n"
     assert (site_dir / "files" / "archive" / "report.pdf").exists()
 
 
-def test_a_text_file_made_from_a_save_is_made_again_when_the_text_the_build_saw_is_put_back(tmp_path, root):
-    """A build knows a page by the digest of its text when it looked at it, and reads the text for
-    its text file later. A save in between is what the file holds, and the record says so: when the
-    editor puts the text the build saw back, its text file is made again."""
-    page = real_pages()[0]
-    site = SiteInfo("档案", "", BUILT, root=str(root))
-    site_dir, kept = tmp_path / "site", tmp_path / "export-files.pickle"
-    seen = sha(page.body.encode())
-    saved = "编辑存下的正文\n"
-    write_exports(site_dir, [PageInfo(page.page, page.url, page.fields, lambda: (saved, sha(saved.encode())), seen)],
-                  site, record=Record(kept, "v1"))
-    text_file = site_dir / downloads(page).text
-    assert text_file.read_text(encoding="utf-8").endswith(saved)
-    write_exports(site_dir, [PageInfo(page.page, page.url, page.fields, lambda: (page.body, seen), seen)],
-                  site, record=Record(kept, "v1"))
-    assert text_file.read_text(encoding="utf-8") == plain_text(page.fields["title"], page.body)
-
-
-def _reading_pages(reads: list[str]) -> list[PageInfo]:
-    """The five real pages, each noting in `reads` when its text is read."""
-    def reader(info: PageInfo):
-        def read() -> tuple[str, str]:
-            reads.append(info.page)
-            return info.body, sha(info.body.encode())
-        return read
-
-    return [PageInfo(p.page, p.url, p.fields, reader(p), sha(p.body.encode())) for p in real_pages()]
-
-
-def test_a_record_spares_reading_unchanged_files_and_never_hides_a_change(tmp_path, root, monkeypatch):
-    """With the last build's record, a re-publish reads no page and no original that is as it was
-    made; a text file altered since, a seed changed in place or removed, and a record of other
-    code are all caught: other code makes every text again, but the originals in place (the seeds
-    as received, checked by their SHA-256) are not read again."""
+def test_a_record_spares_reading_unchanged_originals_and_never_hides_a_change(tmp_path, root, monkeypatch):
+    """With the last build's record, a re-publish reads no original that is as it was checked; an
+    original altered in the site, and a seed changed in place or removed, are all caught."""
     from gen.export import files as export_files
 
-    reads: list[str] = []
     checked: list[str] = []
     real_check = export_files._check
     monkeypatch.setattr(export_files, "_check", lambda data, sha256: checked.append(sha256) or real_check(data, sha256))
-    pages = _reading_pages(reads)
+    pages = real_pages()
     site = SiteInfo("档案", "", BUILT, root=str(root))
     site_dir, kept = tmp_path / "site", tmp_path / "export-files.pickle"
-    first = write_exports(site_dir, pages, site, record=Record(kept, "v1"))
-    assert sorted(reads) == sorted(p.page for p in pages)
-    reads.clear()
-    assert write_exports(site_dir, pages, site, record=Record(kept, "v1")) == first
-    assert reads == []
-    text = site_dir / downloads(pages[0]).text
-    made = text.read_bytes()
-    text.write_bytes(b"altered in the site")
+    first = write_exports(site_dir, pages, site, record=Record(kept))
+    assert sorted(checked) == sorted(p.fields["seed_sha256"] for p in pages)
+    checked.clear()
+    assert write_exports(site_dir, pages, site, record=Record(kept)) == first
+    assert checked == []
+    placed = site_dir / downloads(pages[0]).original
+    placed.unlink()
+    placed.write_bytes(b"altered in the site")
     changed, removed = root / pages[1].fields["seed"], root / pages[2].fields["seed"]
     changed.write_bytes(changed.read_bytes() + b"\nedited in place")  # the published link holds it too
     removed.unlink()
-    third = write_exports(site_dir, pages, site, record=Record(kept, "v1"))
-    assert reads == [pages[0].page] and text.read_bytes() == made
+    third = write_exports(site_dir, pages, site, record=Record(kept))
+    assert placed.read_bytes() == (root / pages[0].fields["seed"]).read_bytes()
+    assert sorted(checked) == sorted(p.fields["seed_sha256"] for p in pages[:2])
     assert [(p.path, p.field) for p in third.problems] == [(pages[1].page, "seed"), (pages[2].page, "seed")]
     assert not (site_dir / downloads(pages[1]).original).exists()
     assert not (site_dir / downloads(pages[2]).original).exists()
-    reads.clear()
-    checked.clear()
-    write_exports(site_dir, pages, site, record=Record(kept, "v2"))  # other code: every text is made again
-    assert sorted(reads) == sorted(p.page for p in pages)
-    # The originals still in place are not read again; only the changed seed's (refused, so not
-    # in place) is tried once more.
-    assert checked == [pages[1].fields["seed_sha256"]]
 
 
-def test_a_record_describes_one_site_folder(tmp_path, root):
+def test_a_record_describes_one_site_folder(tmp_path, root, monkeypatch):
     """A record saved for another site folder (`mkdocs serve`'s, say) is nothing known here."""
-    reads: list[str] = []
-    pages = _reading_pages(reads)
+    from gen.export import files as export_files
+
+    checked: list[str] = []
+    real_check = export_files._check
+    monkeypatch.setattr(export_files, "_check", lambda data, sha256: checked.append(sha256) or real_check(data, sha256))
+    pages = real_pages()
     site = SiteInfo("档案", "", BUILT, root=str(root))
     kept = tmp_path / "export-files.pickle"
-    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
-    write_exports(tmp_path / "preview", pages, site, record=Record(kept, "v1", str(tmp_path / "preview")))
-    reads.clear()
-    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
-    assert sorted(reads) == sorted(p.page for p in pages)  # the record was the preview's
-    reads.clear()
-    write_exports(tmp_path / "site", pages, site, record=Record(kept, "v1", str(tmp_path / "site")))
-    assert reads == []
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, str(tmp_path / "site")))
+    write_exports(tmp_path / "preview", pages, site, record=Record(kept, str(tmp_path / "preview")))
+    checked.clear()
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, str(tmp_path / "site")))
+    assert len(checked) == len(pages)  # the record was the preview's
+    checked.clear()
+    write_exports(tmp_path / "site", pages, site, record=Record(kept, str(tmp_path / "site")))
+    assert checked == []
 
 
 def test_serve_keeps_its_cache_files_apart():
@@ -543,7 +465,6 @@ def test_write_exports_reports_odd_values_by_page_and_field(tmp_path, root):
 def test_downloads_of_a_page():
     info = PageInfo("archive/2020/北京 x.md", "archive/2020/%E5%8C%97%E4%BA%AC%20x/", {"seed": "seeds/2020/北京 x.htm"}, "")
     assert downloads(info) == Downloads(
-        text="files/archive/2020/%E5%8C%97%E4%BA%AC%20x/text.txt",
         text_name="北京 x.txt",
         original="files/archive/2020/%E5%8C%97%E4%BA%AC%20x/original.htm.bin",
         original_name="北京 x.htm",
@@ -570,12 +491,12 @@ def test_downloads_without_seed_and_for_a_path_outside_the_site():
 
 
 @pytest.mark.parametrize("page_url, link", [
-    ("archive/2020/x/", "../../../files/archive/2020/x/text.txt"),
-    ("archive/x.html", "../files/archive/2020/x/text.txt"),
-    ("", "files/archive/2020/x/text.txt"),
+    ("archive/2020/x/", "../../../files/archive/2020/x/original.txt.bin"),
+    ("archive/x.html", "../files/archive/2020/x/original.txt.bin"),
+    ("", "files/archive/2020/x/original.txt.bin"),
 ])
 def test_href_from_a_page(page_url, link):
-    assert href("files/archive/2020/x/text.txt", page_url) == link
+    assert href("files/archive/2020/x/original.txt.bin", page_url) == link
 
 
 def test_download_links_html():
@@ -591,12 +512,12 @@ def test_download_links_html():
 
 def test_without_document_files_only_the_metadata_is_published_and_old_files_go(built, root):
     site_dir, pages, first = built
-    assert first.texts and any(p.is_file() for p in (site_dir / "files").rglob("*"))
+    assert first.originals and any(p.is_file() for p in (site_dir / "files").rglob("*"))
     site = SiteInfo("档案", "https://example.org/archive/", BUILT, root=str(root))
     lean = write_exports(site_dir, pages, site, files=False)
-    assert lean.texts == lean.originals == 0 and lean.rows == first.rows
+    assert lean.originals == 0 and lean.rows == first.rows
     assert not [p for p in (site_dir / "files").rglob("*") if p.is_file()]
-    assert all(r["text_url"] == "" and r["original_url"] == "" for r in read_csv(site_dir))
+    assert all(r["original_url"] == "" for r in read_csv(site_dir))
 
 
 def _seed_path_by_parts(root: str, seed: str) -> str:

@@ -10,7 +10,7 @@ MD = markdown.Markdown(extensions=["tables", "attr_list", "admonition"])
 
 
 def test_backslash_escapes_are_what_the_sites_markdown_reads():
-    """The one table of backslash escapes (read back by the text export and the citations) is
+    """The one table of backslash escapes (read back by the citations) is
     Python-Markdown's with the extensions mkdocs.yml enables."""
     from pathlib import Path
 

@@ -47,10 +47,10 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     assert any(re.fullmatch(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", p) for p in before)
     (root / "site" / "stale.html").write_text("from no build")  # what was in site/ goes
     files = root / "site" / "files" / "archive"
-    text = files / "002_2790eb9220dfb574" / "text.txt"
-    inode = text.stat().st_ino
+    original = files / "002_2790eb9220dfb574" / "original.txt.bin"
+    inode = original.stat().st_ino
     (files / "gone_0000000000000000").mkdir()  # a page no longer there: its files go
-    (files / "gone_0000000000000000" / "text.txt").write_text("from no build")
+    (files / "gone_0000000000000000" / "original.txt.bin").write_text("from no build")
     pages = root / "site" / "archive"
     kept = pages / "002_2790eb9220dfb574" / "index.html"
     page_inode = kept.stat().st_ino
@@ -61,7 +61,7 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     assert _rendered(again) == 0
     assert _tree(root / "site") == before
     assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
-    assert text.stat().st_ino == inode  # files/ is updated in place, not written again
+    assert original.stat().st_ino == inode  # files/ is updated in place, not written again
     assert kept.stat().st_ino == page_inode  # and so are the pages
     assert not (root / "build" / "kept-site").exists()
     # An image an editor puts beside the pages is published; a page removed from docs/ and the
@@ -93,14 +93,15 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     assert not any(k.startswith("archive/") and k != "archive/002_2790eb9220dfb574/index.html" for k in changed)
 
 
-def test_without_document_files_no_page_links_them_and_none_is_published(tmp_path):
+def test_without_document_files_no_page_links_an_original_and_none_is_published(tmp_path):
     root = make_project(tmp_path / "p")
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("document_files: true", "document_files: false"), encoding="utf-8")
     _run(root, "gen", "build")
     _run(root, "mkdocs", "build", "--strict")
     page = (root / "site" / "archive" / "000_73acca2f4bde7c0a" / "index.html").read_text(encoding="utf-8")
-    assert "doc-downloads" not in page and "引用本文" in page
+    assert "原件" not in page and "引用本文" in page
+    assert '<p class="doc-downloads" data-text="000_73acca2f4bde7c0a.txt" hidden>' in page  # the text, made in the browser
     assert not (root / "site" / "files").exists() or not any(p.is_file() for p in (root / "site" / "files").rglob("*"))
     assert (root / "site" / "data" / "archive.csv").is_file()
 

@@ -1,14 +1,15 @@
 """Exports for researchers: the archive's metadata as CSV, JSON Lines and a Data Package, and
-each document's original file and plain text, written into the built site.
+each document's original file, written into the built site (its plain text is a download the
+reader's browser makes from the page: overrides/assets/javascripts/page-text.js).
 
     write_exports(site_dir, pages, site) -> Exported     at the end of a site build
-    downloads(info) -> Downloads                          a document page's two download links
+    downloads(info) -> Downloads                          a document page's two downloads
     download_links_html(base="") -> str                   the home page's 下载数据 links
 
 Layout in the site (see addresses.py for the names and their Content-Types):
 
     data/archive.csv  data/archive.jsonl  data/datapackage.json
-    files/<page path without .md>/original<.ext>.bin  files/<page path without .md>/text.txt
+    files/<page path without .md>/original<.ext>.bin
 """
 
 from gen.export.addresses import Downloads, download_links_html, downloads, href

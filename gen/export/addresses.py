@@ -1,15 +1,14 @@
 """Where the exports live in the site, and the links to them; pure.
 
-Per document, under `files/<page path without .md>/`:
-
-- `original<.ext>.bin`: the seed exactly as received; its own extension kept visible (lowercased).
-- `text.txt`: the page as plain UTF-8 text.
+Per document, under `files/<page path without .md>/`: `original<.ext>.bin`, the seed exactly as
+received, its own extension kept visible (lowercased). The page's plain text is a download made in
+the reader's browser from the page itself (overrides/assets/javascripts/page-text.js), so the site
+holds no second copy of every text; the `text.txt` files earlier builds published are removed.
 
 The names decide the Content-Type, because GitHub Pages (mime-db's extension table) and
 `mkdocs serve` (Python's `mimetypes`) take it from the last extension alone, and no other is
 allowed. `.bin` is `application/octet-stream` in both, so a browser downloads the original
-whatever it holds (an HTML seed is never rendered or run); `.txt` is `text/plain`, which browsers
-show as text and never sniff as HTML. Never end a name in `.gz`, `.br`, `.xz`, `.bz2` or `.Z`:
+whatever it holds (an HTML seed is never rendered or run). Never end a name in `.gz`, `.br`, `.xz`, `.bz2` or `.Z`:
 Python then reports the type of the extension before it (`x.html.gz` is text/html).
 
 The metadata files: `archive.csv` is text/csv (browsers download it), `datapackage.json`
@@ -39,17 +38,17 @@ PACKAGE_NAME = "datapackage.json"
 
 ORIGINAL_STEM = "original"
 ORIGINAL_SUFFIX = ".bin"  # application/octet-stream: downloaded, never rendered
-TEXT_NAME = "text.txt"  # text/plain
+LEGACY_TEXT_NAME = "text.txt"  # the text file of earlier builds: an export file, so that it is removed
 # The seed's extension kept in the original's name: letters and digits only, at most 16.
 _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,16}")
 
 
 @dataclass(frozen=True)
 class Downloads:
-    """A document page's two downloads: site-relative URLs (percent-encoded) and file names."""
+    """A document page's two downloads: the name its text is saved under (made in the browser) and
+    its original's site-relative URL (percent-encoded) and file name."""
 
-    text: str  # "files/archive/2020/x/text.txt"
-    text_name: str  # the name to save it under (an <a download> value): "x.txt"
+    text_name: str  # the name to save the page's text under (an <a download> value): "x.txt"
     original: str | None  # "files/archive/2020/x/original.html.bin"; None when the page names no seed
     original_name: str | None  # the seed's own file name: "x.html"
 
@@ -63,7 +62,7 @@ def folder(page: str) -> str | None:
     return f"{FILES_DIR}/{page[: -len('.md')]}"
 
 
-_EXPORT_FILE = re.compile(rf"{re.escape(TEXT_NAME)}|{ORIGINAL_STEM}(?:\.[a-z0-9]{{1,16}})?{re.escape(ORIGINAL_SUFFIX)}")
+_EXPORT_FILE = re.compile(rf"{re.escape(LEGACY_TEXT_NAME)}|{ORIGINAL_STEM}(?:\.[a-z0-9]{{1,16}})?{re.escape(ORIGINAL_SUFFIX)}")
 
 
 def is_export_file(name: str) -> bool:
@@ -77,27 +76,22 @@ def original_name(seed: str) -> str:
     return ORIGINAL_STEM + (ext.lower() if _EXTENSION.fullmatch(ext) else "") + ORIGINAL_SUFFIX
 
 
-def file_paths(info: PageInfo) -> tuple[str, str | None] | None:
-    """Site-relative file paths (not URL-encoded) of a page's text and original, or None when the
-    page path is unusable; the original is None when the page names no seed."""
+def original_path(info: PageInfo) -> str | None:
+    """The site-relative path (not URL-encoded) of a page's original, or None when the page names
+    no seed; ValueError for a page path that is unusable."""
     base = folder(info.page)
     if base is None:
-        return None
+        raise ValueError(f"{info.page}: not a Markdown page inside the site; it has no downloads")
     seed = info.fields.get("seed")
-    original = f"{base}/{original_name(seed)}" if isinstance(seed, str) and seed else None
-    return f"{base}/{TEXT_NAME}", original
+    return f"{base}/{original_name(seed)}" if isinstance(seed, str) and seed else None
 
 
 def downloads(info: PageInfo) -> Downloads:
-    """The two download addresses of a document page; ValueError for a path that is not a page."""
-    paths = file_paths(info)
-    if paths is None:
-        raise ValueError(f"{info.page}: not a Markdown page inside the site; it has no downloads")
-    text, original = paths
+    """The two downloads of a document page; ValueError for a path that is not a page."""
+    original = original_path(info)
     stem = posixpath.basename(info.page)[: -len(".md")]
     seed = info.fields.get("seed")
     return Downloads(
-        text=quote(text),
         text_name=f"{stem}.txt",
         original=quote(original) if original else None,
         original_name=posixpath.basename(seed) if original else None,

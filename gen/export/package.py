@@ -39,12 +39,11 @@ FIELD_DOCS: dict[str, tuple[str, str]] = {
     "reader": ("读取方式", "生成器读取原始文件所用的读取器，如 wire、html、newspaper"),
     rows.PAGE_URL: ("页面地址", "本站文档页的地址（站点设置了 site_url 时为完整网址）"),
     rows.ORIGINAL_URL: ("原件下载地址", "原始文件（字节与 seed_sha256 一致）的下载地址；原件缺失或已改动时为空"),
-    rows.TEXT_URL: ("纯文本下载地址", "标题与正文的纯文本（UTF-8，无标记）下载地址"),
 }
 GENERIC = ("", "编辑添加的字段")
 
 RIGHTS = (
-    "元数据（标题、日期、区、来源、标签等字段）由本项目整理生成；文档原文（原件与纯文本下载）的权利归原发布者所有，"
+    "元数据（标题、日期、区、来源、标签等字段）由本项目整理生成；文档原文（原件与页面上的纯文本下载）的权利归原发布者所有，"
     "仅供研究使用。The metadata was made by this project; the rights in the documents' texts belong to their publishers."
 )
 CSV_NOTE = (

@@ -1,17 +1,12 @@
-"""What the last build left under files/: for each file, what it was made from and its stamp
-(inode, size, modification and change times) just after it was written or checked.
+"""What the last build left under files/: for each original, the SHA-256 it was checked against
+and its stamp (inode, size, modification and change times) just after it was placed or checked.
 
-A re-publish after one corrected seed would otherwise read every page again to make its text
-file and compare it, and read and hash every original already in place: at 100,000 documents
-that was 33 s of the build's CPU, beside the pages it places. A file whose stamp and source are
-both as recorded is left alone unread: writing to a file, replacing it or linking it anew
-changes its stamp, so its bytes are the ones made or checked then. Anything else (no record, a
-damaged one) is made and checked as before.
-
-A text file is made by the generator's code, so its mark holds the code's version too: other code
-makes it again. An original is the seed as received, checked against its SHA-256: that does not
-depend on the code, so the originals in place are not read again after an upgrade (at 100,000
-documents, 5.4 s of reading and hashing in the first build after one).
+A re-publish after one corrected seed would otherwise read and hash every original already in
+place (at 100,000 documents, 5.4 s of the build's CPU, beside the pages it places). A file whose
+stamp and source are both as recorded is left alone unread: writing to a file, replacing it or
+linking it anew changes its stamp, so its bytes are the ones checked then. Anything else (no
+record, a damaged one) is checked as before. An original does not depend on the generator's
+code, so the originals in place are not read again after an upgrade.
 
     build/cache/export-files.pickle    pickle((LAYOUT, site folder, {site-relative path: mark}))
 
@@ -34,7 +29,7 @@ from pathlib import Path
 from gen.fs import write_bytes_atomic
 
 NAME = "export-files.pickle"
-LAYOUT = 2
+LAYOUT = 2  # the text files of earlier releases it may name are left out of the next save
 
 _STAMP = struct.Struct("<4q")
 
@@ -47,11 +42,11 @@ def mark_of(source: str, st: os.stat_result) -> bytes:
 
 
 class Record:
-    """The last build's files (read once) and this build's (saved at its end); `version`: the
-    code's, which the files it makes depend on; `site`: the site folder described."""
+    """The last build's files (read once) and this build's (saved at its end); `site`: the site
+    folder described."""
 
-    def __init__(self, path: Path | None, version: str, site: str = ""):
-        self.path, self.version, self.site = path, version, site
+    def __init__(self, path: Path | None, site: str = ""):
+        self.path, self.site = path, site
         self.last: dict[str, bytes] = {}
         self.now: dict[str, bytes] = {}
         if path is not None:
@@ -62,24 +57,20 @@ class Record:
             if layout == LAYOUT and found_site == site and isinstance(files, dict):
                 self.last = files
 
-    def _source(self, source: str, made: bool) -> str:
-        return f"{self.version}\x00{source}" if made else source
-
-    def holds(self, name: str, source: str, st: os.stat_result, made: bool = True) -> bool:
-        """Whether the file `name` (stat `st`) is still what was made from `source` (by this
-        code, when `made`; else a file checked against `source`); it is kept."""
-        if not source or self.last.get(name) != mark_of(self._source(source, made), st):
+    def holds(self, name: str, source: str, st: os.stat_result) -> bool:
+        """Whether the file `name` (stat `st`) is still the one checked against `source`; it is kept."""
+        if not source or self.last.get(name) != mark_of(source, st):
             return False
         self.now[name] = self.last.pop(name)
         return True
 
-    def note(self, name: str, source: str, path: str, made: bool = True) -> None:
-        """The file `name` at `path` was just made or checked from `source` (nothing to do when
-        `holds` found it so)."""
+    def note(self, name: str, source: str, path: str) -> None:
+        """The file `name` at `path` was just placed or checked against `source` (nothing to do
+        when `holds` found it so)."""
         if not source or name in self.now:
             return
         try:
-            self.now[name] = mark_of(self._source(source, made), os.lstat(path))
+            self.now[name] = mark_of(source, os.lstat(path))
         except OSError:  # gone already: nothing to remember
             pass
 

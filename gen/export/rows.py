@@ -26,9 +26,10 @@ KNOWN_FIELDS: tuple[str, ...] = tuple(frontmatter.FIELDS)
 _DATE_FIELDS = frozenset(key for key, kind in frontmatter.FIELDS.items() if kind == "date")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# Columns the export adds after the front matter: the page's address and its two downloads.
-PAGE_URL, ORIGINAL_URL, TEXT_URL = "page_url", "original_url", "text_url"
-ADDED_COLUMNS = (PAGE_URL, ORIGINAL_URL, TEXT_URL)
+# Columns the export adds after the front matter: the page's address and its original's (the
+# page's text is a download its page makes in the browser: no file, no address).
+PAGE_URL, ORIGINAL_URL = "page_url", "original_url"
+ADDED_COLUMNS = (PAGE_URL, ORIGINAL_URL)
 
 # List items in one CSV cell. A semicolon and a space: neither tags nor seed paths use it, and
 # Excel shows the cell readably. An item that contains it is reported (the JSON Lines file has

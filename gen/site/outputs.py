@@ -19,7 +19,6 @@ from gen.feeds.write import write_feeds
 from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site.publish import info_of
 from gen.site.records import SiteInfo
-from gen.site.shell import code_digest
 from gen.site.size import folder_bytes
 
 log = logging.getLogger("mkdocs.plugins.gen")
@@ -58,7 +57,7 @@ def write_outputs(site_dir: Path, documents, site: SiteInfo, files: bool = True,
     record of the files made, gen/export/record.py)."""
     infos = [info_of(src, stored) for src, stored in documents]
     kept = Path(site.root) / CACHE_DIR / cache_name(RECORD, serving) if site.root else None
-    record = Record(kept, code_digest(), os.path.realpath(site_dir))
+    record = Record(kept, os.path.realpath(site_dir))
     exported = write_exports(site_dir, infos, site, files, record)
     for problem in exported.problems:
         # The generator's report covers seeds; a page whose original cannot be published (its

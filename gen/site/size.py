@@ -53,7 +53,7 @@ def size_warning(total: int, limit_mb: float, documents: int, files_bytes: int) 
             f"{limit_mb:,g} MB a site may be where it is published (`site_limit_mb`; GitHub Pages: {GITHUB_PAGES_MB:,} MB)")
     if files_bytes:
         return (f"{head}. `document_files: false` under the `archive` plugin in mkdocs.yml leaves out each document's "
-                f"text and original, files/: {files_bytes / MB:,.1f} MB{_each(files_bytes, documents)}; the metadata files stay")
+                f"original, files/: {files_bytes / MB:,.1f} MB{_each(files_bytes, documents)}; the metadata files stay")
     return head
 
 
