@@ -75,6 +75,8 @@ CASES = [
     ("a\\&b x\\<y a\\|b", "a\\&b x\\<y a|b"),  # a backslash stays where the page shows it
     ("行一  \n行二", "行一\n行二"),
     ('<div markdown="1">块里的段落</div>\n\n<p>HTML 段落</p>', "块里的段落\n\nHTML 段落"),
+    ("<div>直接的文字<span>与行内</span><p>段落</p>其后</div>", "直接的文字与行内\n\n段落\n\n其后"),
+    ("- 项目 ![图](a.png)<br>\n  第二行", "项目 图\n第二行"),
 ]
 
 

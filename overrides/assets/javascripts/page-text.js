@@ -15,18 +15,26 @@
   var LISTS = { UL: 1, OL: 1 }
   var HEADINGS = { H1: 1, H2: 1, H3: 1, H4: 1, H5: 1, H6: 1 }
 
-  // An element's text as a reader copies it: line breaks kept, permalink marks and scripts left out.
-  function inline(node) {
+  // Elements that hold blocks: their text is read block by block.
+  var CONTAINERS = { DIV: 1, BLOCKQUOTE: 1, SECTION: 1, ARTICLE: 1, ASIDE: 1, DETAILS: 1, FIGURE: 1, MAIN: 1,
+    HEADER: 1, FOOTER: 1, NAV: 1, FORM: 1, FIELDSET: 1, DL: 1, ADDRESS: 1, CENTER: 1 }
+  // Elements that are one block of text each.
+  var LEAVES = { P: 1, H1: 1, H2: 1, H3: 1, H4: 1, H5: 1, H6: 1, SUMMARY: 1, DT: 1, DD: 1, FIGCAPTION: 1,
+    LEGEND: 1, CAPTION: 1, LI: 1 }
+
+  // Nodes' text as a reader copies it: line breaks kept (a <br> and the end of its source line are
+  // one break), images by their alt text, permalink marks and scripts left out.
+  function inline(nodes) {
     var out = "", broken = false
-    Array.prototype.forEach.call(node.childNodes, function (child) {
+    Array.prototype.forEach.call(nodes, function (child) {
       var afterBreak = broken
       broken = false
       if (child.nodeType === 3) out += afterBreak ? child.nodeValue.replace(/^[ \t]*\n/, "") : child.nodeValue
       else if (child.nodeType !== 1 || SKIP[child.nodeName]) return
-      else if (child.nodeName === "BR") { out += "\n"; broken = true }  // its source line's end is not another
+      else if (child.nodeName === "BR") { out += "\n"; broken = true }
       else if (child.nodeName === "IMG") out += child.getAttribute("alt") || ""
       else if (child.nodeName === "A" && child.classList.contains("headerlink")) return
-      else out += inline(child)
+      else out += inline(child.childNodes)
     })
     return out
   }
@@ -36,25 +44,38 @@
       .replace(/^\n+|\n+$/g, "")
   }
 
-  // The blocks of a container, in order: each a string (lines joined by "\n").
+  // The blocks of a container, in order, each a string (lines joined by "\n"): text between its
+  // blocks (a bare <div>'s words, say) is a block of its own.
   function blocks(container, out, heading) {
-    Array.prototype.forEach.call(container.children, function (el) {
+    var run = []
+    function flush() {
+      var text = lines(inline(run))
+      if (text) out.push(text)
+      run = []
+    }
+    Array.prototype.forEach.call(container.childNodes, function (el) {
       var name = el.nodeName
-      if (SKIP[name] || name === "HR" || el === heading || el.matches(FRAME)) return
+      if (el.nodeType !== 1 || !(LISTS[name] || name === "TABLE" || name === "PRE" || name === "HR" || LEAVES[name] || CONTAINERS[name])) {
+        run.push(el)
+        return
+      }
+      flush()
+      if (name === "HR" || el === heading || el.matches(FRAME)) return
       if (LISTS[name]) {
         out.push(listItems(el).join("\n"))
       } else if (name === "TABLE") {
         out.push(Array.prototype.map.call(el.querySelectorAll("tr"), function (row) {
-          return Array.prototype.map.call(row.children, function (cell) { return lines(inline(cell)).replace(/\n/g, " ") }).join("\t")
+          return Array.prototype.map.call(row.children, function (cell) { return lines(inline(cell.childNodes)).replace(/\n/g, " ") }).join("\t")
         }).join("\n"))
-      } else if (name === "P" || name === "PRE" || HEADINGS[name] || name === "SUMMARY" || name === "DT" || name === "DD") {
-        out.push(name === "PRE" ? el.textContent.replace(/\n$/, "") : lines(inline(el)))
-      } else if (el.children.length) {
-        blocks(el, out, heading)
+      } else if (name === "PRE") {
+        out.push(el.textContent.replace(/\n$/, ""))
+      } else if (LEAVES[name]) {
+        out.push(lines(inline(el.childNodes)))
       } else {
-        out.push(lines(inline(el)))
+        blocks(el, out, heading)
       }
     })
+    flush()
     return out
   }
 
@@ -64,14 +85,20 @@
     var n = parseInt(list.getAttribute("start") || "1", 10)
     Array.prototype.forEach.call(list.children, function (li) {
       if (li.nodeName !== "LI") return
-      var own = "", nested = []
+      var parts = [], run = [], nested = []
+      function flush() {
+        var text = lines(inline(run))
+        if (text) parts.push(text)
+        run = []
+      }
       Array.prototype.forEach.call(li.childNodes, function (child) {
-        if (child.nodeType === 1 && LISTS[child.nodeName]) nested = nested.concat(listItems(child))
-        else if (child.nodeType === 1 && child.nodeName === "P") own += (own ? "\n" : "") + lines(inline(child))
-        else if (child.nodeType === 3) own += child.nodeValue
-        else if (child.nodeType === 1 && !SKIP[child.nodeName]) own += child.nodeName === "BR" ? "\n" : inline(child)
+        var name = child.nodeType === 1 ? child.nodeName : ""
+        if (LISTS[name]) { flush(); nested = nested.concat(listItems(child)) }
+        else if (name === "P") { flush(); parts.push(lines(inline(child.childNodes))) }
+        else run.push(child)
       })
-      own = lines(own)
+      flush()
+      var own = parts.join("\n")
       items.push(list.nodeName === "OL" ? n + ". " + own : own)
       n += 1
       items = items.concat(nested)
@@ -90,7 +117,7 @@
   // The text of a page's article element (its first <h1> is the title).
   function articleText(article) {
     var h1 = article.querySelector("h1")
-    return pageText(article, h1 ? lines(inline(h1)) : "", h1)
+    return pageText(article, h1 ? lines(inline(h1.childNodes)) : "", h1)
   }
 
   window.archivePageText = articleText  // for the tests
