@@ -9,9 +9,8 @@ from gen.render import BACKSLASH_ESCAPES, escape, render_block, safe_url
 MD = markdown.Markdown(extensions=["tables", "attr_list", "admonition"])
 
 
-def test_backslash_escapes_are_what_the_sites_markdown_reads():
-    """The one table of backslash escapes (read back by the citations) is
-    Python-Markdown's with the extensions mkdocs.yml enables."""
+def site_markdown() -> markdown.Markdown:
+    """Python-Markdown with the extensions mkdocs.yml enables, as the site renders pages."""
     from pathlib import Path
 
     import yaml
@@ -24,7 +23,13 @@ def test_backslash_escapes_are_what_the_sites_markdown_reads():
         if not name.startswith("gen."):  # the build guard needs a site build around it
             names.append(name)
             configs[name] = options or {}
-    site_md = markdown.Markdown(extensions=names, extension_configs=configs)
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+def test_backslash_escapes_are_what_the_sites_markdown_reads():
+    """The one table of backslash escapes (read back by the citations) is
+    Python-Markdown's with the extensions mkdocs.yml enables."""
+    site_md = site_markdown()
     assert len(BACKSLASH_ESCAPES) == len(set(BACKSLASH_ESCAPES))
     assert set(BACKSLASH_ESCAPES) == set(site_md.ESCAPED_CHARS)
 

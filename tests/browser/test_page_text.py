@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import markdown
 import pytest
-import yaml
-from mkdocs.utils.yaml import get_yaml_loader
 
 from harness import REPO
+
+from tests.test_render import site_markdown
 
 SEED_PAGES = sorted(p.stem for p in (REPO / "docs" / "archive").glob("*.md"))
 SCRIPT = REPO / "overrides" / "assets" / "javascripts" / "page-text.js"
@@ -22,18 +21,6 @@ FRAME = ('<article class="md-content__inner md-typeset"><nav class="md-tags"><a 
          '<p class="doc-downloads" data-text="a.txt">下载：<a href="x">原件</a></p>'
          '<details class="cite quote"><summary>引用本文</summary><dl><dt>原文</dt><dd>甲</dd></dl></details></article>')
 TEXT_OF = "(html) => window.archivePageText(new DOMParser().parseFromString(html, 'text/html').querySelector('article'))"
-
-
-def _site_markdown() -> markdown.Markdown:
-    """Python-Markdown with mkdocs.yml's extensions, as the site renders pages."""
-    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=get_yaml_loader())
-    names, configs = [], {}
-    for entry in config["markdown_extensions"]:
-        name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, None)
-        if not name.startswith("gen."):  # the build guard needs a site build around it
-            names.append(name)
-            configs[name] = options or {}
-    return markdown.Markdown(extensions=names, extension_configs=configs)
 
 
 @pytest.mark.parametrize("name", SEED_PAGES)
@@ -92,7 +79,7 @@ def blank(chromium):
 
 @pytest.mark.parametrize("source, text", CASES)
 def test_the_text_is_what_the_page_shows(blank, source, text):
-    body = _site_markdown().convert(source)
+    body = site_markdown().convert(source)
     assert blank.evaluate(TEXT_OF, FRAME.format(title="标题", body=body)) == f"标题\n\n{text}\n"
 
 
@@ -100,5 +87,5 @@ def test_a_page_with_its_own_first_heading_and_an_empty_one(blank):
     assert blank.evaluate(TEXT_OF, FRAME.format(title="", body="")) == ""
     assert blank.evaluate(TEXT_OF, FRAME.format(title="只有标题", body="")) == "只有标题\n"
     # A page whose Markdown starts with its own heading has no heading of the template's.
-    own = FRAME.replace("<h1>{title}</h1>", "").format(body=_site_markdown().convert("# 自己的标题\n\n正文"))
+    own = FRAME.replace("<h1>{title}</h1>", "").format(body=site_markdown().convert("# 自己的标题\n\n正文"))
     assert blank.evaluate(TEXT_OF, own) == "自己的标题\n\n正文\n"

@@ -152,12 +152,9 @@
     setTimeout(function () { URL.revokeObjectURL(url) }, 10000)
   })
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { init(document) })
-  } else {
-    init(document)
-  }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { init(document) })
-  }
+  // The lean shell loads this at the end of the body, so the page is there; Material's instant
+  // navigation, where it is on, swaps pages without loading scripts again.
+  init(document)
+  var swaps = window.document$
+  if (swaps && typeof swaps.subscribe === "function") swaps.subscribe(function () { init(document) })
 })()
