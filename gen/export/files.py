@@ -1,5 +1,5 @@
 """The export's disk access: originals hard-linked (or copied) into the site after their hash is
-checked, text files and the metadata files written whole, leftovers of earlier builds removed.
+checked, the metadata files written whole, leftovers of earlier builds removed.
 
 Paths are plain strings here, and a document's folder is known to be new when this build made
 it (nothing to compare or replace): the file system's calls are most of the time. Measured on 2

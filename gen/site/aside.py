@@ -8,9 +8,9 @@ Folders of site/ that the archive plugin writes (KEEP) are kept under build/kept
 put back before the plugin writes them again (put_back), so the build updates them in place
 instead of removing and making them again:
 
-- files/, the per-document downloads (200,000 entries at 100,000 documents): gen/export/ leaves a
-  file still as the last build made or checked it unread (gen/export/record.py), writes one only
-  when it changed, and removes those of pages gone. A files/ that MkDocs made (from a docs/files/
+- files/, the documents' originals (200,000 entries, folders and files, at 100,000 documents):
+  gen/export/ leaves an original still as the last build checked it unread (gen/export/record.py),
+  places one only when it changed, and removes those of pages gone. A files/ that MkDocs made (from a docs/files/
   folder) wins, and the kept one is removed.
 - archive/, the document pages (100,000 folders): the plugin places every page again, which costs
   a look where the page is already in place, and removes what no page of this build and no file

@@ -181,13 +181,12 @@ def _start(job: Job) -> None:
 
 def info_of(src: Source, stored: Stored) -> PageInfo:
     """The record the site's other outputs (exports, feeds) are made from; its body is read when asked for."""
-    return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src), src.digest)
+    return PageInfo(src.src_uri, src.url, stored.fields, functools.partial(_body, src))
 
 
-def _body(src: Source) -> tuple[str, str]:
+def _body(src: Source) -> str:
     text = src.read()
     try:
-        body = frontmatter.split(text)[1]
+        return frontmatter.split(text)[1]
     except ValueError:
-        body = text
-    return body, text_digest(text) if src.digest else ""
+        return text

@@ -19,21 +19,14 @@ class PageInfo:
     page: str  # docs-relative path of the Markdown page: "archive/2020/x.md"
     url: str  # site-relative address of its HTML: "archive/2020/x/"
     fields: Mapping[str, Any]  # its front matter as YAML parsed it (date: datetime.date, tags: list[str] …)
-    # The Markdown after the front matter, as the editor left it; or a function that reads the page
-    # and gives that and the digest of the text it read, so that a build can hold 100,000 pages'
-    # records without their texts.
-    markdown: str | Callable[[], tuple[str, str]]
-    digest: str = ""  # of the page's text (fs.text_digest), "" when not known: its text file is made from it
+    # The Markdown after the front matter, as the editor left it; or a function that reads it, so
+    # that a build can hold 100,000 pages' records without their texts.
+    markdown: str | Callable[[], str]
 
     @property
     def body(self) -> str:
         """The Markdown after the front matter."""
-        return self.read()[0]
-
-    def read(self) -> tuple[str, str]:
-        """The Markdown after the front matter, and the digest of the page text it comes from: not
-        `digest` when the page was saved after the build looked at it."""
-        return self.markdown() if callable(self.markdown) else (self.markdown, self.digest)
+        return self.markdown() if callable(self.markdown) else self.markdown
 
 
 @dataclass(frozen=True)

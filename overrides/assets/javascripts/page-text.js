@@ -55,12 +55,13 @@
     }
     Array.prototype.forEach.call(container.childNodes, function (el) {
       var name = el.nodeName
+      if (el.nodeType === 1 && (el === heading || el.matches(FRAME))) return
       if (el.nodeType !== 1 || !(LISTS[name] || name === "TABLE" || name === "PRE" || name === "HR" || LEAVES[name] || CONTAINERS[name])) {
         run.push(el)
         return
       }
       flush()
-      if (name === "HR" || el === heading || el.matches(FRAME)) return
+      if (name === "HR") return
       if (LISTS[name]) {
         out.push(listItems(el).join("\n"))
       } else if (name === "TABLE") {
