@@ -61,7 +61,10 @@ def test_plugin_shows_materials_search_box_wired_to_our_worker(built):
     script = (work / "site" / shell.group(1)).read_text(encoding="utf-8")
     assert '"search": "assets/javascripts/archive-search/worker.js?v=' in script
     assert 'data-md-component=\\"search-query\\"' in script
-    assert "archive-search/page.js?v=" in html
+    # the page helper runs from the file the page's own scripts are joined into
+    joined = re.search(r'<script src="\.\./\.\./(assets/javascripts/archive-page\.[0-9a-f]+\.js)"></script>', html)
+    helper = (REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "page.js").read_text(encoding="utf-8")
+    assert joined and helper.strip() in (work / "site" / joined.group(1)).read_text(encoding="utf-8")
     page404 = (work / "site" / "404.html").read_text(encoding="utf-8")
     config = json.loads(page404.split('<script id="__config" type="application/json">', 1)[1].split("</script>", 1)[0])
     assert "assets/javascripts/archive-search/worker.js?v=" in config["search"]

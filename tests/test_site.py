@@ -27,11 +27,11 @@ CONFIGS = {"toc": {"permalink": True}}
 
 
 def shell(**changes) -> Shell:
-    fields = dict(site_name="档案", language="zh", tabs=(("首页", ""), ("时间线", "timeline/")),
+    fields = dict(site_name="档案", language="zh",
                   stylesheets=("assets/stylesheets/main.x.min.css", "assets/archive.css"), scripts=("assets/javascripts/bundle.x.min.js",),
                   shell_script="assets/javascripts/archive-shell.x.js", sprite="assets/images/archive-icons.x.svg", favicon="assets/images/favicon.png",
                   edit_base="https://example.org/repo/edit/main/docs/", site_url="", words=tuple((w, w.upper()) for w in WORDS),
-                  body_attrs=(), digest="d1")
+                  digest="d1")
     fields.update(changes)
     return Shell(**fields)
 
@@ -108,7 +108,7 @@ def test_index_page_has_no_edit_button_and_marks_its_tab():
     conv = Converter(EXTENSIONS, CONFIGS, {})
     done = P.render(P.Source("timeline/index.md", "timeline/", "# 时间线\n\n- 2020\n", False, "timeline/"), shell(), conv, {})
     assert 'rel="edit"' not in done.html
-    assert 'md-tabs__item md-tabs__item--active"><a href="../timeline/"' in done.html
+    assert '<script src="../assets/javascripts/archive-shell.x.js" data-base=".." data-tab="timeline/">' in done.html
     assert done.html.count("<h1") == 1
 
 
@@ -349,6 +349,25 @@ def test_stylesheets_are_joined_in_order_until_one_reads_another_file(tmp_path):
     # nothing to gain from one sheet, or none the site has
     assert join_stylesheets(files, ["assets/font.css", "assets/main.css"]) == (("assets/font.css", "assets/main.css"), {})
     assert join_stylesheets(files, ["https://cdn.example/x.css"]) == (("https://cdn.example/x.css",), {})
+
+
+def test_scripts_are_joined_in_runs_that_can_run_as_one(tmp_path):
+    from gen.site.shell import join_scripts
+
+    files = _sheets(tmp_path, {
+        "js/bundle.js": '"use strict";(()=>{})();\n//# sourceMappingURL=bundle.js.map',
+        "js/a.js": "/* a */\n;(function () {\n  'use strict'\n})()\n// last line",
+        "js/b.js": "var b = 1\n//# sourceMappingURL=b.js.map",
+        "js/here.js": "var s = document.currentScript",
+        "js/c.js": "c()",
+        "js/d.js": "d()",
+    })
+    links, written = join_scripts(files, ["js/bundle.js", "js/a.js?v=1", "js/b.js", "js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js"])
+    [(path, data)] = written.items()
+    # a file-level "use strict", a look at its own <script>, an address elsewhere: each stays as it is
+    assert links == ("js/bundle.js", path, "js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js")
+    assert data.decode() == "/* a */\n;(function () {\n  'use strict'\n})()\n// last line\n;\nvar b = 1\n;\n"
+    assert join_scripts(files, ["js/c.js"]) == (("js/c.js",), {})
 
 
 def test_each_shell_keeps_its_own_pages_so_preview_and_site_builds_do_not_undo_each_other(tmp_path):

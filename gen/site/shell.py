@@ -4,10 +4,11 @@ Material's own page repeats, on every page, about 12 KB of chrome: inline icons,
 the search dialog, two navigations and the theme's settings. The shell keeps Material's markup and
 classes (so its stylesheet and script give the same look and behaviour) and moves everything that
 repeats into cached files made here: an icon sprite, one stylesheet and a script. The script runs
-first in the body and adds the header before anything is shown; at the end of the body it adds the
-navigation drawer and the footer and gives the theme's settings, before Material's script reads
-them. A page then carries only its tabs (a reader without JavaScript still finds their way), a
-short navigation and its content.
+first in the page's container and adds the header, the tabs and the theme's settings before
+anything is shown; once the page is read it adds the navigation drawer, the footer and the
+back-to-top button, before Material's script mounts them. A page then carries only a short
+navigation of its own (an index's contents) and its content: without JavaScript a reader sees the
+content and its links (tags, downloads), as Material shows no search without it either.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ ICONS = {
 }
 # The shell's generated assets, beside Material's (named by their content: cached for ever).
 SCRIPT = "assets/javascripts/archive-shell.{}.js"
+JOINED_SCRIPT = "assets/javascripts/archive-page.{}.js"
 SPRITE = "assets/images/archive-icons.{}.svg"
 STYLESHEET = "assets/stylesheets/archive.{}.css"
 # Strings of Material's language files the shell and its script show.
@@ -57,7 +59,6 @@ class Shell:
 
     site_name: str
     language: str
-    tabs: tuple[tuple[str, str], ...]  # (title, site-relative address) of the top navigation
     stylesheets: tuple[str, ...]  # site-relative, in order
     scripts: tuple[str, ...]  # site-relative, after the shell script
     shell_script: str  # site-relative address of the generated script
@@ -66,7 +67,6 @@ class Shell:
     edit_base: str  # repo_url + edit_uri, "" for no edit button
     site_url: str  # with a trailing slash, or ""
     words: tuple[tuple[str, str], ...]
-    body_attrs: tuple[tuple[str, str], ...]  # the first palette's scheme, primary and accent colours
     digest: str  # changes whenever any of the above or the page template changes
 
     def word(self, key: str) -> str:
@@ -109,10 +109,10 @@ def header_html(site_name: str, words: dict[str, str], sprite: str, search_html:
     )
 
 
-# What the script adds at the end of the body, before Material's script reads the page: the
-# navigation drawer, made from the page's tabs; the footer; the dialog Material's "copied" notes
-# use; the back-to-top button.
-_SCRIPT_END = (
+# What the script adds once the page is read (DOMContentLoaded, before Material's script mounts its
+# components, whose listener comes later): the navigation drawer, made from the tabs; the footer;
+# the back-to-top button.
+_SCRIPT_READ = (
     "var tabs=document.querySelectorAll('.md-tabs__item'),li='';"
     "tabs.forEach(function(t){var a=t.querySelector('a');li+='<li class=\"md-nav__item'+"
     "(t.classList.contains('md-tabs__item--active')?' md-nav__item--active':'')+'\"><a href=\"'+x(a.getAttribute('href'))+"
@@ -124,37 +124,45 @@ _SCRIPT_END = (
     "var c=document.querySelector('.md-container');"
     "if(c)c.insertAdjacentHTML('beforeend','<footer class=\"md-footer\"><div class=\"md-footer-meta md-typeset\"><div class=\"md-footer-meta__inner md-grid\">"
     "<div class=\"md-copyright\">Made with <a href=\"https://squidfunk.github.io/mkdocs-material/\" target=\"_blank\" rel=\"noopener\">Material for MkDocs</a></div></div></div></footer>');"
-    "document.body.insertAdjacentHTML('beforeend','<div class=\"md-dialog\" data-md-component=\"dialog\"><div class=\"md-dialog__inner md-typeset\"></div></div>');"
     "var mm=document.querySelector('.md-main');if(mm&&TOP)mm.insertAdjacentHTML('beforeend',TOP);"
 )
 
 
-def shell_script(header: str, site_name: str, config_rest: dict, words: dict[str, str], top_html: str = "") -> str:
-    """The script every page loads twice. First in its body: the storage helpers Material's inline
-    head script defines, the header (header_html, with the page's base and title), the palette the
-    reader chose last, the theme's settings (with the page's base). Again at the end of the body,
-    before Material's script (from the browser's cache, no second request): the rest (_SCRIPT_END).
-    No inline script: a page runs only script files."""
+def shell_script(header: str, site_name: str, config_rest: dict, words: dict[str, str], top_html: str = "",
+                 tabs: tuple[tuple[str, str], ...] = (), body_attrs: tuple[tuple[str, str], ...] = ()) -> str:
+    """The script every page loads first thing in its `md-container` (`data-base`: the way to the
+    site's root; `data-tab`: the address of the page's tab, if it has one). At once: the storage
+    helpers Material's inline head script defines, the header before the container (header_html,
+    with the page's base and title), the tabs at the top of the container, the theme's palette and
+    the one the reader chose last, the theme's settings (with the page's base) and the dialog
+    Material's "copied" notes use: everything Material's script looks up as it starts. Once the
+    page is read: the rest (_SCRIPT_READ). No inline script: a page runs only script files."""
     return (
-        "(function(){if(window.__archive_shell){window.__archive_shell();return}"
-        "var s=document.currentScript,b=s.dataset.base;"
+        "(function(){"
+        "var s=document.currentScript,b=s.dataset.base,at=s.getAttribute('data-tab');"
         "window.__md_scope=new URL(b+'/',location);"
         "window.__md_hash=function(v){var h=0;for(var i=0;i<v.length;i++)h=(h<<5)-h+v.charCodeAt(i);return h};"
         "window.__md_get=function(k,st,sc){st=st||localStorage;sc=sc||__md_scope;return JSON.parse(st.getItem(sc.pathname+'.'+k))};"
         "window.__md_set=function(k,v,st,sc){st=st||localStorage;sc=sc||__md_scope;try{st.setItem(sc.pathname+'.'+k,JSON.stringify(v))}catch(e){}};"
         "function x(t){var d=document.createElement('div');d.textContent=t;return d.innerHTML}"
         f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},N={json.dumps(site_name, ensure_ascii=False)},"
-        f"H={json.dumps(header, ensure_ascii=False)},TOP={json.dumps(top_html, ensure_ascii=False)};"
+        f"H={json.dumps(header, ensure_ascii=False)},TOP={json.dumps(top_html, ensure_ascii=False)},"
+        f"T={json.dumps([list(t) for t in tabs], ensure_ascii=False)},B={json.dumps([list(a) for a in body_attrs])};"
         # the page's title: the document's, without the site's name after it (the home page's is the name)
         "var t=document.title,f=' - '+N;if(t.length>f.length&&t.slice(-f.length)===f)t=t.slice(0,-f.length);"
-        f"s.insertAdjacentHTML('afterend',H.split({json.dumps(BASE)}).join(x(b)).split({json.dumps(TITLE)}).join(x(t)));"
-        # the palette a reader chose last (kept by Material's script under "__palette"), applied
-        # before anything is shown, as Material's own header does
+        f"s.parentNode.insertAdjacentHTML('beforebegin',H.split({json.dumps(BASE)}).join(x(b)).split({json.dumps(TITLE)}).join(x(t)));"
+        # Material's tabs, the page's own marked as its template marks it
+        "var u='';T.forEach(function(e){u+='<li class=\"md-tabs__item'+(e[1]===at?' md-tabs__item--active':'')+'\"><a href=\"'+x(b+'/'+e[1])+'\" class=\"md-tabs__link\">'+x(e[0])+'</a></li>'});"
+        "if(T.length)s.insertAdjacentHTML('afterend','<nav class=\"md-tabs\" aria-label=\"'+x(W.tabs)+'\" data-md-component=\"tabs\"><div class=\"md-grid\"><ul class=\"md-tabs__list\">'+u+'</ul></div></nav>');"
+        # the theme's palette, then the one a reader chose last (kept by Material's script under
+        # "__palette"), applied before anything is shown, as Material's own header does
+        "B.forEach(function(a){document.body.setAttribute(a[0],a[1])});"
         "try{var p=__md_get('__palette');if(p&&p.color){for(var k in p.color)document.body.setAttribute('data-md-color-'+k,p.color[k])}}catch(e){}"
         f"var c={json.dumps(config_rest, ensure_ascii=False, sort_keys=True)};c.base=b;if(c.search)c.search=b+'/'+c.search;"
         "var e=document.createElement('script');e.id='__config';e.type='application/json';"
         "e.textContent=JSON.stringify(c);s.after(e);"
-        "window.__archive_shell=function(){" + _SCRIPT_END + "}})();\n"
+        "document.body.insertAdjacentHTML('beforeend','<div class=\"md-dialog\" data-md-component=\"dialog\"><div class=\"md-dialog__inner md-typeset\"></div></div>');"
+        "document.addEventListener('DOMContentLoaded',function(){" + _SCRIPT_READ + "},{once:true})})();\n"
     )
 
 
@@ -185,6 +193,54 @@ def join_stylesheets(files, sheets: list[str]) -> tuple[tuple[str, ...], dict[st
     data = ('@charset "UTF-8";\n' + "\n".join(joined) + "\n").encode("utf-8")
     path = STYLESHEET.format(hashlib.sha256(data).hexdigest()[:10])
     return (path, *sheets[len(joined):]), {path: data}
+
+
+# What a script cannot be joined with others for: a "use strict" directive of its own (joined, it
+# would apply to the scripts after it, or to none), or a look at the <script> element it runs from.
+_LEADING_COMMENTS = re.compile(r"(?:\s+|/\*.*?\*/|//[^\n]*)*", re.S)
+_STRICT = re.compile(r"""(['"])use strict\1""")
+_SCRIPT_SOURCE_MAP = re.compile(r"^//[#@]\s*sourceMappingURL=.*$", re.M)
+
+
+def _joinable_script(text: str) -> bool:
+    rest = text.lstrip("\ufeff")
+    rest = rest[_LEADING_COMMENTS.match(rest).end():]
+    return not _STRICT.match(rest) and "currentScript" not in text
+
+
+def join_scripts(files, scripts: list[str]) -> tuple[tuple[str, ...], dict[str, bytes]]:
+    """The scripts a page loads, and the files to write: each run of the site's own UTF-8 scripts
+    that can run as one (see _joinable_script) joined in order into one file named by its content
+    (one request and one tag instead of several; a `?v=` version is dropped with the file it
+    names), the others as they are."""
+    by_uri = {f.src_uri: f for f in files}
+    out: list[str] = []
+    written: dict[str, bytes] = {}
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if len(run) < 2:
+            out.extend(script for script, _ in run)
+        else:
+            data = "".join(_SCRIPT_SOURCE_MAP.sub("", text).strip() + "\n;\n" for _, text in run).encode("utf-8")
+            path = JOINED_SCRIPT.format(hashlib.sha256(data).hexdigest()[:10])
+            out.append(path)
+            written[path] = data
+        run.clear()
+
+    for script in scripts:
+        f = by_uri.get(script.split("?", 1)[0])
+        try:
+            text = Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
+        except (OSError, UnicodeDecodeError, TypeError):
+            text = None
+        if text is not None and _joinable_script(text):
+            run.append((script, text))
+        else:
+            flush()
+            out.append(script)
+    flush()
+    return tuple(out), written
 
 
 def _asset(files, pattern: str) -> str:
@@ -261,7 +317,8 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
     sprite = sprite_svg(templates).encode()
     sprite_path = SPRITE.format(hashlib.sha256(sprite).hexdigest()[:10])
     header = header_html(config["site_name"], words, sprite_path, search_html, palette_html)
-    script = shell_script(header, config["site_name"], settings, {"nav": words["nav"]}, top_html).encode()
+    script = shell_script(header, config["site_name"], settings, {"nav": words["nav"], "tabs": words["tabs"]}, top_html,
+                          tuple(nav_items), body_attrs).encode()
     script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
     repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
     edit_base = posixpath.join(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else ""
@@ -275,11 +332,10 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         sheets.append(_asset(files, r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css"))
     sheets += [str(s) for s in config.get("extra_css") or []]
     stylesheets, joined = join_stylesheets(files, sheets)
-    scripts = (_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"), *extra_scripts)
+    scripts, joined_scripts = join_scripts(files, [_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"), *extra_scripts])
     fields = dict(
         site_name=config["site_name"],
         language=config.theme.get("language") or "en",
-        tabs=tuple(nav_items),
         stylesheets=stylesheets,
         scripts=scripts,
         shell_script=script_path,
@@ -288,8 +344,7 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         edit_base=edit_base,
         site_url=site_url,
         words=tuple(sorted(words.items())),
-        body_attrs=body_attrs,
     )
     markdown = markdown_digest(config["markdown_extensions"], config["mdx_configs"] or {})
     digest = hashlib.sha256(json.dumps([fields, template_digest, markdown, code_digest(), variant], sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
-    return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite, **joined}
+    return Shell(**fields, digest=digest), {script_path: script, sprite_path: sprite, **joined, **joined_scripts}

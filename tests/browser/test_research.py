@@ -120,16 +120,29 @@ def test_document_page_downloads_its_text_and_its_original_served_as_a_file_not_
 
 
 def test_document_page_in_the_lean_shell_has_every_part_of_materials_page(page, base_url, tmp_path):
-    """The parts the shell script adds (search dialog, drawer, footer, back-to-top, palette toggle)
-    are there once Material's script has run; the drawer lists the tabs."""
+    """The parts the shell script adds (header with the search dialog, tabs, palette, drawer,
+    footer, back-to-top, dialog) are there, in Material's order, once Material's script has run;
+    the drawer lists the tabs; only an index page marks its tab."""
     page.goto(base_url + "archive/003_17d5a1e15a32e4e6/")
     for selector in ("[data-md-component=search] input.md-search__input", ".md-sidebar--primary .md-nav__link",
                      "footer.md-footer", "[data-md-component=top]", "form[data-md-component=palette]",
                      "[data-md-component=dialog]", ".md-sidebar--secondary .md-nav__link"):
         assert page.locator(selector).count() >= 1, selector
+    order = page.evaluate("""() => [...document.body.children].filter(e => e.tagName !== 'SCRIPT').map(e => e.className)
+      .concat([...document.querySelector('.md-container').children].filter(e => e.tagName !== 'SCRIPT').map(e => e.className))""")
+    assert order == ["md-toggle", "md-toggle", "md-overlay", "md-header", "md-container", "md-dialog",
+                     "md-tabs", "md-main", "md-footer"], order
+    assert page.evaluate("document.body.getAttribute('data-md-color-primary')") == "indigo"
     tabs = page.locator(".md-tabs__link").all_inner_texts()
     drawer = page.locator(".md-sidebar--primary .md-nav__link").all_inner_texts()
+    assert [t.strip() for t in tabs] == ["首页", "时间线", "地区", "来源", "标签"]
     assert [t.strip() for t in tabs] == [d.strip() for d in drawer]
+    assert page.locator(".md-tabs__item--active").count() == 0  # a document belongs to no tab
+    page.locator(".md-tabs__link", has_text="时间线").click()
+    page.wait_for_url("**/timeline/")
+    assert page.locator(".md-tabs__item--active").all_inner_texts() == ["时间线"]
+    assert page.locator(".md-sidebar--primary .md-nav__item--active").all_inner_texts() == ["时间线"]
+    page.goto(base_url + "archive/003_17d5a1e15a32e4e6/")
     page.set_viewport_size({"width": 390, "height": 844})
     page.click("label.md-header__button[for=__drawer]")
     page.wait_for_timeout(300)

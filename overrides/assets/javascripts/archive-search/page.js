@@ -17,9 +17,8 @@
  * 5. The address carries the query (`?q=…`, Material's deep link), so a filtered search can be
  *    linked; `&sort=newest|oldest|relevance` is read as well and moved into the query.
  */
-"use strict";
-
 ;(function () {
+  "use strict"
   const input = document.querySelector("[data-md-component=search-query]")
   const meta = document.querySelector(".md-search-result__meta")
   const list = document.querySelector(".md-search-result__list")
