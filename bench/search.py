@@ -282,7 +282,7 @@ def browse(site: Path, queries: list[str], visits: int, scroll: list[str]) -> di
                         settled()
                         screens.append((query, screen + 1, sum(sizes), ms))
                     if k == len(scroll) - 1:
-                        reach = (query, scroll_to_end(page, totals[query]), totals[query])
+                        reach = (query, scroll_to_end(page, totals[query], limit=totals[query] + 100), totals[query])  # a scroll adds one result at least
             context.close()
     return {"first": first_bytes, "later": later_bytes, "latency": latency, "screens": screens,
             "totals": totals, "reach": reach}
