@@ -49,7 +49,7 @@ from gen.site.outputs import Outputs
 from gen.site.page import Source, TagUrls
 from gen.site.preview import LastBuild, Preview
 from gen.site.publish import Job, publish
-from gen.site.shell import code_digest, make_shell
+from gen.site.shell import Script, code_digest, make_shell
 from gen.site.size import GITHUB_PAGES_MB, size_warning
 from gen.site.sitemap import sitemaps
 from gen.site.store import Store
@@ -228,9 +228,9 @@ class ArchivePlugin(BasePlugin):
         search = config["plugins"].get(SEARCH)
         searching = search is not None and search.config.enabled
         worker = search.worker_url() if searching else None
-        scripts = (*(str(s) for s in config.get("extra_javascript") or []), self._page_text_url())
+        scripts = (*(Script.of(s) for s in config.get("extra_javascript") or []), Script(self._page_text_url()))
         if searching:
-            scripts = (search.script_url(), *scripts)
+            scripts = (Script(search.script_url()), *scripts)
         files_on = self.config["document_files"]
         shell, assets = make_shell(config, self.env, self.theme_files, self.tabs, worker, scripts, site_page.template_digest(),
                                    variant=f"document_files={files_on}")

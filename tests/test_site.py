@@ -17,7 +17,7 @@ from gen import fs
 from gen.site import page as P
 from gen.site import publish as pub
 from gen.site.markup import Converter, dest_of, relative, site_relpath, url_of
-from gen.site.shell import WORDS, Shell
+from gen.site.shell import WORDS, Script, Shell
 from gen.site.sitemap import LIMIT, sitemaps
 from gen.site.store import Store, Stored, compact
 
@@ -28,7 +28,7 @@ CONFIGS = {"toc": {"permalink": True}}
 
 def shell(**changes) -> Shell:
     fields = dict(site_name="档案", language="zh",
-                  stylesheets=("assets/stylesheets/main.x.min.css", "assets/archive.css"), scripts=("assets/javascripts/bundle.x.min.js",),
+                  stylesheets=("assets/stylesheets/main.x.min.css", "assets/archive.css"), scripts=(Script("assets/javascripts/bundle.x.min.js"),),
                   shell_script="assets/javascripts/archive-shell.x.js", sprite="assets/images/archive-icons.x.svg", favicon="assets/images/favicon.png",
                   edit_base="https://example.org/repo/edit/main/docs/", site_url="", words=tuple((w, w.upper()) for w in WORDS),
                   digest="d1")
@@ -361,13 +361,38 @@ def test_scripts_are_joined_in_runs_that_can_run_as_one(tmp_path):
         "js/here.js": "var s = document.currentScript",
         "js/c.js": "c()",
         "js/d.js": "d()",
+        "js/m.mjs": "export const m = 1",
+        "js/e.js": "e()",
+        "js/f.js": "f()",
     })
-    links, written = join_scripts(files, ["js/bundle.js", "js/a.js?v=1", "js/b.js", "js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js"])
+    scripts = [Script(p) for p in ("js/bundle.js", "js/a.js?v=1", "js/b.js", "js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js")]
+    links, written = join_scripts(files, scripts)
     [(path, data)] = written.items()
     # a file-level "use strict", a look at its own <script>, an address elsewhere: each stays as it is
-    assert links == ("js/bundle.js", path, "js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js")
+    assert links == (Script("js/bundle.js"), Script(path), *(Script(p) for p in ("js/here.js", "js/c.js", "https://cdn.example/x.js", "js/d.js")))
     assert data.decode() == "/* a */\n;(function () {\n  'use strict'\n})()\n// last line\n;\nvar b = 1\n;\n"
-    assert join_scripts(files, ["js/c.js"]) == (("js/c.js",), {})
+    assert join_scripts(files, [Script("js/c.js")]) == ((Script("js/c.js"),), {})
+    # a module, a deferred or an async script keeps its own tag and attributes
+    kept = (Script("js/m.mjs", "module"), Script("js/e.js", defer=True), Script("js/f.js", async_=True))
+    assert join_scripts(files, list(kept)) == (kept, {})
+
+
+def test_extra_scripts_and_stylesheets_keep_their_attributes_and_other_hosts_addresses():
+    """What mkdocs.yml's extra_javascript says of a script (module, defer, async) reaches the tag,
+    as Material's own template writes it; addresses of other hosts are not made relative."""
+    page = shell(scripts=(Script("assets/javascripts/bundle.x.min.js"), Script("js/m.mjs", "module"), Script("js/d.js", defer=True, async_=True),
+                          Script("https://cdn.example/x.js")),
+                 stylesheets=("assets/stylesheets/main.x.min.css", "https://cdn.example/x.css"))
+    conv = Converter(EXTENSIONS, CONFIGS, {})
+    done = P.render(P.Source("archive/x.md", "archive/x/", "# x\n", True, None), page, conv, {})
+    assert ('<script src="../../assets/javascripts/bundle.x.min.js"></script><script src="../../js/m.mjs" type="module"></script>'
+            '<script src="../../js/d.js" defer async></script><script src="https://cdn.example/x.js"></script>') in done.html
+    assert '<link rel="stylesheet" href="https://cdn.example/x.css">' in done.html
+    from mkdocs.config.config_options import ExtraScript
+
+    entry = ExtraScript().validate  # as mkdocs.yml's entries reach the plugin
+    assert [Script.of(entry(v)) for v in ("js/a.js", "js/m.mjs", {"path": "js/d.js", "defer": True})] == [
+        Script("js/a.js"), Script("js/m.mjs", "module"), Script("js/d.js", defer=True)]
 
 
 def test_each_shell_keeps_its_own_pages_so_preview_and_site_builds_do_not_undo_each_other(tmp_path):

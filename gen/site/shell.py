@@ -21,6 +21,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from gen.fs import tree_digest
 
@@ -53,14 +55,41 @@ _TOP_TEMPLATE = '{% import "partials/language.html" as lang with context %}{% in
 BASE, TITLE = "\x00", "\x01"
 
 
+class Script(NamedTuple):
+    """A script a page loads at its end: its address (site-relative, or absolute) and the
+    attributes mkdocs.yml's `extra_javascript` may give it."""
+
+    src: str
+    type: str = ""
+    defer: bool = False
+    async_: bool = False
+
+    @classmethod
+    def of(cls, value) -> Script:
+        """From an `extra_javascript` entry: a string, or MkDocs' record of one with attributes."""
+        if isinstance(value, str):
+            return cls(value)
+        return cls(str(value.path), value.type or "", bool(value.defer), bool(value.async_))
+
+    @property
+    def plain(self) -> bool:
+        """A classic script run in order, as a page's own scripts are."""
+        return not (self.type or self.defer or self.async_)
+
+
+def absolute(address: str) -> bool:
+    """Whether an address stands for itself (another host, or the host's root), not for a file of the site."""
+    return bool(urlsplit(address).scheme) or address.startswith("/")
+
+
 @dataclass(frozen=True)
 class Shell:
     """Everything an archive page shares; plain values, so it crosses to worker processes."""
 
     site_name: str
     language: str
-    stylesheets: tuple[str, ...]  # site-relative, in order
-    scripts: tuple[str, ...]  # site-relative, after the shell script
+    stylesheets: tuple[str, ...]  # site-relative or absolute, in order
+    scripts: tuple[Script, ...]  # loaded at the end of the body, in order
     shell_script: str  # site-relative address of the generated script
     sprite: str  # site-relative address of the icon sprite
     favicon: str
@@ -71,6 +100,11 @@ class Shell:
 
     def word(self, key: str) -> str:
         return dict(self.words)[key]
+
+    @staticmethod
+    def href(base: str, address: str) -> str:
+        """A stylesheet's or script's address from a page whose way to the site's root is `base`."""
+        return address if absolute(address) else f"{base}/{address}"
 
 
 def _icon_body(templates: Path, name: str) -> str:
@@ -208,15 +242,15 @@ def _joinable_script(text: str) -> bool:
     return not _STRICT.match(rest) and "currentScript" not in text
 
 
-def join_scripts(files, scripts: list[str]) -> tuple[tuple[str, ...], dict[str, bytes]]:
-    """The scripts a page loads, and the files to write: each run of the site's own UTF-8 scripts
-    that can run as one (see _joinable_script) joined in order into one file named by its content
-    (one request and one tag instead of several; a `?v=` version is dropped with the file it
-    names), the others as they are."""
+def join_scripts(files, scripts: list[Script]) -> tuple[tuple[Script, ...], dict[str, bytes]]:
+    """The scripts a page loads, and the files to write: each run of the site's own plain UTF-8
+    scripts that can run as one (see _joinable_script) joined in order into one file named by its
+    content (one request and one tag instead of several; a `?v=` version is dropped with the file
+    it names), the others as they are (a module, a deferred or async script, one from elsewhere)."""
     by_uri = {f.src_uri: f for f in files}
-    out: list[str] = []
+    out: list[Script] = []
     written: dict[str, bytes] = {}
-    run: list[tuple[str, str]] = []
+    run: list[tuple[Script, str]] = []
 
     def flush() -> None:
         if len(run) < 2:
@@ -224,12 +258,12 @@ def join_scripts(files, scripts: list[str]) -> tuple[tuple[str, ...], dict[str, 
         else:
             data = "".join(_SCRIPT_SOURCE_MAP.sub("", text).strip() + "\n;\n" for _, text in run).encode("utf-8")
             path = JOINED_SCRIPT.format(hashlib.sha256(data).hexdigest()[:10])
-            out.append(path)
+            out.append(Script(path))
             written[path] = data
         run.clear()
 
     for script in scripts:
-        f = by_uri.get(script.split("?", 1)[0])
+        f = by_uri.get(script.src.split("?", 1)[0]) if script.plain and not absolute(script.src) else None
         try:
             text = Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
         except (OSError, UnicodeDecodeError, TypeError):
@@ -280,7 +314,7 @@ def code_digest() -> str:
     return tree_digest(Path(__file__).resolve().parents[1], (".py", ".html", ".csl", ".csv", ".json"))[:16]
 
 
-def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[str, ...], template_digest: str,
+def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[Script, ...], template_digest: str,
                variant: str = "") -> tuple[Shell, dict[str, bytes]]:
     """The shell for this build and the assets it needs written into the site (path -> bytes).
 
@@ -332,7 +366,7 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
         sheets.append(_asset(files, r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css"))
     sheets += [str(s) for s in config.get("extra_css") or []]
     stylesheets, joined = join_stylesheets(files, sheets)
-    scripts, joined_scripts = join_scripts(files, [_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js"), *extra_scripts])
+    scripts, joined_scripts = join_scripts(files, [Script(_asset(files, r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js")), *extra_scripts])
     fields = dict(
         site_name=config["site_name"],
         language=config.theme.get("language") or "en",
