@@ -207,6 +207,21 @@ _CHARSET = re.compile(r"""^\ufeff?@charset\s+["'][^"']*["']\s*;""", re.I)
 _SOURCE_MAP = re.compile(r"/\*[#@]\s*sourceMappingURL=[^*]*\*/")
 
 
+def _named(pattern: str, data: bytes) -> str:
+    """The site path of a generated asset, named by its content (cached for ever)."""
+    return pattern.format(hashlib.sha256(data).hexdigest()[:10])
+
+
+def _site_text(by_uri: dict, uri: str) -> str | None:
+    """The text of a site file by its site-relative path; None when the site has no such file or
+    it is not UTF-8."""
+    f = by_uri.get(uri)
+    try:
+        return Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
+    except (OSError, UnicodeDecodeError, TypeError):
+        return None
+
+
 def join_stylesheets(files, sheets: list[str]) -> tuple[tuple[str, ...], dict[str, bytes]]:
     """The stylesheets a page links, and the file to write: the leading run of the site's own UTF-8
     sheets that read no other file, joined in order into one file named by its content (one request
@@ -214,18 +229,14 @@ def join_stylesheets(files, sheets: list[str]) -> tuple[tuple[str, ...], dict[st
     by_uri = {f.src_uri: f for f in files}
     joined: list[str] = []
     for sheet in sheets:
-        f = by_uri.get(sheet)
-        try:
-            text = Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
-        except (OSError, UnicodeDecodeError, TypeError):
-            text = None
+        text = _site_text(by_uri, sheet)
         if text is None or _OWN_ADDRESS.search(text):
             break
         joined.append(_SOURCE_MAP.sub("", _CHARSET.sub("", text)).strip())
     if len(joined) < 2:
         return tuple(sheets), {}
     data = ('@charset "UTF-8";\n' + "\n".join(joined) + "\n").encode("utf-8")
-    path = STYLESHEET.format(hashlib.sha256(data).hexdigest()[:10])
+    path = _named(STYLESHEET, data)
     return (path, *sheets[len(joined):]), {path: data}
 
 
@@ -257,17 +268,13 @@ def join_scripts(files, scripts: list[Script]) -> tuple[tuple[Script, ...], dict
             out.extend(script for script, _ in run)
         else:
             data = "".join(_SCRIPT_SOURCE_MAP.sub("", text).strip() + "\n;\n" for _, text in run).encode("utf-8")
-            path = JOINED_SCRIPT.format(hashlib.sha256(data).hexdigest()[:10])
+            path = _named(JOINED_SCRIPT, data)
             out.append(Script(path))
             written[path] = data
         run.clear()
 
     for script in scripts:
-        f = by_uri.get(script.src.split("?", 1)[0]) if script.plain and not absolute(script.src) else None
-        try:
-            text = Path(f.abs_src_path).read_bytes().decode("utf-8") if f is not None else None
-        except (OSError, UnicodeDecodeError, TypeError):
-            text = None
+        text = _site_text(by_uri, script.src.split("?", 1)[0]) if script.plain and not absolute(script.src) else None
         if text is not None and _joinable_script(text):
             run.append((script, text))
         else:
@@ -349,11 +356,11 @@ def make_shell(config, env, files, nav_items, worker: str, extra_scripts: tuple[
     if "navigation.top" in features:  # Material's back-to-top button
         top_html = re.sub(r">\s+<", "><", env.from_string(_TOP_TEMPLATE).render(config=config).strip())
     sprite = sprite_svg(templates).encode()
-    sprite_path = SPRITE.format(hashlib.sha256(sprite).hexdigest()[:10])
+    sprite_path = _named(SPRITE, sprite)
     header = header_html(config["site_name"], words, sprite_path, search_html, palette_html)
     script = shell_script(header, config["site_name"], settings, {"nav": words["nav"], "tabs": words["tabs"]}, top_html,
                           tuple(nav_items), body_attrs).encode()
-    script_path = SCRIPT.format(hashlib.sha256(script).hexdigest()[:10])
+    script_path = _named(SCRIPT, script)
     repo, edit_uri = config.get("repo_url") or "", config.get("edit_uri") or ""
     edit_base = posixpath.join(repo.rstrip("/") + "/", edit_uri) if repo and edit_uri else ""
     if edit_base and not edit_base.endswith("/"):
