@@ -444,23 +444,45 @@
     return map.get(key) || null
   }
 
-  /* Rows of D: parallel arrays, sorted by (pid, sec) */
+  /*
+   * The hot loops (rows, positions) read varints with one cursor, `at`, instead of a reader
+   * object: at 100,000 pages a frequent key has some 80,000 rows and 200,000 positions. A loop
+   * that reads never awaits, so no other query moves the cursor meanwhile.
+   */
+  let at = 0
+
+  function varintAt(bytes) {
+    let byte = bytes[at++]
+    if (byte < 0x80)
+      return byte
+    let value = byte & 0x7f, scale = 128
+    do {
+      byte = bytes[at++]
+      value += (byte & 0x7f) * scale
+      scale *= 128
+    } while (byte & 0x80)
+    return value
+  }
+
+  /* Rows of D: parallel Int32Arrays, sorted by (pid, sec) (a row takes two bytes or more) */
   async function rows(e) {
     if (e.rows)
       return e.rows
     const d = e.d || await file(`k/${e.fid}.d.z`)
-    const r = reader(d)
-    const pid = [], sec = [], n = [], head = []
-    let page = 0
-    while (r.pos < d.length) {
-      page += r.varint()
-      const v = r.varint()
-      pid.push(page)
-      n.push(Math.floor(v / 4))
-      head.push(v & 2 ? r.varint() : 0)
-      sec.push(v & 1 ? r.varint() : 0)
+    const room = d.length >> 1, end = d.length
+    const pid = new Int32Array(room), sec = new Int32Array(room), n = new Int32Array(room), head = new Int32Array(room)
+    let page = 0, i = 0
+    at = 0
+    while (at < end) {
+      page += varintAt(d)
+      const v = varintAt(d)
+      pid[i] = page
+      n[i] = Math.floor(v / 4)
+      head[i] = v & 2 ? varintAt(d) : 0
+      sec[i] = v & 1 ? varintAt(d) : 0
+      i++
     }
-    e.rows = { pid, sec, n, head, length: pid.length }
+    e.rows = { pid: pid.subarray(0, i), sec: sec.subarray(0, i), n: n.subarray(0, i), head: head.subarray(0, i), length: i }
     return e.rows
   }
 
@@ -470,19 +492,22 @@
       return e.positions
     const rs = await rows(e)
     const p = e.fid >= 0 ? await file(`k/${e.fid}.p.z`) : e.p
-    const r = reader(p)
-    const all = new Int32Array(rs.n.reduce((a, b) => a + b, 0))
-    const start = new Int32Array(rs.length + 1)
+    const counts = rs.n, length = rs.length
+    let total = 0
+    for (let i = 0; i < length; i++)
+      total += counts[i]
+    const all = new Int32Array(total), start = new Int32Array(length + 1)
     let k = 0
-    for (let i = 0; i < rs.length; i++) {
+    at = 0
+    for (let i = 0; i < length; i++) {
       start[i] = k
       let prev = 0
-      for (let j = 0; j < rs.n[i]; j++) {
-        prev += r.varint()
+      for (let j = counts[i]; j > 0; j--) {
+        prev += varintAt(p)
         all[k++] = prev
       }
     }
-    start[rs.length] = k
+    start[length] = k
     e.positions = { all, start }
     return e.positions
   }
@@ -786,7 +811,8 @@
   /* ------------------------------------------------------------------ matching */
 
   /*
-   * Pages holding a phrase: Map pid → {tf, title, head, secs: Map sec → {tf, head, starts}}.
+   * Pages holding a phrase: Map pid → {tf, title, head, secs: [{sec, tf, head, starts}] in
+   * section order} (an array: most pages have one section, and a frequent key has 80,000 pages).
    * `title`: occurrences in the page title; `head`: in a section heading; starts: positions of
    * the phrase's first token (null when the phrase is one key and positions were not needed).
    */
@@ -809,51 +835,53 @@
       return hits
     }
 
-    /* the (page, section) rows every key has, walking all keys' rows in order */
-    const at = keys.map(() => 0)
-    const order = (rs, i) => rs.pid[i] * 65536 + rs.sec[i]
-    const common = []
-    for (;;) {
-      let high = -1, done = false
-      for (let k = 0; k < keys.length && !done; k++) {
-        if (at[k] >= rowsOf[k].length) done = true
-        else high = Math.max(high, order(rowsOf[k], at[k]))
+    /* the (page, section) rows every key has, walking all keys' rows in order; `common` holds
+       each such row's index in every key's rows, m numbers a row */
+    const m = keys.length, next = new Int32Array(m), common = []
+    walk: for (;;) {
+      let high = -1
+      for (let k = 0; k < m; k++) {
+        const rs = rowsOf[k], i = next[k]
+        if (i >= rs.length)
+          break walk
+        high = Math.max(high, rs.pid[i] * 65536 + rs.sec[i])
       }
       let aligned = true
-      for (let k = 0; k < keys.length && !done; k++) {
-        while (at[k] < rowsOf[k].length && order(rowsOf[k], at[k]) < high)
-          at[k]++
-        if (at[k] >= rowsOf[k].length) done = true
-        else if (order(rowsOf[k], at[k]) !== high) aligned = false
+      for (let k = 0; k < m; k++) {
+        const { pid, sec, length } = rowsOf[k]
+        let i = next[k]
+        while (i < length && pid[i] * 65536 + sec[i] < high)
+          i++
+        next[k] = i
+        if (i >= length)
+          break walk
+        if (pid[i] * 65536 + sec[i] !== high)
+          aligned = false
       }
-      if (done)
-        break
-      if (aligned) {
-        common.push([...at])
-        for (let k = 0; k < keys.length; k++)
-          at[k]++
-      }
+      if (aligned)
+        for (let k = 0; k < m; k++)
+          common.push(next[k]++)
     }
     if (!common.length)
       return hits
 
     /* positions only now: the rarest key of each row anchors the check of the others */
     const pos = await Promise.all(entries.map(positions))
-    for (const row of common) {
+    for (let c = 0; c < common.length; c += m) {
       let anchor = 0
-      for (let k = 1; k < keys.length; k++)
-        if (rowsOf[k].n[row[k]] < rowsOf[anchor].n[row[anchor]])
+      for (let k = 1; k < m; k++)
+        if (rowsOf[k].n[common[c + k]] < rowsOf[anchor].n[common[c + anchor]])
           anchor = k
-      const a = pos[anchor], ar = row[anchor]
+      const a = pos[anchor], ar = common[c + anchor], off = keys[anchor].off
       const starts = []
       let title = 0
       for (let j = a.start[ar]; j < a.start[ar + 1]; j++) {
-        const s = a.all[j] - keys[anchor].off
+        const s = a.all[j] - off
         let ok = true
-        for (let k = 0; k < keys.length && ok; k++) {
+        for (let k = 0; k < m && ok; k++) {
           if (k === anchor)
             continue
-          const pk = pos[k], r = row[k]
+          const pk = pos[k], r = common[c + k]
           ok = contains(pk.all, pk.start[r], pk.start[r + 1], s + keys[k].off)
         }
         if (ok) {
@@ -871,13 +899,13 @@
   function addHit(hits, pid, sec, tf, head, starts) {
     let page = hits.get(pid)
     if (!page) {
-      page = { tf: 0, title: 0, head: 0, secs: new Map() }
+      page = { tf: 0, title: 0, head: 0, secs: [] }
       hits.set(pid, page)
     }
     page.tf += tf
     if (sec === 0) page.title += head
     else page.head += head
-    page.secs.set(sec, { tf, head, starts })
+    page.secs.push({ sec, tf, head, starts })
   }
 
   /* Positions for a one-key term, when the key has them (for closeness ranking) */
@@ -891,7 +919,7 @@
     const rs = await rows(e), pos = await positions(e)
     for (let i = 0; i < rs.length; i++) {
       const page = term.hits.get(rs.pid[i])
-      const sec = page && page.secs.get(rs.sec[i])
+      const sec = page && page.secs.find(s => s.sec === rs.sec[i])
       if (sec)
         sec.starts = Array.from(pos.all.subarray(pos.start[i], pos.start[i + 1]))
     }
@@ -995,21 +1023,22 @@
     }
   }
 
-  /* Sections of a page holding terms, best first: [{sec, score, terms, lists}] */
+  /* Sections of a page holding terms, best first: [{sec, score, terms, lists}] (ranking asks
+     this of every result of a query of several terms: few sections a page, no Map) */
   function sections(terms, idf, lengths, pid) {
-    const secs = new Map()
-    terms.forEach((t, k) => {
-      for (const [sec, s] of t.hits.get(pid).secs) {
-        let x = secs.get(sec)
-        if (!x) secs.set(sec, x = { sec, score: 0, terms: 0, lists: [] })
+    const list = []
+    for (let k = 0; k < terms.length; k++) {
+      for (const s of terms[k].hits.get(pid).secs) {
+        let x = list.find(y => y.sec === s.sec)
+        if (!x) list.push(x = { sec: s.sec, score: 0, terms: 0, lists: [] })
         x.score += idf[k] * (saturate(s.tf) + (s.head ? 1 : 0))
         x.terms++
         x.lists[k] = s.starts
       }
-    })
+    }
     const total = lengths.reduce((a, b) => a + b, 0)
     let close = 0
-    for (const x of secs.values()) {
+    for (const x of list) {
       if (terms.length > 1 && x.terms === terms.length) {
         x.score += 1
         if (x.lists.every(l => l && l.length)) {
@@ -1020,7 +1049,7 @@
         }
       }
     }
-    return { close, list: [...secs.values()].sort((a, b) => b.score - a.score || a.sec - b.sec) }
+    return { close, list: list.sort((a, b) => b.score - a.score || a.sec - b.sec) }
   }
 
   /* Pages in rank order: [{pid, tier, score, secs()}] */
@@ -1318,17 +1347,20 @@
     return promise
   }
 
-  /* "shown,folded": how many sections a result shows with a snippet and how many it folds
-     (slots); for one term, the term's hits say it unless more sections hold it than are shown */
+  /* shown·SHAPES + folded: how many sections a result shows with a snippet and how many it folds
+     (slots); for one term, the term's hits say it unless more sections hold it than are shown.
+     A number, not a string: an answer of 80,000 results asks this 80,000 times. */
+  const SHAPES = 1024
+
   function shapeOf(result, r) {
     if (!result.terms.length)
-      return "0,0"
+      return 0
     const hit = !r.secs && result.terms.length === 1 && result.terms[0].hits.get(r.pid)
-    if (hit && hit.secs.size <= EXPANDED)
-      return `${hit.secs.size - (hit.secs.has(0) ? 1 : 0)},0`
+    if (hit && hit.secs.length <= EXPANDED)
+      return (hit.secs.length - (hit.secs[0].sec === 0 ? 1 : 0)) * SHAPES
     const entries = slots(result.sections(r), 1)
     const shown = entries.filter(e => e.teaser).length
-    return `${shown},${entries.length - 1 - shown}`
+    return shown * SHAPES + entries.length - 1 - shown
   }
 
   /* A result not filled in yet: renderGroup's entries, blank (one object per shape) */
@@ -1336,7 +1368,7 @@
     const shape = shapeOf(cur.result, cur.result.ranked[rank])
     let items = cur.blanks.get(shape)
     if (!items) {
-      const [shown, folded] = shape.split(",").map(Number)
+      const shown = Math.floor(shape / SHAPES), folded = shape % SHAPES
       const location = `?${PENDING}${WORKER}.${cur.id}`
       items = [{ location, title: "", text: "", terms: cur.wanted, score: 1 }]
       for (let k = 1; k <= shown + folded; k++)
