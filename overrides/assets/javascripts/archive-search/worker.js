@@ -1052,16 +1052,16 @@
     return { close, list: list.sort((a, b) => b.score - a.score || a.sec - b.sec) }
   }
 
-  /* Pages in rank order: [{pid, tier, score, secs()}] */
+  /* Pages in rank order: [{pid, tier, score, secs, hit}] */
   function rank(terms, pages) {
     const n = state.config.pages
     const idf = terms.map(t => Math.log(1 + n / Math.max(1, t.hits.size)))
     const lengths = terms.map(t => t.toks.length)
     const ranked = []
     for (const pid of pages) {
-      let tier = 0, score = 0
+      let tier = 0, score = 0, hit = null
       for (let k = 0; k < terms.length; k++) {
-        const hit = terms[k].hits.get(pid)
+        hit = terms[k].hits.get(pid)
         if (hit.title) tier++
         score += idf[k] * (saturate(hit.tf) + (hit.head ? 0.5 : 0))
       }
@@ -1069,8 +1069,9 @@
       if (terms.length > 1) {
         secs = sections(terms, idf, lengths, pid)
         score += secs.close * 2
+        hit = null
       }
-      ranked.push({ pid, tier, score, secs })
+      ranked.push({ pid, tier, score, secs, hit })  /* hit: the one term's, for shapeOf */
     }
     ranked.sort((a, b) => b.tier - a.tier || b.score - a.score || b.pid - a.pid)
     return { ranked, sections: r => (r.secs || (r.secs = sections(terms, idf, lengths, r.pid))).list }
@@ -1148,8 +1149,8 @@
       base = terms ? [] : Array.from({ length: state.facets.n }, (_, pid) => pid)
 
     /* then every filter; fails[i]: the filters base[i] does not pass, one bit each */
-    const fails = new Uint8Array(base.length), pages = []
-    for (let i = 0; i < base.length; i++) {
+    const fails = new Uint8Array(base.length), pages = filters.length ? [] : base
+    for (let i = 0; i < base.length && filters.length; i++) {
       let bits = 0
       for (const f of filters)
         if (!f.test(base[i]))
@@ -1179,12 +1180,16 @@
     if (terms)
       ({ ranked, sections } = rank(flat, pages))
     else
-      ranked = pages.map(pid => ({ pid, tier: 0, score: 0, secs: null }))
+      ranked = pages.map(pid => ({ pid, tier: 0, score: 0, secs: null, hit: null }))
     if (sort !== "relevance")
       ranked = byDate(ranked, sort === "oldest")
+    /* the filter bar's counts once asked for (tell: after the results are posted) */
+    let facets
     return {
-      terms: flat, ranked, sections, sort, sorts: sortChoices(parsed, sort, terms),
-      facets: facetCounts(parsed, filters, base, fails), parsed
+      terms: flat, ranked, sections, sort, sorts: sortChoices(parsed, sort, terms), parsed,
+      get facets() {
+        return facets === undefined ? (facets = facetCounts(parsed, filters, base, fails)) : facets
+      }
     }
   }
 
@@ -1355,7 +1360,7 @@
   function shapeOf(result, r) {
     if (!result.terms.length)
       return 0
-    const hit = !r.secs && result.terms.length === 1 && result.terms[0].hits.get(r.pid)
+    const hit = !r.secs && result.terms.length === 1 && r.hit
     if (hit && hit.secs.length <= EXPANDED)
       return (hit.secs.length - (hit.secs[0].sec === 0 ? 1 : 0)) * SHAPES
     const entries = slots(result.sections(r), 1)
@@ -1419,6 +1424,12 @@
         const cur = { id: 0, result: { terms: [term], ranked, sections: secs }, wanted: {}, blanks: new Map() }
         for (let rank = 0; rank < ranked.length; rank++)
           placeholder(cur, rank)
+        /* a one-key term (a frequent word: rows only, no positions), ranked and placeheld alike */
+        const word = { text: "甲乙", phrase: false, toks: toks.slice(0, 2), hits: await matchPhrase(toks.slice(0, 2)) }
+        const single = rank([word], [...word.hits.keys()])
+        const one = { id: 0, result: { terms: [word], ranked: single.ranked, sections: single.sections }, wanted: {}, blanks: new Map() }
+        for (let rank = 0; rank < single.ranked.length; rank++)
+          placeholder(one, rank)
         /* filters, sorting and the filter bar, on part of the real facet table */
         const parsed = parse("甲 年:2020..2021 来源:新 标签:核")
         const filters = resolve(parsed), n = Math.min(state.facets.n, 3000)
