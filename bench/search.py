@@ -72,13 +72,15 @@ MEASURE = """
   const meta = document.querySelector('.md-search-result__meta')
   window.__bench = { typed: 0, shown: 0 }
   input.addEventListener('input', () => { window.__bench.typed = performance.now(); window.__bench.shown = 0 }, true)
-  const seen = () => {
-    const answered = list.children.length > 0 || meta.textContent === none
+  // The count line says "none" for this query only once it changed after typing: after a query
+  // with no results it still says so when the list first changes for the next one.
+  const seen = (fromMeta) => {
+    const answered = list.children.length > 0 || (fromMeta && meta.textContent === none)
     if (window.__bench.typed && !window.__bench.shown && input.value && answered)
       window.__bench.shown = performance.now()
   }
-  new MutationObserver(seen).observe(list, { childList: true })
-  new MutationObserver(seen).observe(meta, { childList: true, characterData: true, subtree: true })
+  new MutationObserver(() => seen(false)).observe(list, { childList: true })
+  new MutationObserver(() => seen(true)).observe(meta, { childList: true, characterData: true, subtree: true })
 }
 """
 
@@ -339,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     first_ms = [ms for _, ms, kind in seen["latency"] if kind == "first"]
     later_ms = [ms for _, ms, kind in seen["latency"] if kind == "later"]
     filter_ms = [ms for _, ms, kind in seen["latency"] if kind == "filter"]
+    by_query = seen["latency"]
     seen["latency"] = [ms for _, ms, _ in seen["latency"]]
     first = [b for _, b in seen["first"]]
     later = [b for _, b in seen["later"]]
@@ -384,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
             "later_ms_p95": percentile(later_ms, 0.95), "filter_ms_p95": percentile(filter_ms, 0.95),
             "screen_kb_p95": percentile(screen_bytes, 0.95) / 1024 if screen_bytes else None,
             "queries": {"first": seen["first"], "later": seen["later"]},
+            "latency": by_query, "results": seen["totals"],
         }
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
