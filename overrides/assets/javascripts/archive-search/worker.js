@@ -374,21 +374,24 @@
 
   /* ------------------------------------------------------------------ index format */
 
-  function reader(bytes) {
-    let pos = 0
-    return {
-      get pos() { return pos },
-      set pos(v) { pos = v },
-      varint() {
-        let value = 0, scale = 1, byte
-        do {
-          byte = bytes[pos++]
-          value += (byte & 0x7f) * scale
-          scale *= 128
-        } while (byte & 0x80)
-        return value
-      }
-    }
+  /*
+   * Varints are read with one cursor, set to where a file's reading starts: at 100,000
+   * pages a frequent key has some 80,000 rows and 200,000 positions, too many for a reader
+   * object's calls. A loop that reads never awaits, so no other query moves the cursor meanwhile.
+   */
+  let cursor = 0
+
+  function varintAt(bytes) {
+    let byte = bytes[cursor++]
+    if (byte < 0x80)
+      return byte
+    let value = byte & 0x7f, scale = 128
+    do {
+      byte = bytes[cursor++]
+      value += (byte & 0x7f) * scale
+      scale *= 128
+    } while (byte & 0x80)
+    return value
   }
 
   const utf8Encoder = new TextEncoder()
@@ -414,22 +417,23 @@
 
   /* Map key → entry of a bucket file (or of hot.z) */
   function parseBucket(bytes) {
-    const map = new Map(), r = reader(bytes)
-    const count = r.varint()
+    const map = new Map()
+    cursor = 0
+    const count = varintAt(bytes)
     for (let i = 0; i < count; i++) {
-      const head = r.varint()
+      const head = varintAt(bytes)
       const klen = Math.floor(head / 2), big = head % 2
-      const key = utf8.decode(bytes.subarray(r.pos, r.pos + klen))
-      r.pos += klen
+      const key = utf8.decode(bytes.subarray(cursor, cursor + klen))
+      cursor += klen
       if (big) {
-        r.varint()  /* the key's page count: ranking counts pages from the rows it reads */
-        const dlen = r.varint(), plen = r.varint(), fid = r.varint()
+        varintAt(bytes)  /* the key's page count: ranking counts pages from the rows it reads */
+        const dlen = varintAt(bytes), plen = varintAt(bytes), fid = varintAt(bytes)
         map.set(key, { key, dlen, plen, fid, d: null, p: null })
       } else {
-        const dlen = r.varint(), plen = r.varint()
-        const d = bytes.subarray(r.pos, r.pos + dlen)
-        const p = bytes.subarray(r.pos + dlen, r.pos + dlen + plen)
-        r.pos += dlen + plen
+        const dlen = varintAt(bytes), plen = varintAt(bytes)
+        const d = bytes.subarray(cursor, cursor + dlen)
+        const p = bytes.subarray(cursor + dlen, cursor + dlen + plen)
+        cursor += dlen + plen
         map.set(key, { key, dlen, plen, fid: -1, d, p })
       }
     }
@@ -444,26 +448,6 @@
     return map.get(key) || null
   }
 
-  /*
-   * The hot loops (rows, positions) read varints with one cursor, `at`, instead of a reader
-   * object: at 100,000 pages a frequent key has some 80,000 rows and 200,000 positions. A loop
-   * that reads never awaits, so no other query moves the cursor meanwhile.
-   */
-  let at = 0
-
-  function varintAt(bytes) {
-    let byte = bytes[at++]
-    if (byte < 0x80)
-      return byte
-    let value = byte & 0x7f, scale = 128
-    do {
-      byte = bytes[at++]
-      value += (byte & 0x7f) * scale
-      scale *= 128
-    } while (byte & 0x80)
-    return value
-  }
-
   /* Rows of D: parallel Int32Arrays, sorted by (pid, sec) (a row takes two bytes or more) */
   async function rows(e) {
     if (e.rows)
@@ -472,8 +456,8 @@
     const room = d.length >> 1, end = d.length
     const pid = new Int32Array(room), sec = new Int32Array(room), n = new Int32Array(room), head = new Int32Array(room)
     let page = 0, i = 0
-    at = 0
-    while (at < end) {
+    cursor = 0
+    while (cursor < end) {
       page += varintAt(d)
       const v = varintAt(d)
       pid[i] = page
@@ -498,7 +482,7 @@
       total += counts[i]
     const all = new Int32Array(total), start = new Int32Array(length + 1)
     let k = 0
-    at = 0
+    cursor = 0
     for (let i = 0; i < length; i++) {
       start[i] = k
       let prev = 0
@@ -534,15 +518,15 @@
   /* The district, source, date and tags of every page: {names, keys, district, source, day,
      year, month, tagStart, tagIds}; tags per page as ids tagIds[tagStart[p] … tagStart[p + 1]) */
   function parseFacets(bytes) {
-    const r = reader(bytes)
-    const varint = () => r.varint()
+    cursor = 0
+    const varint = () => varintAt(bytes)
     const n = varint()
     const vocabulary = () => {
       const names = []
       for (let i = varint(); i > 0; i--) {
         const length = varint()
-        names.push(utf8.decode(bytes.subarray(r.pos, r.pos + length)))
-        r.pos += length
+        names.push(utf8.decode(bytes.subarray(cursor, cursor + length)))
+        cursor += length
       }
       return names
     }
@@ -582,10 +566,10 @@
         tagStart[list[k] + 1]++
     for (let i = 0; i < n; i++)
       tagStart[i + 1] += tagStart[i]
-    const tagIds = new Uint16Array(tagStart[n]), at = tagStart.slice(0, n)
+    const tagIds = new Uint16Array(tagStart[n]), place = tagStart.slice(0, n)
     lists.forEach((list, tag) => {
       for (let k = 0; k < list.length; k++)
-        tagIds[at[list[k]]++] = tag
+        tagIds[place[list[k]]++] = tag
     })
     const keys = {}
     for (const field in names)
@@ -1150,15 +1134,16 @@
 
     /* then every filter; fails[i]: the filters base[i] does not pass, one bit each */
     const fails = new Uint8Array(base.length), pages = filters.length ? [] : base
-    for (let i = 0; i < base.length && filters.length; i++) {
-      let bits = 0
-      for (const f of filters)
-        if (!f.test(base[i]))
-          bits |= f.bit
-      fails[i] = bits
-      if (!bits)
-        pages.push(base[i])
-    }
+    if (filters.length)
+      for (let i = 0; i < base.length; i++) {
+        let bits = 0
+        for (const f of filters)
+          if (!f.test(base[i]))
+            bits |= f.bit
+        fails[i] = bits
+        if (!bits)
+          pages.push(base[i])
+      }
 
     /* closeness needs positions; fetch them for one-key terms when they are small */
     if (flat.length > 1 && pages.length) {
