@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import os
 import posixpath
+import re
 import time
 from pathlib import Path
 
@@ -393,6 +395,18 @@ def test_extra_scripts_and_stylesheets_keep_their_attributes_and_other_hosts_add
     entry = ExtraScript().validate  # as mkdocs.yml's entries reach the plugin
     assert [Script.of(entry(v)) for v in ("js/a.js", "js/m.mjs", {"path": "js/d.js", "defer": True})] == [
         Script("js/a.js"), Script("js/m.mjs", "module"), Script("js/d.js", defer=True)]
+
+
+def test_shell_script_marks_tabs_to_other_hosts_so_they_keep_their_address():
+    """A nav entry linking another host (`- GitHub: https://…`) is a tab whose address the script
+    does not put under the page's way to the site's root."""
+    from gen.site.shell import shell_script
+
+    script = shell_script("<header></header>", "站", {}, {"nav": "导航", "tabs": "标签页"},
+                          tabs=(("首页", ""), ("时间线", "timeline/"), ("GitHub", "https://github.com/x/y")))
+    tabs = json.loads(re.search(r"T=(\[.*?\]\]),B=", script).group(1))
+    assert tabs == [["首页", "", False], ["时间线", "timeline/", False], ["GitHub", "https://github.com/x/y", True]]
+    assert "x(e[2]?e[1]:b+'/'+e[1])" in script
 
 
 def test_each_shell_keeps_its_own_pages_so_preview_and_site_builds_do_not_undo_each_other(tmp_path):

@@ -181,12 +181,13 @@ def shell_script(header: str, site_name: str, config_rest: dict, words: dict[str
         "function x(t){var d=document.createElement('div');d.textContent=t;return d.innerHTML}"
         f"var W={json.dumps(words, ensure_ascii=False, sort_keys=True)},N={json.dumps(site_name, ensure_ascii=False)},"
         f"H={json.dumps(header, ensure_ascii=False)},TOP={json.dumps(top_html, ensure_ascii=False)},"
-        f"T={json.dumps([list(t) for t in tabs], ensure_ascii=False)},B={json.dumps([list(a) for a in body_attrs])};"
+        f"T={json.dumps([[title, url, absolute(url)] for title, url in tabs], ensure_ascii=False)},B={json.dumps([list(a) for a in body_attrs])};"
         # the page's title: the document's, without the site's name after it (the home page's is the name)
         "var t=document.title,f=' - '+N;if(t.length>f.length&&t.slice(-f.length)===f)t=t.slice(0,-f.length);"
         f"s.parentNode.insertAdjacentHTML('beforebegin',H.split({json.dumps(BASE)}).join(x(b)).split({json.dumps(TITLE)}).join(x(t)));"
-        # Material's tabs, the page's own marked as its template marks it
-        "var u='';T.forEach(function(e){u+='<li class=\"md-tabs__item'+(e[1]===at?' md-tabs__item--active':'')+'\"><a href=\"'+x(b+'/'+e[1])+'\" class=\"md-tabs__link\">'+x(e[0])+'</a></li>'});"
+        # Material's tabs, the page's own marked as its template marks it (a tab to another host
+        # keeps its address)
+        "var u='';T.forEach(function(e){u+='<li class=\"md-tabs__item'+(e[1]===at?' md-tabs__item--active':'')+'\"><a href=\"'+x(e[2]?e[1]:b+'/'+e[1])+'\" class=\"md-tabs__link\">'+x(e[0])+'</a></li>'});"
         "if(T.length)s.insertAdjacentHTML('afterend','<nav class=\"md-tabs\" aria-label=\"'+x(W.tabs)+'\" data-md-component=\"tabs\"><div class=\"md-grid\"><ul class=\"md-tabs__list\">'+u+'</ul></div></nav>');"
         # the theme's palette, then the one a reader chose last (kept by Material's script under
         # "__palette"), applied before anything is shown, as Material's own header does
