@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import zlib
 from pathlib import Path
@@ -223,9 +224,45 @@ def test_files_equal_to_the_last_builds_are_linked_from_it_not_written(tmp_path,
     assert _tree(root) == _tree(tmp_path / "fresh2")
 
 
-def test_pages_renumbered_by_a_new_page_keep_their_files(tmp_path):
+def test_an_index_written_in_place_takes_over_the_last_builds_folder(tmp_path):
+    """`in_place` (a `mkdocs build`, whose site folder nobody reads meanwhile): the last build's
+    folder becomes the new one. Its unchanged files stay as they are; a changed file is a new
+    file (a link to the old one elsewhere keeps the old bytes); a file the digests name but that
+    was removed since is written; the files the new build lacks go. The files are those of a
+    fresh write, and the digests kept describe the new folder."""
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept, root = tmp_path / "files.pickle", tmp_path / "search"
+    write_built(root, _builder(pages), limits, kept=kept)
+    first = next(p for p in root.iterdir() if p.is_dir())
+    inodes = {p.relative_to(first): p.stat().st_ino for p in first.rglob("*") if p.is_file()}
+    os.link(first / "p" / "3.z", tmp_path / "elsewhere.z")
+    old_page = (first / "p" / "3.z").read_bytes()
+    removed = sorted(first.rglob("b/*.z"))[0].relative_to(first)
+    (first / removed).unlink()
+    changed = [list(sec) for sec in pages]
+    changed[3] = [(changed[3][0][0], [*changed[3][0][1], "补充一句。"]), *changed[3][1:]]
+    changed = changed[:-1]
+    stats = write_built(root, _builder(changed), limits, kept=kept, in_place=True)
+    assert stats == write_built(tmp_path / "fresh", _builder(changed), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh")
+    second = next(p for p in root.iterdir() if p.is_dir())
+    assert second != first and not first.exists() and [p.name for p in root.iterdir() if p.is_dir()] == [second.name]
+    same = [rel for rel, ino in inodes.items() if (second / rel).exists() and (second / rel).stat().st_ino == ino]
+    assert len(same) > len(inodes) / 2
+    assert (tmp_path / "elsewhere.z").read_bytes() == old_page != (second / "p" / "3.z").read_bytes()
+    assert (second / removed).is_file()
+    assert _last_build(root, kept)[0] == second
+    write_built(root, _builder(changed), limits, kept=kept, in_place=True)  # nothing changed: the same folder and files
+    assert _tree(root) == _tree(tmp_path / "fresh")
+    assert all((second / rel).stat().st_ino == ino for rel, ino in inodes.items() if rel in same)
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_pages_renumbered_by_a_new_page_keep_their_files(tmp_path, in_place):
     """A page added before the others gives every later page a new number, so its page-store
-    files a new name: the last build's file of the same content is linked under it, not written."""
+    files a new name: the last build's file of the same content is linked under it, not written
+    (also where the last build's folder is taken over, and that very file was replaced first)."""
     def builder(named):
         b = IndexBuilder(fold_table())
         for url, sections in named:
@@ -239,8 +276,9 @@ def test_pages_renumbered_by_a_new_page_keep_their_files(tmp_path):
     first = next(p for p in root.iterdir() if p.is_dir())
     inodes = {p.name: p.stat().st_ino for p in (first / "p").iterdir()}
     added = [("new/", PAGES[0]), *pages]
-    write_built(root, builder(added), limits, kept=kept)
+    write_built(root, builder(added), limits, kept=kept, in_place=in_place)
     write_built(tmp_path / "fresh", builder(added), limits)
+    assert [p.name for p in root.iterdir() if p.is_dir()] == [next(p for p in root.iterdir() if p.is_dir()).name]
     assert _tree(root) == _tree(tmp_path / "fresh")
     second = next(p for p in root.iterdir() if p.is_dir())
     moved = [name for name in inodes if "-" not in name]

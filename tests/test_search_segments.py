@@ -21,7 +21,7 @@ from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits
 from gen.search.segments import (
     GROUP, SUFFIX, Page, Report, Segmenter, decode_segment, encode_segment, ends_segment, group_digest,
-    index_pages, load_segment, salt_of, segment_digest, sweep, unused_files,
+    body_digest, index_pages, load_segment, salt_of, segment_digest, sweep, unused_files,
 )
 from gen.search.sink import ChildSink, HtmlPart, LocalSink, SearchBuildError, SplitSink
 
@@ -325,6 +325,29 @@ def test_pages_sent_by_file_and_span_index_as_pages_sent_whole(pages, tmp_path):
             sink.add(p.url, p.title, part, p.facets)
         sink.finish(tmp_path / name)
         assert _files(tmp_path / name) == expected, name
+
+
+def test_kept_segments_are_found_by_the_digests_sent_without_reading_the_pages(pages, tmp_path, capfd):
+    """A part that carries its bytes' digest (the rendered-page store keeps it) is read only if its
+    segment is indexed: a build whose segments are all kept reads no page. Without a digest the
+    page is read to name its segment, and a page that cannot be read then fails the build,
+    naming the file, wherever the read happens."""
+    parts = _parts(pages, tmp_path / "store.html")
+    known = [HtmlPart(p.path, p.start, p.end, body_digest(p.read_bytes())) for p in parts]
+    folder = tmp_path / "segments"
+    for name in ("first", "again"):
+        sink = LocalSink(LIMITS, 10, folder, EVERY)
+        for p, part in zip(pages, known):
+            sink.add(p.url, p.title, part, p.facets)
+        done = sink.finish(tmp_path / name)
+        (tmp_path / "store.html").unlink(missing_ok=True)  # gone: the second build must not need it
+    assert done.segments.indexed == 0 and _files(tmp_path / "again") == _files(tmp_path / "first")
+    child = ChildSink(LIMITS, 10, folder, EVERY)
+    for p, part in zip(pages, parts):  # no digests: every page is read, and none can be
+        child.add(p.url, p.title, part, p.facets)
+    with pytest.raises(SearchBuildError, match="failed"):
+        child.finish(tmp_path / "child")
+    assert "store.html" in capfd.readouterr().err
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gen import fs
+from gen.search.segments import body_digest
 from gen.site import page as P
 from gen.site import publish as pub
 from gen.site.markup import Converter, dest_of, relative, site_relpath, url_of
@@ -161,6 +162,38 @@ def test_publish_hands_every_page_to_search_in_order(tmp_path):
     texts["archive/p07.md"] += "改\n"
     pub.publish(job, _sources(texts), tmp_path / "site", jobs=2, each=lambda s, st: seen.append((s.src_uri, job.store.content(st))))
     assert [u for u, _ in seen] == sorted(texts) and "改" in dict(seen)["archive/p07.md"]
+
+
+def test_records_of_an_earlier_release_are_read_and_given_their_bodys_digest(tmp_path):
+    """A store index written before records had the body's digest (seven fields) is read as it is:
+    no page is rendered again, each record gets the digest of its body once (search names its
+    segments by it), and every part handed to search carries the digest of the bytes it points at."""
+    import pickle
+
+    texts = {f"archive/p{i}.md": f"---\ntitle: \"页{i}\"\n---\n\n第{i}页\n" for i in range(4)}
+    pages = {uri: url_of(uri) for uri in texts}
+    site = tmp_path / "site"
+    job = _job(tmp_path, pages)
+    pub.publish(job, _sources(texts), site)
+    index = pickle.loads(job.store.index_path.read_bytes())
+    assert all(r.body for r in index["pages"].values())
+
+    class Earlier:  # pickles as a record of the earlier release did: its seven fields, no digest
+        def __init__(self, record):
+            self.record = record
+
+        def __reduce__(self):
+            return (Stored.__new__, (Stored,), list(self.record.__getstate__())[:7])
+
+    old = {uri: Earlier(r) for uri, r in index["pages"].items()}
+    job.store.index_path.write_bytes(pickle.dumps({**index, "pages": old}))
+    loaded = Store(tmp_path / "store").load()
+    assert loaded and all(r.body == "" for r in loaded.values())
+    parts = []
+    again = pub.publish(_job(tmp_path, pages), _sources(texts), site, each=lambda s, st: parts.append(job.store.part(st)))
+    assert again.rendered == 0 and len(parts) == 4
+    assert all(part.digest == body_digest(part.read_bytes()) for part in parts)
+    assert all(r.body for r in Store(tmp_path / "store").load().values())  # kept: the next build reads no body
 
 
 def test_stored_records_share_what_repeats_between_pages():

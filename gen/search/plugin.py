@@ -195,7 +195,8 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         root = Path(config.site_dir) / FOLDER
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
-            self.index_bytes = _finish(sink, root, self.segments)
+            # Nobody reads the site folder of `mkdocs build` while it is made: the last index's folder is taken over.
+            self.index_bytes = _finish(sink, root, self.segments, in_place=not self.serving)
             _save_pages(self.store, self.rendered)
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the
@@ -246,13 +247,14 @@ def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str
 
 
 def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
-            rest: list[tuple[str, str, str, dict]] = ()) -> int | None:
-    """Add the remaining pages, write the index, drop the segments (in the folder `segments`, when
-    given) it did not use and say what it holds; the bytes of its files (None when it failed)."""
+            rest: list[tuple[str, str, str, dict]] = (), in_place: bool = False) -> int | None:
+    """Add the remaining pages, write the index (`in_place`: see index._write), drop the segments
+    (in the folder `segments`, when given) it did not use and say what it holds; the bytes of its
+    files (None when it failed)."""
     try:
         for url, title, html, facets in rest:
             sink.add(url, title, html, facets_of(facets))
-        done = sink.finish(root)
+        done = sink.finish(root, in_place)
     except SearchBuildError as exc:
         if rest:  # in the background thread of a dirty build: say it, the next build retries
             log.error(f"archive-search: {exc}")

@@ -6,7 +6,8 @@ documents 7.7 s of the indexers' 13 s CPU went to IndexBuilder.add_page). A segm
 page whose URL hash is 0 modulo `every` (and at the end of the stream), so adding or removing a page
 changes only the segment it is in; the others keep their pages and so their digests. A segment's
 digest covers the search code that decides the index, the fold table and every page's URL, title,
-HTML and facets: a kept builder is used only for the very pages it was made from, and joined with
+HTML (its digest: the rendered-page store keeps it, so the pages of a kept segment are not even
+read) and facets: a kept builder is used only for the very pages it was made from, and joined with
 IndexBuilder.absorb, which gives the index byte for byte as if the pages had been added one by one.
 
 Joining is per key per segment, and most keys recur in every segment: at 100,000 documents joining
@@ -45,7 +46,7 @@ from gen.search.facets import Facets
 from gen.search.index import IndexBuilder
 
 # Bumped when a segment file's layout or meaning changes (the digest then names other files).
-FORMAT = 1
+FORMAT = 2
 # Pages per segment on average. Measured on the 10,000 documents of bench/scale.py (one process):
 # indexing every page 11.1 s; loading and joining every kept segment 3.2 s at 250, 2.3 s at 500,
 # 2.1 s at 1,000 (the join is per key per segment, and most keys recur in every segment), while a
@@ -61,14 +62,67 @@ SUFFIX = ".pickle"
 ZLIB_LEVEL = 1
 
 
+class SearchBuildError(RuntimeError):
+    """The index could not be built (a page's HTML could not be read, or a child failed)."""
+
+
+def body_digest(data: bytes) -> str:
+    """The digest a page's HTML (UTF-8) is known by in a segment's name."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlPart:
+    """A page's HTML kept in a file: bytes start to end of it (UTF-8), read where it is indexed;
+    `digest`, when known, is body_digest of those bytes (a segment kept before is then found
+    without reading its pages)."""
+
+    path: str
+    start: int
+    end: int
+    digest: str = ""
+
+    def read_bytes(self) -> bytes:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.start)
+                data = f.read(self.end - self.start)
+            if len(data) != self.end - self.start:
+                raise OSError(f"{len(data)} bytes where {self.end - self.start} were expected")
+            return data
+        except OSError as exc:
+            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
+                                   f"another build may have removed it meanwhile: build again") from exc
+
+    def read(self) -> str:
+        try:
+            return self.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
+                                   f"another build may have removed it meanwhile: build again") from exc
+
+
+Html = str | HtmlPart
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page as the index takes it."""
+    """One page as the index takes it: its HTML as text, or where it is kept (read only when the
+    page's segment is indexed)."""
 
     url: str
     title: str
-    html: str
+    html: Html
     facets: Facets = Facets()
+
+    def text(self) -> str:
+        return self.html.read() if isinstance(self.html, HtmlPart) else self.html
+
+    def digest(self) -> str:
+        """body_digest of the page's HTML."""
+        if isinstance(self.html, HtmlPart):
+            return self.html.digest or body_digest(self.html.read_bytes())
+        return body_digest(self.html.encode("utf-8", "surrogatepass"))
 
 
 @dataclass(frozen=True)
@@ -129,10 +183,10 @@ def salt_of(fold: dict[int, str]) -> bytes:
 
 
 def segment_digest(salt: bytes, pages: Iterable[Page]) -> str:
-    """The name of a segment: its salt and each page's URL, title, HTML and facets, in order."""
+    """The name of a segment: its salt and each page's URL, title, HTML (its digest) and facets, in order."""
     h = hashlib.blake2b(salt, digest_size=16)
     for page in pages:
-        for part in (page.url, page.title, page.html, json.dumps(page.facets.to_json(), ensure_ascii=False, sort_keys=True)):
+        for part in (page.url, page.title, page.digest(), json.dumps(page.facets.to_json(), ensure_ascii=False, sort_keys=True)):
             _put(h, part.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -158,7 +212,7 @@ def index_pages(pages: Iterable[Page], fold: dict[int, str]) -> IndexBuilder:
     """A fresh builder holding these pages."""
     builder = IndexBuilder(fold)
     for page in pages:
-        builder.add_page(page.url, page.title, extract_sections(page.html, page.title), page.facets)
+        builder.add_page(page.url, page.title, extract_sections(page.text(), page.title), page.facets)
     return builder
 
 

@@ -33,32 +33,9 @@ from gen.search.extract import extract_sections
 from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits, Stats, write_built
-from gen.search.segments import SEGMENT, Page, Report, Segmenter, ends_segment
+from gen.search.segments import SEGMENT, Html, HtmlPart, Page, Report, SearchBuildError, Segmenter, ends_segment
 
 
-class SearchBuildError(RuntimeError):
-    """The index could not be built (the child failed)."""
-
-
-@dataclass(frozen=True, slots=True)
-class HtmlPart:
-    """A page's HTML kept in a file: bytes start to end of it (UTF-8), read where it is indexed."""
-
-    path: str
-    start: int
-    end: int
-
-    def read(self) -> str:
-        try:
-            with open(self.path, "rb") as f:
-                f.seek(self.start)
-                return f.read(self.end - self.start).decode("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
-                                   f"another build may have removed it meanwhile: build again") from exc
-
-
-Html = str | HtmlPart
 
 
 @dataclass(frozen=True)
@@ -89,11 +66,9 @@ class LocalSink:
 
     def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
-        if isinstance(html, HtmlPart):
-            html = html.read()
         if self.segmenter is None:
-            self.builder.add_page(url, title, extract_sections(html, title), facets)
-        else:
+            self.builder.add_page(url, title, extract_sections(html.read() if isinstance(html, HtmlPart) else html, title), facets)
+        else:  # a page kept in a file is read only if its segment is indexed
             self._take(self.segmenter.add(Page(url, title, html, facets)))
         self.seconds += time.perf_counter() - started
 
@@ -123,12 +98,13 @@ class LocalSink:
         """The segments used so far."""
         return self.segmenter.report() if self.segmenter is not None else Report()
 
-    def finish(self, root: Path) -> Finished:
-        """Write the index under root (site/search); its statistics, the seconds spent, the segments used."""
+    def finish(self, root: Path, in_place: bool = False) -> Finished:
+        """Write the index under root (site/search; `in_place`: see index._write); its statistics,
+        the seconds spent, the segments used."""
         self.flush()
         started = time.perf_counter()
         kept = self.segmenter.folder.parent / self.kept if self.segmenter is not None else None
-        stats = write_built(root, self.builder, self.limits, self.results, kept)
+        stats = write_built(root, self.builder, self.limits, self.results, kept, in_place)
         return Finished(stats, self.seconds + time.perf_counter() - started, self.report())
 
     def abort(self) -> None:
@@ -176,13 +152,13 @@ class ChildSink:
     def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         line = {"u": url, "t": title, "f": facets.to_json()}
         if isinstance(html, HtmlPart):
-            line["r"] = [html.path, html.start, html.end]
+            line["r"] = [html.path, html.start, html.end, html.digest]
         else:
             line["h"] = html
         self._command(line)
 
-    def finish(self, root: Path) -> Finished:
-        answer = self._last({"finish": str(root)})
+    def finish(self, root: Path, in_place: bool = False) -> Finished:
+        answer = self._last({"finish": str(root), "in_place": in_place})
         return Finished(Stats(**answer["stats"]), answer["seconds"], Report.from_json(answer["segments"]))
 
     def abort(self) -> None:
@@ -263,17 +239,17 @@ class SplitSink:
                 self.switched = True  # this page ends the first half's last segment
         self.sent += 1
 
-    def finish(self, root: Path) -> Finished:
+    def finish(self, root: Path, in_place: bool = False) -> Finished:
         if not self.halves:
             self.second.abort()
-            return self.first.finish(root)
+            return self.first.finish(root, in_place)
         fd, kept = tempfile.mkstemp(prefix="gen-search-", suffix=".pickle")
         os.close(fd)
         try:
             self.first.flush()  # the first child indexes its last pages while the second keeps its builder
             theirs = self.second.dump(kept)
             self.first.absorb(kept)
-            done = self.first.finish(root)
+            done = self.first.finish(root, in_place)
         finally:
             os.unlink(kept)
         return replace(done, segments=done.segments.joined(theirs))
@@ -295,31 +271,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages, args.kept)
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
-    for line in stdin:
-        page = json.loads(line)
-        if "finish" in page:
-            done = sink.finish(Path(page["finish"]))
-            print(json.dumps({"stats": asdict(done.stats), "seconds": done.seconds, "segments": done.segments.to_json()}))
-            return 0
-        if "dump" in page:  # the second half's builder, for the first child to absorb (SplitSink)
-            sink.flush()
-            with open(page["dump"], "wb") as f:  # streamed: half the index is never held twice
-                pickle.dump(sink.builder, f, protocol=pickle.HIGHEST_PROTOCOL)
-            print(json.dumps({"segments": sink.report().to_json()}))
-            return 0
-        if "flush" in page:
-            sink.flush()
-            continue
-        if "absorb" in page:
-            with open(page["absorb"], "rb") as f:
-                sink.absorb(pickle.load(f))
-            continue
-        html = page["h"] if "h" in page else HtmlPart(*page["r"])
-        try:
-            sink.add(page["u"], page["t"], html, facets_of(page.get("f")))
-        except SearchBuildError as exc:
-            print(f"gen.search.sink: {exc}", file=sys.stderr)
-            return 1
+    try:
+        for line in stdin:
+            page = json.loads(line)
+            if "finish" in page:
+                done = sink.finish(Path(page["finish"]), bool(page.get("in_place")))
+                print(json.dumps({"stats": asdict(done.stats), "seconds": done.seconds, "segments": done.segments.to_json()}))
+                return 0
+            if "dump" in page:  # the second half's builder, for the first child to absorb (SplitSink)
+                sink.flush()
+                with open(page["dump"], "wb") as f:  # streamed: half the index is never held twice
+                    pickle.dump(sink.builder, f, protocol=pickle.HIGHEST_PROTOCOL)
+                print(json.dumps({"segments": sink.report().to_json()}))
+                return 0
+            if "flush" in page:
+                sink.flush()
+                continue
+            if "absorb" in page:
+                with open(page["absorb"], "rb") as f:
+                    sink.absorb(pickle.load(f))
+                continue
+            sink.add(page["u"], page["t"], page["h"] if "h" in page else HtmlPart(*page["r"]), facets_of(page.get("f")))
+    except SearchBuildError as exc:  # a page's HTML could not be read (when its segment was indexed)
+        print(f"gen.search.sink: {exc}", file=sys.stderr)
+        return 1
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)
     return 1
 

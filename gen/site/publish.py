@@ -18,6 +18,7 @@ from pathlib import Path
 from gen import frontmatter
 from gen.export.files import may_publish
 from gen.fs import text_digest
+from gen.search.segments import body_digest
 from gen.site import page as page_mod
 from gen.site.markup import Converter, dest_of
 from gen.site.page import Rendered, Source
@@ -91,7 +92,7 @@ def _keep(job: Job, key: str, r: Rendered) -> Stored:
     job.store.put(key, data)
     seed = r.fields.get("seed")
     files = ((seed, may_publish(job.root, seed, _REAL)),) if isinstance(seed, str) and seed else ()
-    return Stored(key, r.title, r.fields, span, r.links, r.problems, files)
+    return Stored(key, r.title, r.fields, span, r.links, r.problems, files, body_digest(data[span[0]:span[1]]))
 
 
 def page_key(job: Job, src: Source, tags: Sequence[str]) -> str:
@@ -129,6 +130,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
     records = []
     site = str(site_dir)
     problems: list[str] = []
+    filled = False
     _JOB = job
     try:
         # The workers' pages come back in the order of `todo`, a subsequence of `sources`.
@@ -141,6 +143,9 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
                 stored = compact(stored)
             else:
                 stored = known[src.src_uri]
+                if not stored.body:  # kept by an earlier release: its digest, once (search names its segments by it)
+                    stored = job.store.with_body(stored)
+                    filled = True
             index[src.src_uri] = stored
             records.append((src, stored))
             problems.extend(stored.problems)
@@ -149,7 +154,7 @@ def publish(job: Job, sources: Sequence[tuple[Source, Sequence[str]]], site_dir:
                 each(src, stored)
     finally:
         _JOB, _CONVERTER = None, None
-    if todo or index.keys() != known.keys():  # else the store's index is as it was
+    if todo or filled or index.keys() != known.keys():  # else the store's index is as it was
         job.store.save(index)
         if len(todo) * FULL_PRUNE >= len(sources):  # many pages rendered: look at every stored one
             job.store.prune({s.key for s in index.values()})

@@ -20,12 +20,12 @@ import pickle
 import shutil
 import sys
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from gen.fs import TMP_PREFIX, drop_stale_tmps, stale_tmp, write_bytes_atomic
-from gen.search.sink import HtmlPart
+from gen.search.segments import HtmlPart, body_digest
 
 FORMAT = 3
 LEGACY = "index.pickle"  # the one index of earlier releases: removed by the first save
@@ -44,6 +44,13 @@ class Stored:
     links: tuple[tuple[str, bool], ...]
     problems: tuple[str, ...]
     files: tuple[tuple[str, bool], ...] = ()  # files whose presence the page shows (its seed: the 原件 link)
+    body: str = ""  # the body's digest (search's body_digest of the bytes at `content`): "" in records of earlier releases
+
+    def __setstate__(self, state) -> None:
+        # A record pickled by an earlier release lacks the fields added since: they take their defaults.
+        values = dict(zip((f.name for f in fields(Stored)), state))
+        for f in fields(Stored):
+            object.__setattr__(self, f.name, values.get(f.name, f.default))
 
 
 SHARED_MAX = 40  # front-matter strings up to this many characters are shared between pages (see compact)
@@ -144,7 +151,11 @@ class Store:
 
     def part(self, stored: Stored) -> HtmlPart:
         """Where the body's HTML of a stored page is (search's child processes read it there)."""
-        return HtmlPart(self.file(stored.key), *stored.content)
+        return HtmlPart(self.file(stored.key), *stored.content, stored.body)
+
+    def with_body(self, stored: Stored) -> Stored:
+        """The record with its body's digest (a record of an earlier release has none)."""
+        return stored if stored.body else replace(stored, body=body_digest(self.part(stored).read_bytes()))
 
     def drop(self, keys) -> int:
         """Remove the rendered pages of these keys (pages this shell's index no longer names: a
