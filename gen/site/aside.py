@@ -16,9 +16,8 @@ instead of removing and making them again:
   a look where the page is already in place, and removes what no page of this build and no file
   of MkDocs' is (sweep). Images and other files MkDocs copied there from docs/archive/ are merged
   into the kept folder first.
-- search/, the search index (150,000 files at 100,000 documents): archive-search writes each build
-  into a new folder and links the files equal to the last build's from its folder instead of
-  writing them (gen/search/index.py), then removes the last build's folder.
+- search/, the search index (150,000 files at 100,000 documents): archive-search takes the last
+  build's folder over and replaces only the files that changed (gen/search/index.py).
 
 A folder that cannot be moved in one step (a link, a mount, another file system, no permission)
 is left where it is, and MkDocs empties it as before. What a stopped build left under build/ is
