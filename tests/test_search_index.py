@@ -258,6 +258,36 @@ def test_an_index_written_in_place_takes_over_the_last_builds_folder(tmp_path):
     assert all((second / rel).stat().st_ino == ino for rel, ino in inodes.items() if rel in same)
 
 
+def test_a_build_stopped_while_it_takes_the_last_folder_over_leaves_the_next_build_whole(tmp_path, monkeypatch):
+    """A build stopped half way through taking the last build's folder over (killed: nothing of it
+    cleans up) leaves that folder renamed and half replaced: the next build finds no last build
+    (the digests name a folder that is gone), writes every file, and removes what was left."""
+    pages = PAGES * 40
+    limits = Limits(bucket_bytes=256, big_bytes=96)
+    kept, root = tmp_path / "files.pickle", tmp_path / "search"
+    write_built(root, _builder(pages), limits, kept=kept)
+    changed = [list(sec) for sec in pages]
+    for n in (3, 50, 90):
+        changed[n] = [(changed[n][0][0], [*changed[n][0][1], "补充一句。"]), *changed[n][1:]]
+    real, calls = Path.write_bytes, []
+
+    def killed(path, data):
+        calls.append(path)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # stands for SIGKILL: no handler of _write runs after it
+        return real(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_built(root, _builder(changed), limits, kept=kept, in_place=True)
+    monkeypatch.undo()
+    assert any(p.name.startswith(NEW_PREFIX) for p in root.iterdir())
+    write_built(root, _builder(changed), limits, kept=kept, in_place=True)
+    write_built(tmp_path / "fresh", _builder(changed), limits)
+    assert _tree(root) == _tree(tmp_path / "fresh")
+    assert not any(p.name.startswith(NEW_PREFIX) for p in root.iterdir())
+
+
 @pytest.mark.parametrize("in_place", [False, True])
 def test_pages_renumbered_by_a_new_page_keep_their_files(tmp_path, in_place):
     """A page added before the others gives every later page a new number, so its page-store

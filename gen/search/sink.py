@@ -3,8 +3,8 @@
 MkDocs renders pages on one core; indexing them in a child process (`python -m gen.search.sink`)
 uses the second one, so the index adds little to the build's wall-clock time. Pages (URL, title,
 HTML, facets) go to the child as one JSON line each on its stdin; a page whose HTML is kept in a
-file (HtmlPart: the archive's rendered-page store) goes as the file and span, and the child reads
-it. A thread of the build writes the lines, so the build never waits for a child that is behind;
+file (HtmlPart: the archive's rendered-page store) goes as the file, span and digest, and the child
+reads it only when its segment is indexed. A thread of the build writes the lines, so the build never waits for a child that is behind;
 when the build ends the child shards and writes the index and answers with its statistics on
 stdout.
 
@@ -34,8 +34,6 @@ from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits, Stats, write_built
 from gen.search.segments import SEGMENT, Html, HtmlPart, Page, Report, SearchBuildError, Segmenter, ends_segment
-
-
 
 
 @dataclass(frozen=True)
