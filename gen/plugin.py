@@ -18,6 +18,7 @@ import logging
 import os
 import posixpath
 import re
+import threading
 from contextlib import ExitStack
 from pathlib import Path
 from typing import NamedTuple
@@ -258,11 +259,12 @@ class ArchivePlugin(BasePlugin):
         # The last build's files/, archive/ and search/, updated in place (search/ only when this build writes one).
         back = put_back(site_dir, root, KEEP if searching else tuple(k for k in KEEP if k != SEARCH_FOLDER))
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
-        if ARCHIVE in back:  # the kept pages no page of this build and no file of MkDocs' is
+        keep = None  # of a kept archive/, what a page of this build or a file of MkDocs' is (the rest goes)
+        if ARCHIVE in back:
             prefix = ARCHIVE + "/"
             wanted = {dest_of(src.src_uri, config["use_directory_urls"]) for src, _ in done.records}
             wanted.update(f.dest_uri for f in self.files or () if not isinstance(f, SiteFile))
-            sweep(site_dir / ARCHIVE, {d[len(prefix):] for d in wanted if d.startswith(prefix)})
+            keep = {d[len(prefix):] for d in wanted if d.startswith(prefix)}
         self.last_build = LastBuild(job, site_dir, Path(config["docs_dir"]), config["use_directory_urls"],
                                     {src.src_uri: (src.tab, tuple(tags)) for src, tags in sources if src.editable})
         if searching and self.dirty:  # the edited page is served at once; search follows in the background
@@ -284,8 +286,14 @@ class ArchivePlugin(BasePlugin):
         # at its end (on_shutdown) or before the next build.
         weigh = self.command == "build" and not self.dirty and self.config["site_limit_mb"] > 0
         self.sized_search = search if searching else None
-        self.pending = Outputs(site_dir, documents, site, files_on, weigh, serving=self.command == "serve")
+        swept = threading.Event()
+        self.pending = Outputs(site_dir, documents, site, files_on, weigh, serving=self.command == "serve", swept=swept)
         self.pending.start()
+        try:  # meanwhile (walking 100,000 page folders takes seconds); site/ is weighed once it is done
+            if keep is not None:
+                sweep(site_dir / ARCHIVE, keep)
+        finally:
+            swept.set()
 
     def on_build_error(self, error):
         self._release()

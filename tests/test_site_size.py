@@ -39,3 +39,28 @@ def test_folder_bytes_by_top_level_entry_without_links_or_skipped_folders(tmp_pa
     assert folder_bytes(tmp_path, frozenset({"search"})) == {"files": 320, "index.html": 7}
     assert folder_bytes(tmp_path)["search"] == 999
     assert folder_bytes(tmp_path / "missing") == {}
+
+
+def test_the_site_is_weighed_once_the_build_has_removed_what_it_no_longer_holds(tmp_path):
+    """The feeds and exports are written while the build sweeps archive/ (gen/plugin.py); the
+    weighing after them waits for the sweep, so a page removed meanwhile is not counted."""
+    import datetime as dt
+    import threading
+
+    from gen.site.outputs import Outputs
+    from gen.site.records import SiteInfo
+
+    stale = tmp_path / "archive" / "gone" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"x" * 500)
+    swept = threading.Event()
+    site = SiteInfo("站", "", dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), str(tmp_path))
+    outputs = Outputs(tmp_path, [], site, files=False, weigh=True, swept=swept)
+    outputs.start()
+    outputs.join(timeout=0.5)
+    assert outputs.is_alive() and outputs.site_bytes is None  # written, waiting to weigh
+    stale.unlink()
+    swept.set()
+    outputs.join(timeout=30)
+    assert not outputs.is_alive() and outputs.error is None
+    assert outputs.site_bytes is not None and outputs.site_bytes.get("archive", 0) == 0

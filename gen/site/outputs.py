@@ -33,10 +33,11 @@ class Outputs(threading.Thread):
     100,000 documents: 2-3 s of stat calls spared), the rest from the file system."""
 
     def __init__(self, site_dir: Path, documents, site: SiteInfo, files: bool, weigh: bool = False,
-                 serving: bool = False):
+                 serving: bool = False, swept: threading.Event | None = None):
         super().__init__(daemon=True, name="archive-outputs")
         self.args_ = (site_dir, documents, site, files, serving)
         self.weigh = weigh
+        self.swept = swept  # set once the build has removed what site/ no longer holds (weighed after)
         self.documents = len(documents)
         self.error: BaseException | None = None
         self.site_bytes: dict[str, int] | None = None  # by top-level entry of site/
@@ -45,6 +46,8 @@ class Outputs(threading.Thread):
         try:
             files_bytes = write_outputs(*self.args_)
             if self.weigh:
+                if self.swept is not None:
+                    self.swept.wait()
                 sizes = folder_bytes(self.args_[0], frozenset({SEARCH_FOLDER, FILES_DIR}))
                 self.site_bytes = {**sizes, FILES_DIR: files_bytes} if files_bytes else sizes
         except BaseException as exc:  # reported by the build when it waits for this thread
