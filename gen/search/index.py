@@ -442,7 +442,7 @@ def _write(root: Path, files_of, config_of, kept: Path | None = None, in_place: 
     for left in (new, aside):
         if os.path.lexists(left):
             remove_tree(left)
-    folder = _Taken(new, aside) if in_place and last is not None and _taken_over(last, new) else _Fresh(new, last)
+    folder = _Taken(new, aside) if in_place and last is not None and _done(os.rename, last, new) else _Fresh(new, last)
     now: dict[str, tuple[bytes, bytes, int]] = {}  # what `kept` holds next
 
     def same(name: str, raw: bytes) -> int | None:
@@ -524,7 +524,7 @@ class _Fresh:
 
     def keep(self, name: str, source: str) -> bool:
         """Make `name` the last build's file `source`; False when it cannot be."""
-        return self.last is not None and _linked(self.last / source, self.place(name))
+        return self.last is not None and _done(os.link, self.last / source, self.place(name))
 
     def write(self, name: str, data: bytes) -> None:
         self.place(name).write_bytes(data)
@@ -560,7 +560,7 @@ class _Taken(_Fresh):
             return True
         self._clear(name)
         where = self.aside / source.replace("/", "%") if source in self.moved else self.new / source
-        return _linked(where, self.place(name))
+        return _done(os.link, where, self.place(name))
 
     def write(self, name: str, data: bytes) -> None:
         self._clear(name)
@@ -571,18 +571,10 @@ class _Taken(_Fresh):
             self._clear(name)
 
 
-def _taken_over(last: Path, new: Path) -> bool:
-    """Rename the last build's folder to the new one's name; False when it cannot be."""
+def _done(step, source: Path, path: Path) -> bool:
+    """step(source, path) (os.link, os.rename); False when the file system refuses it."""
     try:
-        os.rename(last, new)
-        return True
-    except OSError:
-        return False
-
-
-def _linked(source: Path, path: Path) -> bool:
-    try:
-        os.link(source, path)
+        step(source, path)
         return True
     except OSError:
         return False
