@@ -48,9 +48,14 @@ class Stored:
 
     def __setstate__(self, state) -> None:
         # A record pickled by an earlier release lacks the fields added since: they take their defaults.
-        values = dict(zip((f.name for f in fields(Stored)), state))
-        for f in fields(Stored):
-            object.__setattr__(self, f.name, values.get(f.name, f.default))
+        if len(state) < len(_NAMES):
+            state = (*state, *_DEFAULTS[len(state):])
+        for name, value in zip(_NAMES, state):
+            object.__setattr__(self, name, value)
+
+
+_NAMES = tuple(f.name for f in fields(Stored))
+_DEFAULTS = tuple(f.default for f in fields(Stored))  # of the fields that have one (the others every record has)
 
 
 SHARED_MAX = 40  # front-matter strings up to this many characters are shared between pages (see compact)
