@@ -95,6 +95,7 @@ class SiteFile(File):
 # within a `mkdocs serve` session and, through build/cache/ (gen/site/stamps.py), between builds.
 _DIGESTS: dict[tuple[str, int, int], str] = {}
 _RECORDED: set[tuple[str, int, int]] = set()  # the stamps build/cache/ holds, as loaded or saved last
+_SEEN: dict[str, tuple[str, int, int]] = {}  # path -> the stamp of each page file as this build's on_files looked at it
 
 
 def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Source:
@@ -107,7 +108,7 @@ def _source(file: File, url: str, tab: str | None, moved: dict[str, str]) -> Sou
         if moved:
             text = relink_moved(text, file.src_uri, moved)
         return Source(file.src_uri, url, text, not file.generated_by, tab)
-    stamp = (path, *fs.file_stat(path))
+    stamp = _SEEN.get(path) or (path, *fs.file_stat(path))  # a save since is caught where the page is rendered (gen/site/publish.py)
     digest = _DIGESTS.get(stamp)
     if digest is None:
         digest = _DIGESTS[stamp] = fs.text_digest(file.content_string)
@@ -467,6 +468,8 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
         if meta:
             metas.append(meta)
             by_page[file.src_uri] = meta
+    _SEEN.clear()
+    _SEEN.update((stamp[0], stamp) for stamp in seen)
     if _RECORDED.symmetric_difference(seen):  # a page changed, added or gone
         stamps.save(kept, version, ((stamp, _DIGESTS[stamp]) for stamp in seen))
         _RECORDED.clear()

@@ -163,3 +163,41 @@ def test_between_builds_a_page_is_known_by_its_files_stamp(tmp_path):
     record.write_bytes(b"damaged")
     assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 0  # every page read: all as rendered
     assert record.read_bytes() != b"damaged"
+
+
+def test_a_page_saved_after_the_build_looked_at_it_is_published_as_saved_and_rendered_again_next_time(tmp_path, monkeypatch):
+    """A build keys each page by its text as its file stood when the build listed the pages; a
+    save after that (here: just before the pages are rendered) is published as saved, but not
+    kept as the rendering of the text the build listed: when the editor puts that text back,
+    the next build renders it again."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import gen.plugin as plugin_mod
+
+    root = make_project(tmp_path / "p")
+    _run(root, "gen", "build")
+    page = root / "docs" / "archive" / "002_2790eb9220dfb574.md"
+    listed = page.read_text(encoding="utf-8")
+    real = plugin_mod.publish
+
+    def saved_first(*args, **kwargs):
+        page.write_text(listed + "\n编辑存下的一句。\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plugin_mod, "publish", saved_first)
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(root)
+    config = load_config(str(root / "mkdocs.yml"))
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    html = root / "site" / "archive" / "002_2790eb9220dfb574" / "index.html"
+    assert "编辑存下的一句" in html.read_text(encoding="utf-8")
+    monkeypatch.setattr(plugin_mod, "publish", real)
+    page.write_text(listed, encoding="utf-8")  # put back
+    assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 1
+    assert "编辑存下的一句" not in html.read_text(encoding="utf-8")
+    assert _rendered(_run(root, "mkdocs", "build", "--strict")) == 0
