@@ -91,15 +91,17 @@ class HtmlPart:
                 raise OSError(f"{len(data)} bytes where {self.end - self.start} were expected")
             return data
         except OSError as exc:
-            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
-                                   f"another build may have removed it meanwhile: build again") from exc
+            raise self._unreadable(exc) from exc
 
     def read(self) -> str:
         try:
             return self.read_bytes().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
-                                   f"another build may have removed it meanwhile: build again") from exc
+            raise self._unreadable(exc) from exc
+
+    def _unreadable(self, exc: Exception) -> SearchBuildError:
+        return SearchBuildError(f"{self.path}: the page's HTML could not be read for the search index ({exc}); "
+                                f"another build may have removed it meanwhile: build again")
 
 
 Html = str | HtmlPart
