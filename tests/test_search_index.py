@@ -85,6 +85,8 @@ def brute(pages, key):
                     nxt = i + 1 < len(toks) and cjk and is_cjk(toks[i + 1])
                     prev = i > 0 and cjk and is_cjk(toks[i - 1])
                     keys = [tok] if not cjk else [tok] + ([tok + toks[i + 1]] if nxt else []) + ([EDGE + tok] if not (nxt and prev) else [])
+                    if tok.isdecimal() and i + 1 < len(toks) and is_cjk(toks[i + 1]):
+                        keys.append(tok + toks[i + 1])  # a number and the character after it
                     if key in keys:
                         found.append(pos + i)
                 pos += len(toks) + 1
@@ -113,7 +115,7 @@ PAGES = [
 
 def test_index_rows_match_the_token_streams():
     written = build(PAGES)
-    for key in ["核酸", "检测", "石景", "|年", "|区", "区", "ktv", "2020", "复工", "复产", "控区", "covid", "疫情", "反弹"]:
+    for key in ["核酸", "检测", "石景", "|年", "|区", "区", "ktv", "2020", "2020年", "复工", "复产", "控区", "covid", "疫情", "反弹", "19疫"]:
         assert decode(written, key) == brute(PAGES, key), key
 
 
@@ -124,7 +126,7 @@ def test_index_marks_heading_hits_and_sections():
     assert decode(written, "复工")[0][:4] == (1, 0, 2, 1)  # traditional title folded
 
 
-words = st.sampled_from(["核酸", "检测", "疫情", "防控", "復工", "KTV", "2020", "年", "，", " ", "石景山", "區"])
+words = st.sampled_from(["核酸", "检测", "疫情", "防控", "復工", "KTV", "2020", "年", "，", " ", "石景山", "區", "3"])
 
 
 texts = st.lists(words, max_size=8).map("".join)
@@ -134,7 +136,7 @@ texts = st.lists(words, max_size=8).map("".join)
 @given(st.lists(st.lists(st.tuples(texts, st.lists(texts, max_size=3)), min_size=1, max_size=3), min_size=1, max_size=4))
 def test_index_rows_match_for_any_pages(pages):
     written = build(pages)
-    for key in ["核酸", "酸检", "疫", "|年", "ktv", "2020", "复工", "区", "|区", "山区"]:
+    for key in ["核酸", "酸检", "疫", "|年", "ktv", "2020", "2020年", "3年", "20203", "32020", "3核", "复工", "区", "|区", "山区"]:
         assert decode(written, key) == brute(pages, key), key
 
 

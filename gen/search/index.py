@@ -44,7 +44,7 @@ from gen.search.text import CJK_CLASS, EDGE, TOKEN, normalise
 
 _CJK_CHAR = re.compile(f"[{CJK_CLASS}]")
 
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,12 @@ class IndexBuilder:
                 heads = Counter(counts)
             prev = ""
             run_start = -1
+            digits = ""  # the token before, when it is a number
             for cjk, word in TOKEN.findall(text):
                 if cjk:
+                    if digits:  # a number and the character after it (2020年, 3月): one key
+                        occ.setdefault(digits + cjk, []).append(pos - 1)
+                        digits = ""
                     key = prev + cjk if prev else EDGE + cjk
                     got = occ.get(key)
                     if got is None:
@@ -190,6 +194,7 @@ class IndexBuilder:
                     else:
                         got.append(pos)
                     prev = ""
+                    digits = word if word.isdecimal() else ""
                 pos += 1
             if prev and run_start != pos - 1:
                 occ.setdefault(EDGE + prev, []).append(pos - 1)

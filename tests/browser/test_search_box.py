@@ -8,7 +8,9 @@ from urllib.parse import unquote
 import pytest
 
 from harness import PREFIX, REPO
+from gen.search.extract import Section
 from gen.search.fold import fold_table
+from gen.search.index import IndexBuilder
 from gen.search.text import normalise, tokens
 
 NEWSPAPER = "archive/003_17d5a1e15a32e4e6/"  # 石景山报, one ## section per article
@@ -120,3 +122,33 @@ def test_worker_tokenises_like_the_index(page, base_url):
     )
     for sample, js in zip(samples, got):
         assert js == tokens(normalise(sample, fold)), sample
+
+
+def test_worker_looks_up_only_keys_the_index_writes(page, base_url):
+    """Every key worker.js covers a phrase with is one gen/search/index.py writes for a page
+    holding that phrase; a number and the character after it are one key (dates and counts do
+    not fetch the positions of `|月` and `|日`, which are on nearly every page)."""
+    rng = random.Random(11)
+    alphabet = "核酸检测疫情年月日例第次会议ＫＴＶcovid0123456789１２　，、"
+    samples = ["1月23日", "2020年", "2022年4月25日", "第103次会议", "24小时", "N95口罩", "covid19病例", "12例 出院"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(300)]
+    fold = fold_table()
+    pairs = "".join(chr(cp) + out for cp, out in fold.items())
+    page.goto(base_url)
+    page.add_script_tag(path=str(REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "worker.js"))
+    got = page.evaluate(
+        """([pairs, samples]) => { const A = self.ArchiveSearch; A.setFold(pairs);
+             return samples.map(s => A.cover(A.tokenize(A.normalise(s))).map(k => [k.key, k.off])) }""",
+        [pairs, samples],
+    )
+    for sample, keys in zip(samples, got):
+        if not tokens(normalise(sample, fold)):
+            continue
+        builder = IndexBuilder(fold)
+        builder.add_page("p/", "", [Section("", "", [sample])])
+        assert {k for k, _ in keys} <= set(builder.ids), (sample, keys)
+    covered = dict(zip(samples, got))
+    assert covered["1月23日"] == [["1月", 0], ["23日", 2]]
+    assert covered["2020年"] == [["2020年", 0]]
+    assert covered["24小时"] == [["24小", 0], ["小时", 1]]
+    assert covered["第103次会议"] == [["|第", 0], ["103次", 1], ["次会", 2], ["会议", 3]]

@@ -254,6 +254,8 @@
     return parts.join(" ")
   }
 
+  const NUMBER = /^\p{Nd}+$/u
+
   /* Keys whose positions pin down every token of a phrase: [{key, off}] */
   function cover(toks) {
     if (toks.length === 1)
@@ -262,6 +264,13 @@
     let i = 0
     while (i < toks.length) {
       if (!toks[i].cjk) {
+        if (NUMBER.test(toks[i].t) && i + 1 < toks.length && toks[i + 1].cjk) {
+          /* a number and the character after it are one key (2020年, 3月: far fewer rows than
+             the number's or the lone character's); a character alone there needs no other */
+          out.push({ key: toks[i].t + toks[i + 1].t, off: i })
+          i += i + 2 >= toks.length || !toks[i + 2].cjk ? 2 : 1
+          continue
+        }
         out.push({ key: toks[i].t, off: i })
         i++
         continue
