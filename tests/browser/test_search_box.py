@@ -112,16 +112,20 @@ def test_worker_tokenises_like_the_index(page, base_url):
     samples = ["第103次会议", "COVID-19疫情", "封（管）控区", "N95口罩", "二〇二〇年", "ABC123def456"]
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(300)]
     fold = fold_table()
-    pairs = "".join(chr(cp) + out for cp, out in fold.items())
-    page.goto(base_url)
-    page.add_script_tag(path=str(REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "worker.js"))
-    got = page.evaluate(
-        """([pairs, samples]) => { const A = self.ArchiveSearch; A.setFold(pairs);
-             return samples.map(s => A.tokenize(A.normalise(s)).map(t => t.t)) }""",
-        [pairs, samples],
-    )
+    got = _in_worker(page, base_url, "A.tokenize(A.normalise(s)).map(t => t.t)", samples)
     for sample, js in zip(samples, got):
         assert js == tokens(normalise(sample, fold)), sample
+
+
+def _in_worker(page, base_url, expression: str, samples: list[str]) -> list:
+    """`expression` of each sample `s`, evaluated with worker.js's functions (`A`), its fold table set."""
+    pairs = "".join(chr(cp) + out for cp, out in fold_table().items())
+    page.goto(base_url)
+    page.add_script_tag(path=str(REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "worker.js"))
+    return page.evaluate(
+        f"""([pairs, samples]) => {{ const A = self.ArchiveSearch; A.setFold(pairs); return samples.map(s => {expression}) }}""",
+        [pairs, samples],
+    )
 
 
 def test_worker_looks_up_only_keys_the_index_writes(page, base_url):
@@ -133,14 +137,7 @@ def test_worker_looks_up_only_keys_the_index_writes(page, base_url):
     samples = ["1月23日", "2020年", "2022年4月25日", "第103次会议", "24小时", "N95口罩", "covid19病例", "12例 出院"]
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 16))) for _ in range(300)]
     fold = fold_table()
-    pairs = "".join(chr(cp) + out for cp, out in fold.items())
-    page.goto(base_url)
-    page.add_script_tag(path=str(REPO / "overrides" / "assets" / "javascripts" / "archive-search" / "worker.js"))
-    got = page.evaluate(
-        """([pairs, samples]) => { const A = self.ArchiveSearch; A.setFold(pairs);
-             return samples.map(s => A.cover(A.tokenize(A.normalise(s))).map(k => [k.key, k.off])) }""",
-        [pairs, samples],
-    )
+    got = _in_worker(page, base_url, "A.cover(A.tokenize(A.normalise(s))).map(k => [k.key, k.off])", samples)
     for sample, keys in zip(samples, got):
         if not tokens(normalise(sample, fold)):
             continue
