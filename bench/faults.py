@@ -604,8 +604,11 @@ def scenario_mkdocs(base: Base, dest: Path, trial: int, seed: int, measured: tup
 # Signals the build right after the n-th time it renames a page to its set-aside name: the moment
 # replace_if_unchanged has set the old page aside and not yet linked the new one in. SIGKILL
 # stops it there; SIGINT (Ctrl-C) raises KeyboardInterrupt at the next bytecode, still inside.
+# Ctrl-C is handled as in a terminal even when the runner ignores SIGINT (a job a shell started in
+# the background inherits SIGINT ignored, and Python then leaves it ignored).
 _KILL_AFTER_ASIDE = r"""
 import os, runpy, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
 target = int(os.environ["FAULTS_KILL_AFTER_ASIDE"])
 sig = getattr(signal, os.environ["FAULTS_SIGNAL"])
 rename, seen = os.rename, [0]

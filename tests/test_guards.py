@@ -224,8 +224,11 @@ def test_ctrl_c_stops_cleanly_and_the_next_build_finishes(project):
     for path in sorted((CORPUS / "dxy-news" / "docs").glob("*.txt"))[:600]:
         shutil.copy(path, project / "seeds" / path.name)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # SIGINT at its default in the build, as in a terminal, even when this runner ignores it (a job
+    # a shell started in the background does, and its children inherit that).
     proc = subprocess.Popen([sys.executable, "-m", "gen", "build", "--no-cache", "-j", "2"], cwd=project, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Ctrl-C once the build is under way (it holds its lock), not while Python is still starting:
     # on a loaded machine a fixed second could fall before the interpreter handles the signal.
     lock = project / "docs" / ".gen" / "lock"
