@@ -397,6 +397,19 @@ def test_absorbing_real_pages_keeps_every_file():
     assert joined.files == whole.files
 
 
+def test_absorbing_joins_rows_whose_page_gaps_take_several_bytes():
+    """Keys whose first row in the second half, or whose gap across the join, is 128 pages or
+    more (varints of two bytes) join as if one builder had indexed every page."""
+    rare = {3: "罕见词语", 150: "罕见词语", 310: "罕见词语", 399: "罕见词语", 100: "偶发", 200: "偶发"}
+    pages = [[("标题", [f"第{i}条", rare.get(i, "寻常内容")])] for i in range(400)]
+    limits = Limits(bucket_bytes=4096, big_bytes=1024)
+    whole = _builder(pages).build(limits)
+    for cut in (160, 101):
+        head, tail = _builder(pages[:cut]), _builder(pages[cut:], first_pid=cut)
+        head.absorb(tail)
+        assert head.build(limits).files == whole.files, cut
+
+
 def _big(data: bytes) -> dict[str, int]:
     """Key → page count of the big keys' entries of a bucket file (or of hot.z)."""
     return {name: df for name, df, *_ in entries(data) if df is not None}

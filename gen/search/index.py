@@ -127,17 +127,28 @@ class IndexBuilder:
         for each half of the pages, in two processes) and then joined."""
         base = self.stats.pages
         ids, ds, ps, last, df = self.ids, self.d, self.p, self.last, self.df
-        for key, j in other.ids.items():
-            k = ids.get(key)
+        get, new_key = ids.get, self._new_key
+        # The hot loop of a re-publish (every key of every kept group): their keys in number order
+        # (see _new_key), one-byte varints written and read inline.
+        for key, theirs, their_p, their_last, their_df in zip(other.ids, other.d, other.p, other.last, other.df):
+            k = get(key)
             if k is None:
-                k = self._new_key(key)
-            theirs = other.d[j]
-            first, rest = read_varint(theirs, 0)  # their first row's gap: from their page 0
-            put_varint(ds[k], base + first - last[k])
-            ds[k] += memoryview(theirs)[rest:]
-            ps[k] += other.p[j]
-            last[k] = base + other.last[j]
-            df[k] += other.df[j]
+                k = new_key(key)
+            first = theirs[0]  # their first row's gap: from their page 0
+            if first < 0x80:
+                rest = 1
+            else:
+                first, rest = read_varint(theirs, 0)
+            mine = ds[k]
+            gap = base + first - last[k]
+            if gap < 0x80:
+                mine.append(gap)
+            else:
+                put_varint(mine, gap)
+            mine += memoryview(theirs)[rest:]
+            ps[k] += their_p
+            last[k] = base + their_last
+            df[k] += their_df
         for name, raw in other.store.items():  # p/<page>.json, p/<page>-<section>.json
             page, _, rest_of_name = name[2:].partition(".")
             pid, dash, section = page.partition("-")
@@ -207,7 +218,8 @@ class IndexBuilder:
         self._counts(counts, heads, pid, sec)
 
     def _new_key(self, key: str) -> int:
-        """Room for a key seen for the first time; its number."""
+        """Room for a key seen for the first time; its number: keys are numbered in the order they
+        come, so `ids` lists them in number order (absorb relies on it)."""
         k = self.ids[key] = len(self.d)
         self.d.append(bytearray())
         self.p.append(bytearray())
