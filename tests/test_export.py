@@ -192,6 +192,36 @@ def test_guard_formula_round_trips(text):
     assert unguard(rows.guard_formula(text)) == text
 
 
+_TEXT = st.text(alphabet=st.sampled_from(["海", "a", "=", "'", ";", " ", "\ud800", "\n", "-"]), max_size=6)
+_VALUE = st.one_of(st.none(), _TEXT, st.lists(_TEXT, max_size=3), st.tuples(_TEXT), st.integers(), st.booleans(),
+                   st.floats(allow_nan=True), st.dates(), st.dictionaries(_TEXT, _TEXT, max_size=2))
+_FIELDS = st.dictionaries(st.sampled_from(["title", "tags", "page_url", "original_url", "zz", "date"]), _VALUE, max_size=5)
+
+
+@given(_FIELDS)
+def test_every_cell_and_value_is_what_the_rules_say(fields):
+    """Rows are written cell by cell by the rules (guard_formula, cell_text, json_value), and every
+    field with a value the export cannot keep exactly is reported, in field order."""
+    cols = rows.columns(fields)
+    values = rows.row(fields, cols, {rows.PAGE_URL: None, rows.ORIGINAL_URL: None})
+    cells = next(csv.reader(io.StringIO(rows.csv_line(values))))
+    assert cells == [rows.guard_formula(rows.cell_text(v)) for v in values]
+    assert json.loads(rows.json_line(cols, values)) == {c: rows.json_value(v) for c, v in zip(cols, values)}
+    expected = []
+    for key in sorted(fields):
+        value = fields[key]
+        texts = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, (list, tuple)) else \
+            [t for kv in value.items() for t in kv] if isinstance(value, dict) else []
+        if key in rows.ADDED_COLUMNS:
+            expected.append((key, "column"))
+        expected += [(key, "separator") for t in (value if isinstance(value, (list, tuple)) else ()) if isinstance(t, str) and LIST_SEPARATOR in t]
+        if any("\ud800" in t for t in texts):
+            expected.append((key, "surrogate"))
+    found = [(p.field, "column" if "column" in p.message else "separator" if "separator" in p.message else "surrogate")
+             for p in rows.value_problems("archive/a.md", fields)]
+    assert found == expected
+
+
 # ---------------------------------------------------------------- archive.jsonl
 
 
