@@ -407,6 +407,28 @@ def test_a_record_spares_reading_unchanged_originals_and_never_hides_a_change(tm
     assert not (site_dir / downloads(pages[2]).original).exists()
 
 
+def test_with_a_record_what_is_gone_is_removed_without_walking_and_a_stopped_build_leaves_none(tmp_path, root, monkeypatch):
+    """The record names every original in files/, so a re-publish removes those no page has now
+    by name; a build stopped after taking the record leaves the next one to walk files/, which
+    finds what the stopped build left."""
+    pages = real_pages()
+    site = SiteInfo("档案", "", BUILT, root=str(root))
+    site_dir, kept = tmp_path / "site", tmp_path / "export-files.pickle"
+    write_exports(site_dir, pages, site, record=Record(kept))
+    Record(kept)  # a build stopped after it took the record
+    assert not kept.exists()
+    stray = site_dir / "files" / "archive" / f"{TMP_PREFIX}123-dead"
+    stray.write_bytes(b"left by the stopped build")
+    assert f"files/archive/{stray.name}" in write_exports(site_dir, pages, site, record=Record(kept)).removed
+    assert kept.exists() and not stray.exists()
+    monkeypatch.setattr(os, "walk", lambda *a, **k: pytest.fail("files/ walked although the record names what it holds"))
+    gone = downloads(pages[4]).original
+    again = write_exports(site_dir, pages[:4], site, record=Record(kept))
+    assert again.removed == (gone,)
+    assert not (site_dir / gone).exists() and not (site_dir / gone).parent.exists()
+    assert all((site_dir / downloads(p).original).exists() for p in pages[:4])
+
+
 def test_a_record_describes_one_site_folder(tmp_path, root, monkeypatch):
     """A record saved for another site folder (`mkdocs serve`'s, say) is nothing known here."""
     from gen.export import files as export_files

@@ -221,11 +221,15 @@ def write_stream(path: Path, chunks: Iterable[bytes]) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def remove_others(site_dir: Path, sub: str, keep: set[str], ours: Callable[[str], bool]) -> list[str]:
+def remove_others(site_dir: Path, sub: str, keep: set[str], ours: Callable[[str], bool],
+                  listed: Iterable[str] | None = None) -> list[str]:
     """Delete the files under site_dir/sub that `ours` claims by name but keep does not list
     (pages gone, originals no longer published, a stopped build's temporary files), and folders
     left empty; the site-relative paths removed, sorted. Files of other names (a docs/files/
-    folder MkDocs copied) stay."""
+    folder MkDocs copied) stay. `listed`: every file of ours the folder may hold (the record of
+    the last build, gen/export/record.py): only those are looked at, and nothing is walked."""
+    if listed is not None:
+        return _remove_listed(site_dir, sub, keep, listed)
     removed = []
     top = str(site_dir / sub)
     for root, dirs, files in os.walk(top, topdown=False):
@@ -241,3 +245,25 @@ def remove_others(site_dir: Path, sub: str, keep: set[str], ours: Callable[[str]
             except OSError:
                 pass
     return sorted(removed)
+
+
+def _remove_listed(site_dir: Path, sub: str, keep: set[str], listed: Iterable[str]) -> list[str]:
+    removed = []
+    top = os.path.join(str(site_dir), sub)
+    for rel in sorted(set(listed) - keep):
+        if not rel.startswith(f"{sub}/") or ".." in rel.split("/"):
+            continue
+        path = os.path.join(str(site_dir), rel)
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            continue
+        removed.append(rel)
+        folder = os.path.dirname(path)
+        while folder.startswith(top + os.sep):  # the folders it leaves empty
+            try:
+                os.rmdir(folder)
+            except OSError:
+                break
+            folder = os.path.dirname(folder)
+    return removed

@@ -14,6 +14,11 @@ A record describes one site folder: `mkdocs serve` builds into a folder of its o
 record under another name (gen.config.cache_name), so a preview never costs the next
 `mkdocs build` its record, and a record of another folder is nothing known.
 
+A build takes the record as it reads it (the file is removed) and saves its own at its end, so a
+record on disk always names every original in the folder: the next build removes the ones no page
+has now by name, instead of walking 100,000 folders. A build stopped in between leaves no record,
+and the next one walks files/ (and reads every original) as with none.
+
 A mark is 48 bytes: 16 of the source's BLAKE2b and the stamp's four numbers (the record of
 200,000 files is held by the build while it places the pages, so it is kept small).
 """
@@ -49,6 +54,7 @@ class Record:
         self.path, self.site = path, site
         self.last: dict[str, bytes] = {}
         self.now: dict[str, bytes] = {}
+        self.complete = False  # whether `last` names every original the folder holds
         if path is not None:
             try:
                 layout, found_site, files = pickle.loads(path.read_bytes())
@@ -56,6 +62,11 @@ class Record:
                 return
             if layout == LAYOUT and found_site == site and isinstance(files, dict):
                 self.last = files
+                try:
+                    path.unlink()  # taken: until this build saves its own, the folder is not known
+                    self.complete = True
+                except OSError:
+                    pass
 
     def holds(self, name: str, source: str, st: os.stat_result) -> bool:
         """Whether the file `name` (stat `st`) is still the one checked against `source`; it is kept."""
@@ -73,6 +84,11 @@ class Record:
             self.now[name] = mark_of(source, os.lstat(path))
         except OSError:  # gone already: nothing to remember
             pass
+
+    def left(self) -> list[str] | None:
+        """The originals the last build left that this one has not found as they were (with the
+        ones it placed again); None when what the folder holds is not known (walk it)."""
+        return list(self.last) if self.complete else None
 
     def size(self) -> int:
         """The bytes of this build's files as recorded (their sizes when made or checked)."""

@@ -75,7 +75,7 @@ def write_exports(site_dir: Path, pages: Sequence[PageInfo], site: SiteInfo, fil
     jsonl_res = package.Resource(*write_stream(data / JSONL_NAME, rows.encoded(rows.json_line(cols, values) for values in table)))
     descriptor = package.descriptor(site, cols, package.column_types(cols, table), csv_res, jsonl_res)
     write_stream(data / PACKAGE_NAME, [package.dump(descriptor)])
-    removed = remove_others(site_dir, FILES_DIR, keep, is_export_file)
+    removed = remove_others(site_dir, FILES_DIR, keep, is_export_file, record.left())
     record.save()
     written = sorted(keep | {f"{DATA_DIR}/{name}" for name in (CSV_NAME, JSONL_NAME, PACKAGE_NAME)})
     problems.sort(key=lambda p: p.path)  # grouped by page, each page's in the order found
