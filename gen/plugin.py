@@ -33,7 +33,7 @@ from mkdocs.structure.files import File, Files
 
 from gen import fs, guard
 from gen.check import read_page
-from gen.config import CACHE_DIR, OPTION_DEFAULTS, project_folder
+from gen.config import CACHE_DIR, OPTION_DEFAULTS, cache_name, project_folder
 from gen.export.addresses import FILES_DIR as FILES_FOLDER
 from gen.identity import ARCHIVE
 from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
@@ -42,7 +42,7 @@ from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
 from gen.site import stamps
-from gen.site.aside import KEEP, SetAside, put_back, set_aside, sweep
+from gen.site.aside import KEEP, RECORD, SetAside, put_back, save_record, set_aside, sweep, take_record
 from gen.site.extras import PAGE_TEXT_SCRIPT, document_extras
 from gen.site.facts import address, site_info, tab_of
 from gen.site.markup import dest_of
@@ -259,9 +259,14 @@ class ArchivePlugin(BasePlugin):
                     search.add_rendered(src.url, stored.title, job.store.part(stored), stored.fields)
         # The last build's files/, archive/ and search/, updated in place (search/ only when this build writes one).
         back = put_back(site_dir, root, KEEP if searching else tuple(k for k in KEEP if k != SEARCH_FOLDER))
+        # Taken before any page is placed, by every build (one that does not sweep records nothing).
+        record = root / CACHE_DIR / cache_name(RECORD, self.command == "serve")
+        listed = take_record(record, site_dir / ARCHIVE)
         done = publish(job, sources, site_dir, config["use_directory_urls"], each=feed)
-        keep = None  # of a kept archive/, what a page of this build or a file of MkDocs' is (the rest goes)
-        if ARCHIVE in back:
+        # Of archive/, what a page of this build or a file of MkDocs' is: in a kept folder the rest
+        # goes, and a kept or a new folder holds no more than that (a --dirty build's may).
+        keep = None
+        if ARCHIVE in back or not self.dirty:
             prefix = ARCHIVE + "/"
             wanted = {dest_of(src.src_uri, config["use_directory_urls"]) for src, _ in done.records}
             wanted.update(f.dest_uri for f in self.files or () if not isinstance(f, SiteFile))
@@ -292,7 +297,9 @@ class ArchivePlugin(BasePlugin):
         self.pending.start()
         try:  # meanwhile (walking 100,000 page folders takes seconds); site/ is weighed once it is done
             if keep is not None:
-                sweep(site_dir / ARCHIVE, keep)
+                if ARCHIVE in back:
+                    sweep(site_dir / ARCHIVE, keep, listed)
+                save_record(record, site_dir / ARCHIVE, frozenset(keep))
         finally:
             swept.set()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 from gen.site.aside import ASIDE, KEPT, put_back, set_aside
 
@@ -109,3 +110,34 @@ def test_sweep_removes_what_is_not_wanted_and_the_folders_left_empty(tmp_path):
     assert sorted(os.listdir(tmp_path / "a")) == ["p0", "p2"]
     assert sorted(os.listdir(tmp_path / "a" / "p0")) == ["img.png", "index.html"]
     assert sweep(tmp_path / "missing", wanted) == 0
+
+
+def test_a_recorded_sweep_removes_what_the_record_names_and_no_page_is_without_looking_elsewhere(tmp_path):
+    from gen.site.aside import sweep
+    _site(tmp_path / "a", 4)
+    (tmp_path / "a" / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "a" / "deep" / "er" / "x.html").write_text("x")
+    listed = frozenset({"p0/index.html", "p1/index.html", "deep/er/x.html", "never/there.html", "../p2/index.html"})
+    assert sweep(tmp_path / "a", {"p0/index.html"}, listed) == 2  # p1, deep/er/x.html
+    assert sorted(os.listdir(tmp_path / "a")) == ["p0", "p2", "p3"]  # p2, p3: not in the record
+
+
+def test_a_record_is_taken_once_and_only_for_the_very_folder_it_describes(tmp_path):
+    from gen.site.aside import save_record, take_record
+    record, folder = tmp_path / "cache" / "archive-pages.pickle", tmp_path / "site" / "archive"
+    _site(folder, 2)
+    names = frozenset({"p0/index.html", "p1/index.html"})
+    save_record(record, folder, names)
+    os.rename(folder, tmp_path / "kept")  # set aside and put back by the next build: the same folder
+    os.rename(tmp_path / "kept", folder)
+    assert take_record(record, folder) == names
+    assert not record.exists() and take_record(record, folder) is None  # taken: a build stopped now leaves none
+    save_record(record, folder, names)
+    (folder / "stray").mkdir()  # an entry added since
+    assert take_record(record, folder) is None
+    save_record(record, folder, names)
+    shutil.rmtree(folder)  # made again, by another builder say
+    _site(folder, 2)
+    assert take_record(record, folder) is None
+    record.write_bytes(b"damaged")
+    assert take_record(record, folder) is None and not record.exists()

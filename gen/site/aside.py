@@ -15,7 +15,11 @@ instead of removing and making them again:
 - archive/, the document pages (100,000 folders): the plugin places every page again, which costs
   a look where the page is already in place, and removes what no page of this build and no file
   of MkDocs' is (sweep). Images and other files MkDocs copied there from docs/archive/ are merged
-  into the kept folder first.
+  into the kept folder first. A build that swept the folder records what it left there
+  (build/cache/archive-pages.pickle, with the folder's inode and modification time): the next build takes the record
+  before it places a page and removes by name what it names and no page is now, instead of
+  walking 100,000 folders; without a record that fits the very folder put back (a build stopped
+  or run with --dirty since, site/ removed or made by another builder), the folder is walked.
 - search/, the search index (150,000 files at 100,000 documents): archive-search takes the last
   build's folder over and replaces only the files that changed (gen/search/index.py).
 
@@ -27,6 +31,7 @@ removed by the next one.
 from __future__ import annotations
 
 import os
+import pickle
 import secrets
 import shutil
 import threading
@@ -36,6 +41,8 @@ from gen import fs
 from gen.identity import ARCHIVE
 from gen.search import FOLDER as SEARCH
 
+RECORD = "archive-pages.pickle"  # under build/cache/: what a swept archive/ holds
+_RECORD_LAYOUT = 1
 ASIDE = Path("build") / "old-sites"  # under the project folder
 KEPT = Path("build") / "kept-site"  # the parts of the last site/ the next build updates in place
 KEEP = ("files", ARCHIVE, SEARCH)  # folders of site/ the archive plugins write (gen/export/, gen/site/publish.py, gen/search/)
@@ -138,10 +145,48 @@ def _merge(new: Path, kept: Path) -> None:
             os.replace(os.path.join(folder, name), there)
 
 
-def sweep(folder: Path, wanted: set[str]) -> int:
+def take_record(path: Path, folder: Path) -> frozenset[str] | None:
+    """What the last sweep left in `folder` (paths relative to it), when it is the very folder that
+    sweep recorded; the record is removed as it is taken (a build that stops before it records
+    its own sweep leaves none). None: the folder's files are not known."""
+    try:
+        data = path.read_bytes()
+        path.unlink()
+        st = os.lstat(folder)
+    except OSError:  # no record (or it cannot be taken), or no folder
+        return None
+    try:
+        layout, where, names = pickle.loads(data)
+    except Exception:  # damaged, or of a layout this code cannot read
+        return None
+    if layout != _RECORD_LAYOUT or where != _identity(folder, st) or not isinstance(names, frozenset):
+        return None
+    return names
+
+
+def save_record(path: Path, folder: Path, names: frozenset[str]) -> None:
+    """Record what a sweep of `folder` left there (a record that cannot be written costs the next build a walk)."""
+    try:
+        fs.write_bytes_atomic(path, pickle.dumps((_RECORD_LAYOUT, _identity(folder, os.lstat(folder)), names),
+                                                 protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass
+
+
+def _identity(folder: Path, st: os.stat_result) -> tuple[str, int, int, int]:
+    # Put back by a rename, a kept folder keeps its inode and modification time; one made again
+    # (site/ removed, or built by another builder), or one with entries added or removed since
+    # (files MkDocs copied merged into it, a stray page folder), has others.
+    return os.path.realpath(folder), st.st_dev, st.st_ino, st.st_mtime_ns
+
+
+def sweep(folder: Path, wanted: set[str], listed: frozenset[str] | None = None) -> int:
     """Remove every file under `folder` whose path (relative to it, with "/") is not in `wanted`,
     and the folders that are left empty; how many files went. The pages of a kept archive/ that
-    no page of this build and no file of MkDocs' is: pages removed or moved since the last build."""
+    no page of this build and no file of MkDocs' is: pages removed or moved since the last build.
+    `listed`: every file the folder may hold (take_record); only those are looked at."""
+    if listed is not None:
+        return _sweep_listed(folder, wanted, listed)
     gone = 0
 
     def walk(path: str, rel: str) -> bool:  # whether the folder is empty now
@@ -170,6 +215,28 @@ def sweep(folder: Path, wanted: set[str]) -> int:
 
     if folder.is_dir() and not folder.is_symlink():
         walk(str(folder), "")
+    return gone
+
+
+def _sweep_listed(folder: Path, wanted: set[str], listed: frozenset[str]) -> int:
+    gone = 0
+    top = str(folder)
+    for rel in sorted(listed - wanted):
+        if rel.startswith("/") or ".." in rel.split("/"):
+            continue
+        path = os.path.join(top, rel)
+        try:
+            os.unlink(path)
+        except OSError:  # gone already, or a folder now
+            continue
+        gone += 1
+        parent = os.path.dirname(path)
+        while parent.startswith(top + os.sep):  # the folders it leaves empty
+            try:
+                os.rmdir(parent)
+            except OSError:
+                break
+            parent = os.path.dirname(parent)
     return gone
 
 
