@@ -225,6 +225,21 @@ def test_damaged_segment_files_are_indexed_again(pages, tmp_path):
         assert load_segment(folder, path.stem, len(segment)) is not None
 
 
+def test_a_group_file_is_stored_uncompressed_and_one_altered_is_joined_again_from_its_segments(pages, tmp_path):
+    folder = tmp_path / "segments"
+    _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "first")
+    cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")  # keeps the groups
+    group = folder / f"{cold.segments.groups[0]}{SUFFIX}"
+    data = bytearray(group.read_bytes())
+    assert zlib.decompress(bytes(data))[:64] in data  # stored: the pickle's bytes are there as they are
+    data[len(data) // 2] ^= 0xFF  # one byte altered: zlib's checksum refuses it
+    group.write_bytes(bytes(data))
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
+    assert (warm.segments.indexed, warm.segments.groups) == (0, cold.segments.groups)
+    assert _files(tmp_path / "warm") == _files(tmp_path / "cold")
+    assert decode_segment(group.read_bytes(), sum(len(s) for s in _groups(pages)[0])) is not None  # joined and kept again
+
+
 def test_decode_segment_refuses_what_is_not_a_builder_of_that_many_pages(pages):
     builder = index_pages(pages[:5], fold_table())
     data = encode_segment(builder)
