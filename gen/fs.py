@@ -13,7 +13,7 @@ import shutil
 import stat
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -394,16 +394,33 @@ def make_durable(paths: list[Path]) -> None:
             os.close(fd)
 
 
-def remove(path: Path, stop_at: Path) -> None:
-    """Delete a file and any folders left empty by it, up to (not including) stop_at."""
+def remove(path: Path, stop_at: Path) -> bool:
+    """Delete a file and any folders left empty by it, up to (not including) stop_at; whether
+    there was a file to delete."""
     try:
         path.unlink()
     except FileNotFoundError:
-        return  # nothing was there: no folder was emptied (and a large folder is not listed for nothing)
+        return False  # nothing was there: no folder was emptied (and a large folder is not listed for nothing)
     parent = path.parent
     while parent != stop_at and _empty(parent):
         parent.rmdir()
         parent = parent.parent
+    return True
+
+
+def remove_listed(folder: Path, names: Iterable[str]) -> list[str]:
+    """Delete the files at these paths (relative to folder, with "/") and the folders each leaves
+    empty; the names of those deleted. A name that leads out of the folder, or to a folder, is left."""
+    gone = []
+    for name in names:
+        if name.startswith("/") or ".." in name.split("/"):
+            continue
+        try:
+            if remove(folder / name, folder):
+                gone.append(name)
+        except OSError:  # a folder now, or not ours to remove
+            pass
+    return gone
 
 
 def _empty(folder: Path) -> bool:

@@ -248,22 +248,6 @@ def remove_others(site_dir: Path, sub: str, keep: set[str], ours: Callable[[str]
 
 
 def _remove_listed(site_dir: Path, sub: str, keep: set[str], listed: Iterable[str]) -> list[str]:
-    removed = []
-    top = os.path.join(str(site_dir), sub)
-    for rel in sorted(set(listed) - keep):
-        if not rel.startswith(f"{sub}/") or ".." in rel.split("/"):
-            continue
-        path = os.path.join(str(site_dir), rel)
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            continue
-        removed.append(rel)
-        folder = os.path.dirname(path)
-        while folder.startswith(top + os.sep):  # the folders it leaves empty
-            try:
-                os.rmdir(folder)
-            except OSError:
-                break
-            folder = os.path.dirname(folder)
-    return removed
+    prefix = f"{sub}/"
+    names = sorted(rel[len(prefix):] for rel in set(listed) - keep if rel.startswith(prefix))
+    return [f"{prefix}{name}" for name in fs.remove_listed(site_dir / sub, names)]

@@ -186,7 +186,7 @@ def sweep(folder: Path, wanted: set[str], listed: frozenset[str] | None = None) 
     no page of this build and no file of MkDocs' is: pages removed or moved since the last build.
     `listed`: every file the folder may hold (take_record); only those are looked at."""
     if listed is not None:
-        return _sweep_listed(folder, wanted, listed)
+        return len(fs.remove_listed(folder, sorted(listed - wanted)))
     gone = 0
 
     def walk(path: str, rel: str) -> bool:  # whether the folder is empty now
@@ -215,28 +215,6 @@ def sweep(folder: Path, wanted: set[str], listed: frozenset[str] | None = None) 
 
     if folder.is_dir() and not folder.is_symlink():
         walk(str(folder), "")
-    return gone
-
-
-def _sweep_listed(folder: Path, wanted: set[str], listed: frozenset[str]) -> int:
-    gone = 0
-    top = str(folder)
-    for rel in sorted(listed - wanted):
-        if rel.startswith("/") or ".." in rel.split("/"):
-            continue
-        path = os.path.join(top, rel)
-        try:
-            os.unlink(path)
-        except OSError:  # gone already, or a folder now
-            continue
-        gone += 1
-        parent = os.path.dirname(path)
-        while parent.startswith(top + os.sep):  # the folders it leaves empty
-            try:
-                os.rmdir(parent)
-            except OSError:
-                break
-            parent = os.path.dirname(parent)
     return gone
 
 
