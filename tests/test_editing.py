@@ -244,6 +244,32 @@ def test_interrupted_run_leaves_whole_pages_and_recovers(tree, monkeypatch):
     assert main(["build"]) == 0 and snapshot(tree / "docs") == after
 
 
+def test_a_save_that_lands_just_before_its_page_is_replaced_is_merged(tree, monkeypatch):
+    """The editor saves after the build read the page and before it replaces it: the build sees
+    the save when it is about to replace the page, decides again, and merges it."""
+    change_seed(tree, WIRE, "责任编辑：邓健", "责任编辑：王五")
+    change_seed(tree, HTML, "避免过度消杀、无效消杀", "避免过度消杀和无效消杀")
+    page = page_of(tree, HTML)
+    real = fs.replace_if_unchanged
+    saves = []
+
+    def saved_just_before(path, text, expect):
+        if path.name == page.name and not saves:
+            saves.append(edit(page, "于军主持会议", "于军同志主持会议"))
+        return real(path, text, expect)
+
+    monkeypatch.setattr(fs, "replace_if_unchanged", saved_just_before)
+    assert main(["build"]) == 0
+    monkeypatch.setattr(fs, "replace_if_unchanged", real)
+    assert saves, "the page was never about to be replaced"
+    text = page.read_text(encoding="utf-8")
+    assert "于军同志主持会议" in text and "避免过度消杀和无效消杀" in text
+    assert outcome(tree, HTML)["outcome"] == "merged"
+    assert 'editor: "王五"' in page_of(tree, WIRE).read_text(encoding="utf-8")
+    after = snapshot(tree / "docs")
+    assert main(["build"]) == 0 and snapshot(tree / "docs") == after
+
+
 def test_status_lists_what_a_build_would_do_and_writes_nothing(tree, capsys):
     change_seed(tree, WIRE, "责任编辑：邓健", "责任编辑：王五")
     before = snapshot(tree / "docs")
