@@ -822,9 +822,19 @@
           file(`k/${e.fid}.p.z`).catch(() => {})
     const rowsOf = await Promise.all(entries.map(rows))
     if (keys.length === 1) {
-      const rs = rowsOf[0]
-      for (let i = 0; i < rs.length; i++)
-        addHit(hits, rs.pid[i], rs.sec[i], rs.n[i], rs.head[i], null)
+      /* a page's rows are side by side (sorted by page, then section): one record a page */
+      const rs = rowsOf[0], { pid, sec, n, head, length } = rs
+      for (let i = 0; i < length;) {
+        const page = new PageHits(rs, i)
+        do {
+          page.tf += n[i]
+          if (sec[i] === 0) page.title += head[i]
+          else page.head += head[i]
+          i++
+        } while (i < length && pid[i] === page.pid)
+        page.to = i
+        hits.set(page.pid, page)
+      }
       return hits
     }
 
@@ -889,16 +899,55 @@
     return hits
   }
 
+  /*
+   * A page's hits of one term: tf, hits in the title and in section headings, summed, and the
+   * sections holding the term (secs: {sec, tf, head, starts}). A one-key term's page keeps its
+   * rows' place instead (rows `from` to `to`), and makes its sections only when they are asked
+   * for: a frequent word is on 80,000 pages, and ranking them needs the sums alone.
+   */
+  class PageHits {
+    constructor(rows, from) {
+      this.pid = rows ? rows.pid[from] : -1
+      this.tf = 0
+      this.title = 0
+      this.head = 0
+      this.rows = rows
+      this.from = from
+      this.to = from
+      this.list = rows ? null : []
+    }
+
+    get secs() {
+      if (!this.list) {
+        const { sec, n, head } = this.rows
+        this.list = []
+        for (let i = this.from; i < this.to; i++)
+          this.list.push({ sec: sec[i], tf: n[i], head: head[i], starts: null })
+      }
+      return this.list
+    }
+
+    /* how many sections hold the term, and the first of them */
+    get count() {
+      return this.list ? this.list.length : this.to - this.from
+    }
+
+    get first() {
+      return this.list ? this.list[0].sec : this.rows.sec[this.from]
+    }
+  }
+
   function addHit(hits, pid, sec, tf, head, starts) {
     let page = hits.get(pid)
     if (!page) {
-      page = { tf: 0, title: 0, head: 0, secs: [] }
+      page = new PageHits(null, 0)
+      page.pid = pid
       hits.set(pid, page)
     }
     page.tf += tf
     if (sec === 0) page.title += head
     else page.head += head
-    page.secs.push({ sec, tf, head, starts })
+    page.list.push({ sec, tf, head, starts })
   }
 
   /* Positions for a one-key term, when the key has them (for closeness ranking) */
@@ -1355,8 +1404,8 @@
     if (!result.terms.length)
       return 0
     const hit = !r.secs && result.terms.length === 1 && r.hit
-    if (hit && hit.secs.length <= EXPANDED)
-      return (hit.secs.length - (hit.secs[0].sec === 0 ? 1 : 0)) * SHAPES
+    if (hit && hit.count <= EXPANDED)
+      return (hit.count - (hit.first === 0 ? 1 : 0)) * SHAPES
     const entries = slots(result.sections(r), 1)
     const shown = entries.filter(e => e.teaser).length
     return shown * SHAPES + entries.length - 1 - shown
