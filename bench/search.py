@@ -42,21 +42,10 @@ from searchbox import PENDING, scroll_to_end  # noqa: E402  (as the browser test
 CORPUS = REPO.parent / "shared" / "corpus"
 SOURCES = {"cctv-xwlb": "items", "dxy-news": "docs"}
 
-# Reader-like queries: words, names, places, jargon, numbers, Latin, several terms, runs that are
-# split, traditional characters, and queries that find nothing.
-QUERIES = [
-    "疫情", "核酸检测", "北京 海淀", "钟南山", "复工复产", "口罩", "武汉", "疫苗接种", "新冠肺炎疫情防控",
-    "李克强", "湖北省", "火神山医院", "应检尽检", "动态清零", "健康码", "闭环管理", "12345", "2020年",
-    "1月23日", "covid", "WHO", "N95口罩", "石景山 核酸检测", "北京海淀", "武汉口罩", "湖北武汉疫情",
-    "核酸檢測", "復工復產", "疫情防控工作領導小組", "新冠肺炎确诊病例", "外防输入、内防反弹",
-    "\"联防联控机制\"", "世界卫生组织", "出入境", "无症状感染者", "疫", "火星基地", "zzqxj",
-    "国务院联防联控机制新闻发布会", "病例 出院",
-]
-# Filters and sort orders (query syntax), measured as later queries.
-FILTER_QUERIES = [
-    "疫情 年:2021", "来源:人民日报", "核酸检测 排序:最新", "标签:疫苗接种 日期:2021-01..2021-06",
-    "北京 来源:央视", "年:2022 排序:最早", "武汉 日期:2020-02", "标签:境外输入 标签:隔离观察",
-]
+# Reader-like queries, and filters and sort orders (measured as later queries): bench/queries.json,
+# which bench/worker.mjs reads too.
+_QUERY_SETS = json.loads((Path(__file__).with_name("queries.json")).read_text(encoding="utf-8"))
+QUERIES, FILTER_QUERIES = _QUERY_SETS["queries"], _QUERY_SETS["filters"]
 QUICK_QUERIES = QUERIES[:20]
 # Scrolled a screen at a time (SCREENS screens each); the last one to its end.
 SCROLL_QUERIES = ["疫情", "核酸检测", "北京 年:2020", "通报"]
