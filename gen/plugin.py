@@ -43,6 +43,8 @@ from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
 from gen.site import stamps
 from gen.site.aside import KEEP, RECORD, SetAside, put_back, save_record, set_aside, sweep, take_record
+from gen.site.compiled import FOLDER as TEMPLATES
+from gen.site.compiled import TemplateCache
 from gen.site.extras import PAGE_TEXT_SCRIPT, document_extras
 from gen.site.facts import address, site_info, tab_of
 from gen.site.markup import dest_of
@@ -361,8 +363,15 @@ class ArchivePlugin(BasePlugin):
     @event_priority(150)  # before the tags plugin renders its listings (100) and before any page
     def on_env(self, env, config, files):
         """Titles, descriptions and the like as escaped HTML on every page: the theme prints them
-        unescaped. Search has indexed them as plain text by now (on_page_content)."""
+        unescaped. Search has indexed them as plain text by now (on_page_content). The theme's
+        templates are compiled once and kept (gen/site/compiled.py)."""
         self.env = env
+        folder = project_folder(config) / TEMPLATES
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = TemplateCache(str(folder))
+        except OSError:  # build/ cannot be written: compiled every time, as before
+            pass
         for file in files.documentation_pages():
             if file.page is not None:
                 file.page.meta.update(escape_meta(file.page.meta, HTML_META_KEYS))

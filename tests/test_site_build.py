@@ -61,9 +61,16 @@ def test_second_build_renders_nothing_and_publishes_the_same_site(tmp_path):
     (pages / "gone_0000000000000000").mkdir()  # archive/ is kept too: what no page of this build is goes
     (pages / "gone_0000000000000000" / "index.html").write_text("from no build")
     (pages / "stray.html").write_text("from no build")
+    # The theme's templates were compiled once and kept: the next build reads them, and one
+    # found damaged is compiled again (gen/site/compiled.py).
+    kept_templates = sorted((root / "build" / "cache" / "templates").glob("*.cache"))
+    assert len(kept_templates) > 10
+    kept_templates[0].write_bytes(b"j2 damaged")
+    kept_templates[1].write_bytes(kept_templates[1].read_bytes()[:40])
     again = _run(root, "mkdocs", "build", "--strict")
     assert _rendered(again) == 0
     assert _tree(root / "site") == before
+    assert kept_templates[1].stat().st_size > 40  # compiled again and kept again
     assert not (root / "build" / "old-sites").exists()  # the last site/, set aside, is removed by the build's end
     assert original.stat().st_ino == inode  # files/ is updated in place, not written again
     assert kept.stat().st_ino == page_inode  # and so are the pages
