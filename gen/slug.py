@@ -22,7 +22,7 @@ def slug(name: str) -> str:
 def slugs(names: list[str], slug_of: Callable[[str], str] = slug, reserved: re.Pattern[str] | None = None) -> dict[str, str]:
     """A slug per name; names whose slugs collide, or that `reserved` matches whole (a page the
     folder needs for itself, such as `index`), get a short hash of the name appended.
-    `slug_of` may remember slugs made before (see cache.Cache.slug)."""
+    `slug_of` makes one name's slug (slug, unless a caller gives another)."""
     by_slug: dict[str, list[str]] = {}
     for name in sorted(set(names)):
         by_slug.setdefault(slug_of(name), []).append(name)
