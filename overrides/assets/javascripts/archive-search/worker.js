@@ -825,7 +825,7 @@
       /* a page's rows are side by side (sorted by page, then section): one record a page */
       const rs = rowsOf[0], { pid, sec, n, head, length } = rs
       for (let i = 0; i < length;) {
-        const page = new PageHits(rs, i)
+        const page = new PageHits(pid[i], rs, i)
         do {
           page.tf += n[i]
           if (sec[i] === 0) page.title += head[i]
@@ -906,8 +906,8 @@
    * for: a frequent word is on 80,000 pages, and ranking them needs the sums alone.
    */
   class PageHits {
-    constructor(rows, from) {
-      this.pid = rows ? rows.pid[from] : -1
+    constructor(pid, rows, from) {
+      this.pid = pid
       this.tf = 0
       this.title = 0
       this.head = 0
@@ -940,8 +940,7 @@
   function addHit(hits, pid, sec, tf, head, starts) {
     let page = hits.get(pid)
     if (!page) {
-      page = new PageHits(null, 0)
-      page.pid = pid
+      page = new PageHits(pid, null, 0)
       hits.set(pid, page)
     }
     page.tf += tf
