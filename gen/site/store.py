@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import operator
 import os
 import pickle
 import shutil
@@ -46,6 +47,11 @@ class Stored:
     files: tuple[tuple[str, bool], ...] = ()  # files whose presence the page shows (its seed: the 原件 link)
     body: str = ""  # the body's digest (search's body_digest of the bytes at `content`): "" in records of earlier releases
 
+    def __getstate__(self) -> tuple:
+        # The values in field order. dataclasses' own version looks the fields up for every record:
+        # a fifth of the time of writing 100,000 pages' records.
+        return _values(self)
+
     def __setstate__(self, state) -> None:
         # A record pickled by an earlier release lacks the fields added since: they take their defaults.
         if len(state) < len(_NAMES):
@@ -55,6 +61,7 @@ class Stored:
 
 
 _NAMES = tuple(f.name for f in fields(Stored))
+_values = operator.attrgetter(*_NAMES)
 _DEFAULTS = tuple(f.default for f in fields(Stored))  # of the fields that have one (the others every record has)
 
 
