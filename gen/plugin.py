@@ -36,12 +36,12 @@ from gen.check import read_page
 from gen.config import CACHE_DIR, OPTION_DEFAULTS, cache_name, project_folder
 from gen.export.addresses import FILES_DIR as FILES_FOLDER
 from gen.identity import ARCHIVE
-from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, render_indexes, tag_pages
+from gen.indexes import MIN_PAGE_SIZE, PAGE_SIZE, TAGS_INDEX, tag_pages
 from gen.model import Meta, Problem
 from gen.render import HTML_META_KEYS, TAGS_KEY, escape_meta
 from gen.search import FOLDER as SEARCH_FOLDER
 from gen.site import page as site_page
-from gen.site import stamps
+from gen.site import kept_indexes, stamps
 from gen.site.aside import KEEP, RECORD, SetAside, put_back, save_record, set_aside, sweep, take_record
 from gen.site.compiled import FOLDER as TEMPLATES
 from gen.site.compiled import TemplateCache
@@ -490,7 +490,7 @@ def refresh_indexes(files: Files, config, entries, page_size: int = PAGE_SIZE) -
         stamps.save(kept, version, ((stamp, _DIGESTS[stamp]) for stamp in seen))
         _RECORDED.clear()
         _RECORDED.update(seen)
-    indexes = render_indexes(metas, page_size=page_size, directory_urls=config["use_directory_urls"])
+    indexes = kept_indexes.made(metas, page_size, config["use_directory_urls"], kept.parent / kept_indexes.NAME, version)
     standing: dict[str, File] = {}  # index page -> the file shown at its address
     for page, text in indexes.items():
         made = IndexFile.generated(config, page, content=text)
