@@ -7,15 +7,18 @@ import datetime as dt
 import os
 import pickle
 import random
+import shutil
 import signal
 import threading
 import time
 import zlib
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from gen.fs import STALE_TMP_SECONDS, TMP_PREFIX
+from gen.search.extract import extract_sections
 from gen.search.facets import Facets
 from gen.search.fold import fold_table
 from gen.search.index import IndexBuilder, Limits
@@ -415,3 +418,136 @@ def test_a_line_that_cannot_be_sent_fails_the_build_and_never_hangs_it(pages, tm
         sink.add(pages[0].url, pages[0].title, pages[0].html, pages[0].facets)
     with pytest.raises(SearchBuildError):
         sink.finish(tmp_path / "index")
+
+
+# ---------------------------------------------------------------- reading ahead (LocalSink.read_ahead)
+
+
+def _state(builder: IndexBuilder) -> tuple:
+    """Everything a builder holds."""
+    return (list(builder.ids.items()), [bytes(d) for d in builder.d], [bytes(p) for p in builder.p], list(builder.last),
+            list(builder.df), list(builder.store.items()), builder.store_raw, list(builder.facets.pages), asdict(builder.stats))
+
+
+def test_rollback_takes_out_exactly_what_came_after_the_mark(pages):
+    fold = fold_table()
+    builder = index_pages(pages[:60], fold)
+    before = _state(builder)
+    mark = builder.mark()
+    builder.absorb(index_pages(pages[60:140], fold))  # new keys, and rows after those of known keys
+    builder.add_page("archive/x/", "又一篇", extract_sections("<p>新的词：氪星。</p>", "又一篇"), Facets("海淀区"))
+    assert _state(builder) != before
+    builder.rollback(mark)
+    assert _state(builder) == before
+    builder.absorb(index_pages(pages[60:140], fold))  # and it goes on as if nothing had been taken out
+    again = index_pages(pages[:60], fold)
+    again.absorb(index_pages(pages[60:140], fold))
+    assert _state(builder) == _state(again)
+
+
+@pytest.fixture(scope="module")
+def warmed(pages, tmp_path_factory) -> tuple[Path, tuple[tuple[str, int], ...]]:
+    """A segment folder after two builds of the pages (a first build keeps no group, the second
+    keeps them all), and the plan the second gives the next build."""
+    root = tmp_path_factory.mktemp("warmed")
+    _index(LocalSink(LIMITS, 10, root / "segments", EVERY), pages, root / "cold")
+    done = _index(LocalSink(LIMITS, 10, root / "segments", EVERY), pages, root / "warm")
+    assert len(done.ahead) == 1 and len(done.ahead[0]) == len(_groups(pages))
+    return root / "segments", done.ahead[0]
+
+
+def _warm(warmed, tmp_path: Path) -> tuple[Path, tuple[tuple[str, int], ...]]:
+    """A copy of the warmed segment folder for one test, and its plan."""
+    shutil.copytree(warmed[0], tmp_path / "segments")
+    return tmp_path / "segments", warmed[1]
+
+
+def _reading(monkeypatch) -> list[str]:
+    """The segment and group files the Segmenter reads."""
+    import gen.search.segments as segments
+
+    read, real = [], segments.load_segment
+    monkeypatch.setattr(segments, "load_segment", lambda folder, digest, n: read.append(digest) or real(folder, digest, n))
+    return read
+
+
+def test_what_was_read_ahead_is_confirmed_without_reading_it_again(pages, warmed, tmp_path, monkeypatch):
+    folder, plan = _warm(warmed, tmp_path)
+    _index(LocalSink(LIMITS, 10), pages, tmp_path / "plain")
+    sink = LocalSink(LIMITS, 10, folder, EVERY)
+    assert sink.read_ahead(plan) == len(plan)
+    read = _reading(monkeypatch)
+    done = _index(sink, pages, tmp_path / "ahead")
+    assert _files(tmp_path / "ahead") == _files(tmp_path / "plain")
+    assert read == [] and done.segments.reused == len(_cut(pages)) and done.segments.indexed == 0
+    assert done.ahead == (plan,)
+
+
+@pytest.mark.parametrize("case", ["edited", "first page", "fewer groups", "stopped", *(
+    pytest.param(case, marks=pytest.mark.slow)
+    for case in ("last page", "fewer pages", "more pages", "added first", "missing file", "another stream"))])
+def test_reading_ahead_never_changes_the_index(pages, warmed, tmp_path, case):
+    """Whatever the stream turns out to be, the index is the one made without reading ahead."""
+    folder, plan = _warm(warmed, tmp_path)
+    stream = list(pages)
+    touched = lambda i: Page(stream[i].url, stream[i].title, stream[i].html + "<p>更正。</p>", stream[i].facets)  # noqa: E731
+    stop = lambda: False  # noqa: E731
+    if case == "edited":
+        stream = _edited(pages)[0]
+    elif case == "first page":
+        stream[0] = touched(0)
+    elif case == "last page":
+        stream[-1] = touched(len(stream) - 1)
+    elif case == "fewer pages":
+        stream = stream[:len(stream) // 2]
+    elif case == "fewer groups":  # every builder it gives was read ahead, and more than those
+        stream = stream[:sum(len(segment) for group in _groups(pages)[:2] for segment in group)]
+    elif case == "more pages":
+        stream += [Page(f"archive/more{i}/", f"又一篇{i}", "<p>疫情防控。</p>") for i in range(40)]
+    elif case == "added first":
+        stream.insert(0, Page("archive/0000_first/", "最前", "<p>社区封控。</p>"))
+    elif case == "stopped":
+        calls = iter(range(100))
+        stop = lambda: next(calls) >= 2  # noqa: E731  (pages come while the third is read)
+    elif case == "missing file":
+        (folder / f"{plan[2][0]}{SUFFIX}").unlink()
+    elif case == "another stream":
+        plan = [(d, n + 1) for d, n in plan]  # counts that are not the files': nothing is read
+    sink = LocalSink(LIMITS, 10, folder, EVERY)
+    joined = sink.read_ahead(plan, stop)
+    expected = {"stopped": 2, "missing file": 2, "another stream": 0}.get(case, len(plan))
+    assert joined == expected
+    _index(sink, stream, tmp_path / "ahead")
+    _index(LocalSink(LIMITS, 10), stream, tmp_path / "plain")
+    assert _files(tmp_path / "ahead") == _files(tmp_path / "plain")
+
+
+@pytest.mark.slow
+def test_child_processes_read_ahead_the_plan_the_last_build_kept(pages, tmp_path):
+    """SplitSink's two processes each read ahead what they were given last time (save_plan,
+    plan_of), and write what one process writes without."""
+    from gen.search.sink import plan_of, save_plan
+
+    folder, plan = tmp_path / "segments", tmp_path / "ahead.json"
+    _index(LocalSink(LIMITS, 10), pages, tmp_path / "plain")
+
+    def split(name: str, stream: list[Page]):
+        sink = SplitSink(LIMITS, 10, folder, EVERY, ahead=plan if plan.is_file() else None)
+        sink.add(stream[0].url, stream[0].title, stream[0].html, stream[0].facets)
+        sink.expect(len(stream) - 1)
+        done = _index(sink, stream[1:], tmp_path / name)
+        save_plan(plan, done.ahead)
+        return done
+
+    split("cold", pages)
+    first = split("warm", pages)
+    assert len(first.ahead) == 2 and all(first.ahead)
+    assert [plan_of(plan, n) for n in (0, 1)] == [list(given) for given in first.ahead]
+    for name, stream in (("again", pages), ("edited", _edited(pages)[0]), ("again-after-edit", pages)):
+        split(name, stream)
+        _index(LocalSink(LIMITS, 10), stream, tmp_path / f"{name}-plain")
+        assert _files(tmp_path / name) == _files(tmp_path / f"{name}-plain"), name
+    plan.write_text("{not json", encoding="utf-8")
+    assert plan_of(plan, 0) == [] and plan_of(plan, 5) == []
+    split("damaged-plan", pages)
+    assert _files(tmp_path / "damaged-plan") == _files(tmp_path / "plain")

@@ -29,10 +29,11 @@ import os
 import pickle
 import re
 import zlib
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gen.fs import remove_tree, write_bytes_atomic
@@ -77,6 +78,22 @@ class Stats:
     store_bytes: int = 0
     facet_bytes: int = 0  # f.z, compressed
     total_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An IndexBuilder's state at one moment (IndexBuilder.mark): how many keys, and each key's D
+    and P length, last page and page count; how many store files and pages."""
+
+    keys: int
+    d: array
+    p: array
+    last: array
+    df: array
+    store: int
+    store_raw: int
+    facets: int
+    stats: Stats
 
 
 @dataclass
@@ -157,6 +174,36 @@ class IndexBuilder:
         self.facets.pages.extend(other.facets.pages)
         for stat in ("pages", "sections", "tokens", "text_bytes"):
             setattr(self.stats, stat, getattr(self.stats, stat) + getattr(other.stats, stat))
+
+    def mark(self) -> Mark:
+        """Where this builder stands, to go back to with `rollback` (what was absorbed since is
+        taken out again). 16 bytes a key (lengths, page ids and counts below 2³²)."""
+        return Mark(len(self.ids), array("I", map(len, self.d)), array("I", map(len, self.p)), array("I", self.last),
+                    array("I", self.df), len(self.store), self.store_raw, len(self.facets.pages), replace(self.stats))
+
+    def rollback(self, mark: Mark) -> None:
+        """Back to where `mark` was taken: the builder holds what it held then, byte for byte. Only
+        pages added since (absorb, add_page) are taken out: keys, rows and store files come in
+        order, so what came later is at the end of each."""
+        ids, ds, ps = self.ids, self.d, self.p
+        n = mark.keys
+        for _ in range(len(ids) - n):
+            ids.popitem()  # keys are numbered in the order they came (_new_key)
+        del ds[n:], ps[n:], self.last[n:], self.df[n:]
+        dlen, plen = mark.d, mark.p
+        for k in range(n):
+            if len(ds[k]) != dlen[k]:
+                del ds[k][dlen[k]:]
+            if len(ps[k]) != plen[k]:
+                del ps[k][plen[k]:]
+        self.last[:] = mark.last
+        self.df[:] = mark.df
+        store = self.store
+        for _ in range(len(store) - mark.store):
+            store.popitem()
+        self.store_raw = mark.store_raw
+        del self.facets.pages[mark.facets:]
+        self.stats = replace(mark.stats)
 
     def _store(self, name: str, value: dict) -> None:
         # Compressed like every other file: the page store is the page text once more, about 40 %

@@ -40,7 +40,7 @@ from gen.search import FOLDER
 from gen.search.facets import Facets, facets_of
 from gen.search.index import Limits
 from gen.search.segments import sweep
-from gen.search.sink import FILES, ChildSink, Html, LocalSink, SearchBuildError, SplitSink
+from gen.search.sink import AHEAD, FILES, ChildSink, Html, LocalSink, SearchBuildError, SplitSink, save_plan
 
 log = logging.getLogger("mkdocs.plugins.gen.search")
 
@@ -127,8 +127,18 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         if self.config.enabled:
             limits = Limits(bucket_bytes=self.config.bucket_bytes, big_bytes=self.config.big_bytes)
             two = self.config.processes == 2 and (os.cpu_count() or 1) > 1
-            sink = (SplitSink if two else ChildSink) if self.config.background else LocalSink
-            self.sink = sink(limits, self.config.results, self.segments, kept=cache_name(FILES, self.serving))
+            kept = cache_name(FILES, self.serving)
+            if not self.config.background:
+                self.sink = LocalSink(limits, self.config.results, self.segments, kept=kept)
+            else:
+                # A full build's processes read ahead what they were given last time (a dirty
+                # build's pages come in another order).
+                plan = self.segments.parent / cache_name(AHEAD, self.serving)
+                ahead = plan if not self.dirty and plan.is_file() else None
+                if two:
+                    self.sink = SplitSink(limits, self.config.results, self.segments, kept=kept, ahead=ahead)
+                else:
+                    self.sink = ChildSink(limits, self.config.results, self.segments, kept=kept, ahead=(ahead, 0) if ahead else None)
 
     def on_files(self, files, *, config):
         if not self.config.enabled:
@@ -196,7 +206,8 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
             # Nobody reads the site folder of `mkdocs build` while it is made: the last index's folder is taken over.
-            self.index_bytes = _finish(sink, root, self.segments, in_place=not self.serving)
+            self.index_bytes = _finish(sink, root, self.segments, in_place=not self.serving,
+                                       plan=self.segments.parent / cache_name(AHEAD, self.serving))
             _save_pages(self.store, self.rendered)
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the
@@ -247,10 +258,11 @@ def _finish_and_keep(sink, root: Path, rest, store: Path | None, pages: dict[str
 
 
 def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path | None,
-            rest: list[tuple[str, str, str, dict]] = (), in_place: bool = False) -> int | None:
+            rest: list[tuple[str, str, str, dict]] = (), in_place: bool = False, plan: Path | None = None) -> int | None:
     """Add the remaining pages, write the index (`in_place`: see index._write), drop the segments
-    (in the folder `segments`, when given) it did not use and say what it holds; the bytes of its
-    files (None when it failed)."""
+    (in the folder `segments`, when given) it did not use, keep what each indexing process was
+    given (in `plan`, when given: the next build reads it ahead) and say what it holds; the bytes
+    of its files (None when it failed)."""
     try:
         for url, title, html, facets in rest:
             sink.add(url, title, html, facets_of(facets))
@@ -262,6 +274,8 @@ def _finish(sink: LocalSink | ChildSink | SplitSink, root: Path, segments: Path 
         raise PluginError(str(exc)) from exc
     if segments is not None:  # only now: the index is written, and no segment is read any more
         sweep(segments, done.segments.files)
+    if plan is not None:
+        save_plan(plan, done.ahead)
     s, seg = done.stats, done.segments
     where = {ChildSink: "in a child process", SplitSink: "in two child processes"}.get(type(sink), "in process")
     kept = f", {seg.reused} of {len(seg.used)} segments re-used" if seg.used else ""

@@ -35,8 +35,8 @@ import sys
 import time
 import unicodedata
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -140,6 +140,9 @@ class Report:
     used: tuple[str, ...] = ()
     reused: int = 0
     groups: tuple[str, ...] = ()  # the joined groups used or kept beside the segments (their digests)
+    # The builders given, in order: their file's digest and pages (what the next build may read
+    # ahead; not part of what a report says about the segments, so not compared).
+    given: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     @property
     def files(self) -> set[str]:
@@ -152,15 +155,25 @@ class Report:
 
     def joined(self, other: Report) -> Report:
         """Both streams' segments (SplitSink's two halves)."""
-        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups)
+        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups, self.given + other.given)
 
     def to_json(self) -> dict:
         """Plain values, for a child indexer's answer on its pipe."""
-        return {"used": list(self.used), "reused": self.reused, "groups": list(self.groups)}
+        return {"used": list(self.used), "reused": self.reused, "groups": list(self.groups), "given": [list(g) for g in self.given]}
 
     @classmethod
     def from_json(cls, value: dict) -> Report:
-        return cls(tuple(value["used"]), int(value["reused"]), tuple(value.get("groups", ())))
+        return cls(tuple(value["used"]), int(value["reused"]), tuple(value.get("groups", ())),
+                   tuple((str(d), int(n)) for d, n in value.get("given", ())))
+
+
+@dataclass(frozen=True)
+class Known:
+    """Given by a Segmenter in place of a kept builder its sink holds already (read ahead, see
+    LocalSink.read_ahead): the builder's file digest and pages."""
+
+    digest: str
+    pages: int
 
 
 def _mark(url: str) -> int:
@@ -271,10 +284,13 @@ class Segmenter:
       its segments joined (a new one indexed when it ends, beside the rendering, and read back)
       and the join kept for the next build.
 
-    Nothing but the pages of a waiting group is held between pages."""
+    Nothing but the pages of a waiting group is held between pages. `known(digest)`: whether the
+    sink holds a kept builder already (then Known stands in for it, and its file is not read)."""
 
-    def __init__(self, folder: Path, fold: dict[int, str], every: int = SEGMENT, group: int = GROUP):
-        self.folder, self.fold, self.every, self.group = folder, fold, every, group
+    def __init__(self, folder: Path, fold: dict[int, str], every: int = SEGMENT, group: int = GROUP,
+                 known: Callable[[str], bool] | None = None):
+        self.folder, self.fold, self.every, self.group, self.known = folder, fold, every, group, known
+        self.given: list[tuple[str, int]] = []
         self.salt = salt_of(fold)
         self.pending: list[Page] = []
         self.members: list[tuple[str, list[Page], bool]] = []  # a waiting group's segments: digest, pages, kept before
@@ -283,7 +299,7 @@ class Segmenter:
         self.groups: list[str] = []
         self.reused = 0
 
-    def add(self, page: Page) -> list[IndexBuilder]:
+    def add(self, page: Page) -> list[IndexBuilder | Known]:
         """Take a page; the builders it completes."""
         self.pending.append(page)
         mark = _mark(page.url)
@@ -292,11 +308,11 @@ class Segmenter:
         done = self._end_segment()
         return done + self._end_group() if mark % (self.every * self.group) == 0 else done
 
-    def close(self) -> list[IndexBuilder]:
+    def close(self) -> list[IndexBuilder | Known]:
         """End the segment and the group under way (at the end of the stream); the builders left."""
         return self._end_segment() + self._end_group()
 
-    def _end_segment(self) -> list[IndexBuilder]:
+    def _end_segment(self) -> list[IndexBuilder | Known]:
         if not self.pending:
             return []
         pages, self.pending = self.pending, []
@@ -306,6 +322,10 @@ class Segmenter:
         if not self.members and not kept:
             self.direct = True
         if self.direct:
+            self.given.append((digest, len(pages)))
+            if kept and self.known is not None and self.known(digest):
+                self.reused += 1
+                return [Known(digest, len(pages))]
             return [self._segment(digest, pages, kept)]
         if not kept:
             save_segment(self.folder, digest, index_pages(pages, self.fold))
@@ -324,13 +344,20 @@ class Segmenter:
         save_segment(self.folder, digest, builder)
         return builder
 
-    def _end_group(self) -> list[IndexBuilder]:
+    def _end_group(self) -> list[IndexBuilder | Known]:
         members, self.members, self.direct = self.members, [], False
         if not members:
             return []
         digest = group_digest(self.salt, [d for d, _, _ in members])
+        size = sum(len(p) for _, p, _ in members)
+        self.given.append((digest, size))
+        if all(kept for _, _, kept in members) and self.known is not None and self.known(digest):
+            if len(members) > 1:
+                self.groups.append(digest)
+            self.reused += len(members)
+            return [Known(digest, size)]
         if len(members) > 1 and all(kept for _, _, kept in members):
-            builder = load_segment(self.folder, digest, sum(len(p) for _, p, _ in members))
+            builder = load_segment(self.folder, digest, size)
             if builder is not None:
                 self.groups.append(digest)
                 self.reused += len(members)
@@ -347,7 +374,7 @@ class Segmenter:
         return [builder]
 
     def report(self) -> Report:
-        return Report(tuple(self.used), self.reused, tuple(self.groups))
+        return Report(tuple(self.used), self.reused, tuple(self.groups), tuple(self.given))
 
 
 def unused_files(names: Iterable[tuple[str, float]], keep: set[str], now: float) -> list[str]:

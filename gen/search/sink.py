@@ -21,19 +21,23 @@ import json
 import os
 import pickle
 import queue
+import select
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from gen.fs import write_bytes_atomic
 from gen.search.extract import extract_sections
 from gen.search.facets import Facets, facets_of
 from gen.search.fold import fold_table
-from gen.search.index import IndexBuilder, Limits, Stats, write_built
-from gen.search.segments import SEGMENT, Html, HtmlPart, Page, Report, SearchBuildError, Segmenter, ends_segment
+from gen.search.index import IndexBuilder, Limits, Mark, Stats, write_built
+from gen.search.segments import SEGMENT, Html, HtmlPart, Known, Page, Report, SearchBuildError, Segmenter, ends_segment, load_segment
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,37 @@ class Finished:
     stats: Stats
     seconds: float
     segments: Report = Report()
+    ahead: tuple[tuple[tuple[str, int], ...], ...] = ()  # per indexing process, the builders it was given (see read_ahead)
 
 
 # Beside the segment folder: the digests of the index files last written (`mkdocs serve` keeps its
 # own, gen.config.cache_name).
 FILES = "search-files.pickle"
+# Beside it: the kept builders each indexing process was given in the last build, in order, for
+# the next build to read ahead (LocalSink.read_ahead); `mkdocs serve` keeps its own.
+AHEAD = "search-ahead.json"
+AHEAD_FORMAT = 1
+
+
+def save_plan(path: Path, ahead: tuple[tuple[tuple[str, int], ...], ...]) -> None:
+    """Keep what each indexing process was given (a plan that cannot be written only costs the
+    next build the reading ahead)."""
+    try:
+        write_bytes_atomic(path, json.dumps({"format": AHEAD_FORMAT, "processes": [[list(g) for g in given] for given in ahead]}).encode())
+    except OSError:
+        pass
+
+
+def plan_of(path: Path, process: int) -> list[tuple[str, int]]:
+    """The builders the indexing process `process` was given in the last build (none when there
+    is no plan or it cannot be read)."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("format") != AHEAD_FORMAT:
+            return []
+        return [(str(d), int(n)) for d, n in data["processes"][process]]
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return []
 
 
 class LocalSink:
@@ -57,10 +87,49 @@ class LocalSink:
     def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
                  kept: str = FILES):
         self.limits, self.results, self.kept = limits, results, kept
-        fold = fold_table()
+        self.fold = fold = fold_table()
         self.builder = IndexBuilder(fold)
-        self.segmenter = Segmenter(segments, fold, every) if segments is not None else None
+        self.segmenter = Segmenter(segments, fold, every, known=self._known) if segments is not None else None
         self.seconds = 0.0
+        # Builders read ahead and joined, not yet confirmed by the stream: their digest, and the
+        # builder's mark before each was joined (None: the builder was empty).
+        self.ahead: deque[tuple[str, Mark | None]] = deque()
+
+    def read_ahead(self, plan: list[tuple[str, int]], stop: Callable[[], bool] = lambda: False) -> int:
+        """Join the kept builders of `plan` (what this stream was given last time, in order) before
+        their pages come: a build's first seconds, spent on MkDocs' files and the index pages,
+        leave a core idle. Each is confirmed when the stream reaches a builder of that digest in
+        that place (its file is then not read again); at the first that is not, the builder goes
+        back to where it stood before it (IndexBuilder.rollback), so the index is the same as if
+        nothing was read ahead. Stops at the first file that cannot be used, or once `stop()` (the
+        pages have started to come); how many were joined."""
+        if self.segmenter is None:
+            return 0
+        started = time.perf_counter()
+        for digest, pages in plan:
+            if stop():
+                break
+            part = load_segment(self.segmenter.folder, digest, pages)
+            if part is None:
+                break
+            mark = self.builder.mark() if self.builder.stats.pages else None
+            self._join(part)
+            self.ahead.append((digest, mark))
+        self.seconds += time.perf_counter() - started
+        return len(self.ahead)
+
+    def _known(self, digest: str) -> bool:
+        return bool(self.ahead) and self.ahead[0][0] == digest
+
+    def _unread(self) -> None:
+        """Take out the builders read ahead that the stream did not confirm."""
+        if self.ahead:
+            mark = self.ahead[0][1]
+            if mark is None:
+                self.builder = IndexBuilder(self.fold)
+            else:
+                self.builder.rollback(mark)
+            self.ahead.clear()
 
     def add(self, url: str, title: str, html: Html, facets: Facets = Facets()) -> None:
         started = time.perf_counter()
@@ -70,19 +139,27 @@ class LocalSink:
             self._take(self.segmenter.add(Page(url, title, html, facets)))
         self.seconds += time.perf_counter() - started
 
-    def _take(self, done: list[IndexBuilder]) -> None:
-        # The first builder is the index so far as it is; the others join it.
+    def _take(self, done: list[IndexBuilder | Known]) -> None:
         for builder in done:
-            if self.builder.stats.pages == 0:
-                self.builder = builder
-            else:
-                self.builder.absorb(builder)
+            if isinstance(builder, Known):  # joined already (read ahead): confirmed
+                self.ahead.popleft()
+                continue
+            self._unread()
+            self._join(builder)
+
+    def _join(self, builder: IndexBuilder) -> None:
+        # The first builder is the index so far as it is; the others join it.
+        if self.builder.stats.pages == 0:
+            self.builder = builder
+        else:
+            self.builder.absorb(builder)
 
     def flush(self) -> None:
         """Index the pages of the group under way (the stream ends, or another builder's pages follow)."""
         if self.segmenter is not None:
             started = time.perf_counter()
             self._take(self.segmenter.close())
+            self._unread()  # read ahead for pages that did not come
             self.seconds += time.perf_counter() - started
 
     def absorb(self, other: IndexBuilder) -> None:
@@ -103,7 +180,8 @@ class LocalSink:
         started = time.perf_counter()
         kept = self.segmenter.folder.parent / self.kept if self.segmenter is not None else None
         stats = write_built(root, self.builder, self.limits, self.results, kept, in_place)
-        return Finished(stats, self.seconds + time.perf_counter() - started, self.report())
+        report = self.report()
+        return Finished(stats, self.seconds + time.perf_counter() - started, report, (report.given,))
 
     def abort(self) -> None:
         pass
@@ -117,11 +195,13 @@ class ChildSink:
     waits for the child)."""
 
     def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
-                 kept: str = FILES):
+                 kept: str = FILES, ahead: tuple[Path, int] | None = None):
         args = [sys.executable, "-m", "gen.search.sink", "--results", str(results),
                 "--bucket-bytes", str(limits.bucket_bytes), "--big-bytes", str(limits.big_bytes)]
         if segments is not None:
             args += ["--segments", str(segments), "--segment-pages", str(every), "--kept", kept]
+            if ahead is not None:  # the plan and which of its processes this is
+                args += ["--ahead", str(ahead[0]), "--process", str(ahead[1])]
         self.child = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8")
         # Lines for the child, handed to the writer BATCH at a time (each hand-over wakes a thread),
         # with whether to flush after; None closes its stdin.
@@ -157,7 +237,8 @@ class ChildSink:
 
     def finish(self, root: Path, in_place: bool = False) -> Finished:
         answer = self._last({"finish": str(root), "in_place": in_place})
-        return Finished(Stats(**answer["stats"]), answer["seconds"], Report.from_json(answer["segments"]))
+        report = Report.from_json(answer["segments"])
+        return Finished(Stats(**answer["stats"]), answer["seconds"], report, (report.given,))
 
     def abort(self) -> None:
         if self.child.poll() is None:
@@ -213,9 +294,9 @@ class SplitSink:
     middle without changing the segments on either side of it."""
 
     def __init__(self, limits: Limits, results: int, segments: Path | None = None, every: int = SEGMENT,
-                 kept: str = FILES):
-        self.first = ChildSink(limits, results, segments, every, kept)
-        self.second = ChildSink(limits, results, segments, every, kept)
+                 kept: str = FILES, ahead: Path | None = None):
+        self.first = ChildSink(limits, results, segments, every, kept, (ahead, 0) if ahead is not None else None)
+        self.second = ChildSink(limits, results, segments, every, kept, (ahead, 1) if ahead is not None else None)
         self.every = every if segments is not None else None
         self.sent = 0
         self.split: int | None = None
@@ -250,7 +331,7 @@ class SplitSink:
             done = self.first.finish(root, in_place)
         finally:
             os.unlink(kept)
-        return replace(done, segments=done.segments.joined(theirs))
+        return replace(done, segments=done.segments.joined(theirs), ahead=(done.segments.given, theirs.given))
 
     def abort(self) -> None:
         self.first.abort()
@@ -266,8 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--segments", type=Path, default=None, help="keep each segment's index in this folder")
     parser.add_argument("--segment-pages", type=int, default=SEGMENT)
     parser.add_argument("--kept", default=FILES, help="the file beside the segment folder that keeps the digests of the index files written")
+    parser.add_argument("--ahead", type=Path, default=None, help="read ahead the kept builders this plan names (save_plan)")
+    parser.add_argument("--process", type=int, default=0, help="which of the plan's indexing processes this is")
     args = parser.parse_args(argv)
     sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages, args.kept)
+    if args.ahead is not None:  # until the first page comes
+        sink.read_ahead(plan_of(args.ahead, args.process), lambda: _waiting(sys.stdin.fileno()))
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     try:
         for line in stdin:
@@ -295,6 +380,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print("gen.search.sink: input ended before `finish`", file=sys.stderr)
     return 1
+
+
+def _waiting(fd: int) -> bool:
+    """Whether input waits to be read on fd (nothing of it read yet)."""
+    try:
+        return bool(select.select([fd], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
 
 
 if __name__ == "__main__":
