@@ -452,8 +452,8 @@ def warmed(pages, tmp_path_factory) -> tuple[Path, tuple[tuple[str, int], ...]]:
     root = tmp_path_factory.mktemp("warmed")
     _index(LocalSink(LIMITS, 10, root / "segments", EVERY), pages, root / "cold")
     done = _index(LocalSink(LIMITS, 10, root / "segments", EVERY), pages, root / "warm")
-    assert len(done.ahead) == 1 and len(done.ahead[0]) == len(_groups(pages))
-    return root / "segments", done.ahead[0]
+    assert len(done.ahead) == 1 and len(done.ahead[0].given) == len(_groups(pages))
+    return root / "segments", done.ahead[0].given
 
 
 def _warm(warmed, tmp_path: Path) -> tuple[Path, tuple[tuple[str, int], ...]]:
@@ -480,7 +480,7 @@ def test_what_was_read_ahead_is_confirmed_without_reading_it_again(pages, warmed
     done = _index(sink, pages, tmp_path / "ahead")
     assert _files(tmp_path / "ahead") == _files(tmp_path / "plain")
     assert read == [] and done.segments.reused == len(_cut(pages)) and done.segments.indexed == 0
-    assert done.ahead == (plan,)
+    assert done.ahead[0].given == plan and done.ahead[0].salt == salt_of(fold_table()).hex()
 
 
 @pytest.mark.parametrize("case", ["edited", "first page", "fewer groups", "stopped", *(
@@ -541,13 +541,31 @@ def test_child_processes_read_ahead_the_plan_the_last_build_kept(pages, tmp_path
 
     split("cold", pages)
     first = split("warm", pages)
-    assert len(first.ahead) == 2 and all(first.ahead)
-    assert [plan_of(plan, n) for n in (0, 1)] == [list(given) for given in first.ahead]
+    salt = salt_of(fold_table()).hex()
+    assert len(first.ahead) == 2 and all(r.given for r in first.ahead)
+    assert [plan_of(plan, n, salt) for n in (0, 1)] == [list(r.given) for r in first.ahead]
+    assert plan_of(plan, 0, "another salt") == []  # builders of other code are never read ahead
     for name, stream in (("again", pages), ("edited", _edited(pages)[0]), ("again-after-edit", pages)):
         split(name, stream)
         _index(LocalSink(LIMITS, 10), stream, tmp_path / f"{name}-plain")
         assert _files(tmp_path / name) == _files(tmp_path / f"{name}-plain"), name
     plan.write_text("{not json", encoding="utf-8")
-    assert plan_of(plan, 0) == [] and plan_of(plan, 5) == []
+    assert plan_of(plan, 0, salt) == [] and plan_of(plan, 5, salt) == []
     split("damaged-plan", pages)
     assert _files(tmp_path / "damaged-plan") == _files(tmp_path / "plain")
+
+
+def test_a_first_build_plans_nothing_to_read_ahead_and_a_later_one_every_group(pages, tmp_path):
+    """A first build gives its segments one by one, and the next joins them into groups: a plan
+    of those segments would only be read ahead to be taken out again."""
+    folder = tmp_path / "segments"
+    cold = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "cold")
+    assert cold.ahead[0].given == ()
+    warm = _index(LocalSink(LIMITS, 10, folder, EVERY), pages, tmp_path / "warm")
+    assert [n for _, n in warm.ahead[0].given] == [sum(len(s) for s in group) for group in _groups(pages)]
+    edited = list(pages)
+    first = _groups(pages)[1][0][0]  # the first page of the second group: that group is given segment by segment
+    at = pages.index(first)
+    edited[at] = Page(first.url, first.title, first.html + "<p>更正。</p>", first.facets)
+    done = _index(LocalSink(LIMITS, 10, folder, EVERY), edited, tmp_path / "edited")
+    assert [n for _, n in done.ahead[0].given] == [sum(len(s) for s in _groups(pages)[0])]

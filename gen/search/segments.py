@@ -140,9 +140,11 @@ class Report:
     used: tuple[str, ...] = ()
     reused: int = 0
     groups: tuple[str, ...] = ()  # the joined groups used or kept beside the segments (their digests)
-    # The builders given, in order: their file's digest and pages (what the next build may read
-    # ahead; not part of what a report says about the segments, so not compared).
+    # The builders given, in order, up to the first segment given on its own: their file's digest
+    # and pages (what the next build may read ahead; not part of what a report says about the
+    # segments, so not compared).
     given: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    salt: str = field(default="", compare=False)  # what the digests were made with (salt_of), in hex
 
     @property
     def files(self) -> set[str]:
@@ -155,16 +157,18 @@ class Report:
 
     def joined(self, other: Report) -> Report:
         """Both streams' segments (SplitSink's two halves)."""
-        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups, self.given + other.given)
+        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups, self.given + other.given,
+                      self.salt if self.salt == other.salt else "")
 
     def to_json(self) -> dict:
         """Plain values, for a child indexer's answer on its pipe."""
-        return {"used": list(self.used), "reused": self.reused, "groups": list(self.groups), "given": [list(g) for g in self.given]}
+        return {"used": list(self.used), "reused": self.reused, "groups": list(self.groups), "given": [list(g) for g in self.given],
+                "salt": self.salt}
 
     @classmethod
     def from_json(cls, value: dict) -> Report:
         return cls(tuple(value["used"]), int(value["reused"]), tuple(value.get("groups", ())),
-                   tuple((str(d), int(n)) for d, n in value.get("given", ())))
+                   tuple((str(d), int(n)) for d, n in value.get("given", ())), str(value.get("salt", "")))
 
 
 @dataclass(frozen=True)
@@ -290,7 +294,10 @@ class Segmenter:
     def __init__(self, folder: Path, fold: dict[int, str], every: int = SEGMENT, group: int = GROUP,
                  known: Callable[[str], bool] | None = None):
         self.folder, self.fold, self.every, self.group, self.known = folder, fold, every, group, known
+        # The builders given, while the next build would give the same ones if no page changed:
+        # not after a segment given on its own (the next build joins its group first).
         self.given: list[tuple[str, int]] = []
+        self.planned = True
         self.salt = salt_of(fold)
         self.pending: list[Page] = []
         self.members: list[tuple[str, list[Page], bool]] = []  # a waiting group's segments: digest, pages, kept before
@@ -322,7 +329,7 @@ class Segmenter:
         if not self.members and not kept:
             self.direct = True
         if self.direct:
-            self.given.append((digest, len(pages)))
+            self.planned = False
             if kept and self.known is not None and self.known(digest):
                 self.reused += 1
                 return [Known(digest, len(pages))]
@@ -350,7 +357,8 @@ class Segmenter:
             return []
         digest = group_digest(self.salt, [d for d, _, _ in members])
         size = sum(len(p) for _, p, _ in members)
-        self.given.append((digest, size))
+        if self.planned:
+            self.given.append((digest, size))
         if all(kept for _, _, kept in members) and self.known is not None and self.known(digest):
             if len(members) > 1:
                 self.groups.append(digest)
@@ -374,7 +382,7 @@ class Segmenter:
         return [builder]
 
     def report(self) -> Report:
-        return Report(tuple(self.used), self.reused, tuple(self.groups), tuple(self.given))
+        return Report(tuple(self.used), self.reused, tuple(self.groups), tuple(self.given), self.salt.hex())
 
 
 def unused_files(names: Iterable[tuple[str, float]], keep: set[str], now: float) -> list[str]:

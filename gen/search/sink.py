@@ -48,7 +48,7 @@ class Finished:
     stats: Stats
     seconds: float
     segments: Report = Report()
-    ahead: tuple[tuple[tuple[str, int], ...], ...] = ()  # per indexing process, the builders it was given (see read_ahead)
+    ahead: tuple[Report, ...] = ()  # per indexing process, its segments and the builders it was given (see read_ahead)
 
 
 # Beside the segment folder: the digests of the index files last written (`mkdocs serve` keeps its
@@ -60,23 +60,25 @@ AHEAD = "search-ahead.json"
 AHEAD_FORMAT = 1
 
 
-def save_plan(path: Path, ahead: tuple[tuple[tuple[str, int], ...], ...]) -> None:
-    """Keep what each indexing process was given (a plan that cannot be written only costs the
-    next build the reading ahead)."""
+def save_plan(path: Path, ahead: tuple[Report, ...]) -> None:
+    """Keep what each indexing process was given, and the salt of its digests (a plan that cannot
+    be written only costs the next build the reading ahead)."""
+    processes = [{"salt": report.salt, "given": [list(g) for g in report.given]} for report in ahead]
     try:
-        write_bytes_atomic(path, json.dumps({"format": AHEAD_FORMAT, "processes": [[list(g) for g in given] for given in ahead]}).encode())
+        write_bytes_atomic(path, json.dumps({"format": AHEAD_FORMAT, "processes": processes}).encode())
     except OSError:
         pass
 
 
-def plan_of(path: Path, process: int) -> list[tuple[str, int]]:
-    """The builders the indexing process `process` was given in the last build (none when there
-    is no plan or it cannot be read)."""
+def plan_of(path: Path, process: int, salt: str) -> list[tuple[str, int]]:
+    """The builders the indexing process `process` was given in the last build, when their digests
+    were made with this salt (other code, fold table or Python made builders this code may not
+    read); none when there is no such plan or it cannot be read."""
     try:
         data = json.loads(path.read_bytes())
-        if data.get("format") != AHEAD_FORMAT:
+        if data.get("format") != AHEAD_FORMAT or data["processes"][process]["salt"] != salt:
             return []
-        return [(str(d), int(n)) for d, n in data["processes"][process]]
+        return [(str(d), int(n)) for d, n in data["processes"][process]["given"]]
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
         return []
 
@@ -181,7 +183,7 @@ class LocalSink:
         kept = self.segmenter.folder.parent / self.kept if self.segmenter is not None else None
         stats = write_built(root, self.builder, self.limits, self.results, kept, in_place)
         report = self.report()
-        return Finished(stats, self.seconds + time.perf_counter() - started, report, (report.given,))
+        return Finished(stats, self.seconds + time.perf_counter() - started, report, (report,))
 
     def abort(self) -> None:
         pass
@@ -238,7 +240,7 @@ class ChildSink:
     def finish(self, root: Path, in_place: bool = False) -> Finished:
         answer = self._last({"finish": str(root), "in_place": in_place})
         report = Report.from_json(answer["segments"])
-        return Finished(Stats(**answer["stats"]), answer["seconds"], report, (report.given,))
+        return Finished(Stats(**answer["stats"]), answer["seconds"], report, (report,))
 
     def abort(self) -> None:
         if self.child.poll() is None:
@@ -331,7 +333,7 @@ class SplitSink:
             done = self.first.finish(root, in_place)
         finally:
             os.unlink(kept)
-        return replace(done, segments=done.segments.joined(theirs), ahead=(done.segments.given, theirs.given))
+        return replace(done, segments=done.segments.joined(theirs), ahead=(done.segments, theirs))
 
     def abort(self) -> None:
         self.first.abort()
@@ -351,8 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--process", type=int, default=0, help="which of the plan's indexing processes this is")
     args = parser.parse_args(argv)
     sink = LocalSink(Limits(args.bucket_bytes, args.big_bytes), args.results, args.segments, args.segment_pages, args.kept)
-    if args.ahead is not None:  # until the first page comes
-        sink.read_ahead(plan_of(args.ahead, args.process), lambda: _waiting(sys.stdin.fileno()))
+    if args.ahead is not None and sink.segmenter is not None:  # until the first page comes
+        plan = plan_of(args.ahead, args.process, sink.segmenter.salt.hex())
+        sink.read_ahead(plan, lambda: _waiting(sys.stdin.fileno()))
     stdin = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     try:
         for line in stdin:
