@@ -348,14 +348,15 @@ def children_cpu_s() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1)) -> Measured:
+def timed(cmd: list[str], cwd: Path, ok: tuple[int, ...] = (0, 1), env: dict | None = None) -> Measured:
     """Run a command once, timing it and watching its memory. Its CPU time is that of every
-    process it started, those it left running included (once they end)."""
+    process it started, those it left running included (once they end). `env`: its environment
+    (default ENV)."""
     adopted = adopt_orphans()
     reap_orphans(0.0)  # what earlier commands left and has ended since is not this one's
     cpu_before = children_cpu_s()
     start = time.perf_counter()
-    proc = subprocess.Popen([TIME, "-f", "PEAK_KB=%M", *cmd], cwd=cwd, env=ENV, stdout=subprocess.PIPE,
+    proc = subprocess.Popen([TIME, "-f", "PEAK_KB=%M", *cmd], cwd=cwd, env=ENV if env is None else env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     tree = [0]
     done = threading.Event()

@@ -243,3 +243,29 @@ def test_timed_counts_the_cpu_of_processes_a_command_leaves_behind(tmp_path):
     assert out.returncode == 0, out.stderr
     seconds, cpu = json.loads(out.stdout.strip().splitlines()[-1])
     assert cpu >= 0.45, (seconds, cpu)
+
+
+versions = load("versions")
+
+
+def test_versions_take_turns_going_first():
+    assert versions.order(4) == [("old", "new"), ("new", "old"), ("old", "new"), ("new", "old")]
+    assert versions.order(0) == []
+
+
+def test_versions_change_a_different_seed_each_round():
+    seeds = [f"s{i:03d}" for i in range(100)]
+    picked = versions.picked(seeds, 3)
+    assert picked == ["s025", "s050", "s075"]
+    assert versions.picked(["a", "b"], 3) == ["b", "b", "b"]  # fewer seeds than rounds: still seeds of the archive
+
+
+def test_versions_summary_gives_each_round_and_the_median():
+    rounds = [versions.Round("old", "a", 10.0, 30.0, 50.0, 1), versions.Round("new", "a", 10.0, 28.0, 55.0, 1),
+              versions.Round("new", "b", 11.0, 29.0, 54.0, 1), versions.Round("old", "b", 12.0, 33.0, 48.0, 1),
+              versions.Round("old", "c", 11.0, 31.0, 49.0, 1), versions.Round("new", "c", 10.5, 27.5, 53.0, 1)]
+    table = versions.summary(rounds).splitlines()
+    old, new = table[2], table[3]
+    assert old.startswith("| old | 40.00 (10.00 + 30.00) / 45.00 (12.00 + 33.00) / 42.00 (11.00 + 31.00) | 42.00 s |")
+    assert old.endswith("| 50.0 / 48.0 / 49.0 | 49.0 s |")
+    assert new.startswith("| new | 38.00 (10.00 + 28.00) / 40.00 (11.00 + 29.00) / 38.00 (10.50 + 27.50) | 38.00 s |")
