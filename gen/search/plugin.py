@@ -133,12 +133,16 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
             else:
                 # A full build's processes read ahead what they were given last time (a dirty
                 # build's pages come in another order).
-                plan = self.segments.parent / cache_name(AHEAD, self.serving)
-                ahead = plan if not self.dirty and plan.is_file() else None
+                ahead = self._plan if not self.dirty and self._plan.is_file() else None
                 if two:
                     self.sink = SplitSink(limits, self.config.results, self.segments, kept=kept, ahead=ahead)
                 else:
                     self.sink = ChildSink(limits, self.config.results, self.segments, kept=kept, ahead=(ahead, 0) if ahead else None)
+
+    @property
+    def _plan(self) -> Path:
+        """What each indexing process was given in the last full build, beside the segments (sink.save_plan)."""
+        return self.segments.parent / cache_name(AHEAD, self.serving)
 
     def on_files(self, files, *, config):
         if not self.config.enabled:
@@ -206,8 +210,7 @@ class ArchiveSearchPlugin(BasePlugin[ArchiveSearchConfig]):
         self.rendered = {u: v for u, v in self.rendered.items() if u in self.current}
         if not self.dirty:
             # Nobody reads the site folder of `mkdocs build` while it is made: the last index's folder is taken over.
-            self.index_bytes = _finish(sink, root, self.segments, in_place=not self.serving,
-                                       plan=self.segments.parent / cache_name(AHEAD, self.serving))
+            self.index_bytes = _finish(sink, root, self.segments, in_place=not self.serving, plan=self._plan)
             _save_pages(self.store, self.rendered)
             return
         # A dirty build: the pages it did not render are indexed as they were last time, and the

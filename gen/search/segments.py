@@ -156,9 +156,9 @@ class Report:
         return len(self.used) - self.reused
 
     def joined(self, other: Report) -> Report:
-        """Both streams' segments (SplitSink's two halves)."""
-        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups, self.given + other.given,
-                      self.salt if self.salt == other.salt else "")
+        """Both streams' segments (SplitSink's two halves); what each was given stays with its own
+        report (Finished.ahead), as each process reads ahead its own."""
+        return Report(self.used + other.used, self.reused + other.reused, self.groups + other.groups)
 
     def to_json(self) -> dict:
         """Plain values, for a child indexer's answer on its pipe."""
